@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+
+/** Root of the appliance's data: `HOTLINE_DATA_DIR`, or `./var` of the working directory (development). */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HOTLINE_DATA_DIR ?? 'var');
+}
+
+/** Files and sockets below the data directory, named in one place. */
+export function dataPaths(root: string = dataDir()) {
+  return {
+    root,
+    config: resolve(root, 'config.json'),
+    configHistory: resolve(root, 'config-history'),
+    records: resolve(root, 'records.db'),
+    run: resolve(root, 'run'),
+    pbxControlSocket: resolve(root, 'run', 'pbx.sock'),
+    firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
+  };
+}

@@ -1,0 +1,2 @@
+/** @hotline/media — see ../shared DESIGN.md; populated by later issues. */
+export const packageName = '@hotline/media';
