@@ -1,0 +1,33 @@
+import type { HotlineConfig } from './types.ts';
+
+/** Schema revision this code reads and writes. */
+export const CURRENT_SCHEMA_VERSION = 1 as const;
+
+/** Default number of Contact bindings per extension. */
+export const DEFAULT_MAX_CONTACTS = 5;
+
+/** The embedded default configuration: DESIGN.md defaults, no extensions. A fresh object each call. */
+export function defaultConfig(): HotlineConfig {
+  return {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    site: { name: 'Hotline' },
+    sip: {
+      bindAddress: '0.0.0.0',
+      udpPort: 5060,
+      tcpPort: 5060,
+      realm: 'hotline',
+      noAnswerTimeoutSec: 30,
+      registerMinExpiresSec: 60,
+      registerMaxExpiresSec: 3600,
+      registerDefaultExpiresSec: 600,
+      nonceLifetimeSec: 300,
+      // SHA-256 first: RFC 7616 §3.7 has the server offer its preferred algorithm first,
+      // MD5 stays for the many desk phones that only know RFC 2617.
+      digestAlgorithms: ['SHA-256', 'MD5'],
+      maxMessageBytes: 65535,
+    },
+    security: { authFailureLimit: 5, authFailureWindowSec: 60, banSec: 600, trustedPeers: [] },
+    rtp: { portMin: 10000, portMax: 20000 },
+    extensions: [],
+  };
+}

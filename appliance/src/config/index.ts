@@ -1,0 +1,14 @@
+/** Configuration store: schema, validation, atomic versioned storage, env overrides, demo site. */
+export type { ChangeMeta, ConfigVersion, DigestAlgorithm, ExtensionConfig, HotlineConfig, RtpConfig, SecurityConfig, SipConfig, TrustedPeer } from './types.ts';
+export { CURRENT_SCHEMA_VERSION, DEFAULT_MAX_CONTACTS, defaultConfig } from './defaults.ts';
+export { configSchema } from './schema.ts';
+export { ConfigLockedError, ConfigValidationError, ConfigVersionNotFoundError, EnvOverrideError, type ConfigIssue } from './errors.ts';
+export { validateConfig } from './validate.ts';
+export { configMigrations, migrateConfigDocument, type ConfigMigration } from './migrations.ts';
+export { atomicWriteFile, fsyncDir, type AtomicWriteHooks } from './atomic-file.ts';
+export { acquireLock, withLock, type LockHandle, type LockOptions } from './lock.ts';
+export { lineDiff } from './line-diff.ts';
+export { configDigest, serializeConfig } from './history.ts';
+export { ConfigStore, type ConfigPaths, type ConfigStoreOptions } from './store.ts';
+export { applyEnvOverrides } from './env-overrides.ts';
+export { demoSite, ensureFirstStart, randomSecret, type DemoCredential } from './demo-site.ts';

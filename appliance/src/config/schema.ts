@@ -1,0 +1,99 @@
+import { CURRENT_SCHEMA_VERSION, DEFAULT_MAX_CONTACTS } from './defaults.ts';
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+const seconds = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max }) as const;
+
+/**
+ * JSON schema (draft-07, as ajv 8 reads it by default) of `config.json`, revision 1.
+ * `default` keywords are applied by the validator, so a hand-written file may omit them.
+ * Checks that span fields (unique numbers, port ranges) live in `validate.ts`.
+ */
+export const configSchema = {
+  $id: 'https://hotline.local/schemas/config-1.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schemaVersion', 'site', 'sip', 'security', 'rtp', 'extensions'],
+  properties: {
+    schemaVersion: { const: CURRENT_SCHEMA_VERSION },
+    site: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+    },
+    sip: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['bindAddress', 'udpPort', 'tcpPort', 'realm'],
+      properties: {
+        bindAddress: { type: 'string', minLength: 2, default: '0.0.0.0' },
+        udpPort: { ...port, default: 5060 },
+        tcpPort: { ...port, default: 5060 },
+        // The realm is sent inside a quoted-string (RFC 7616 §3.3), so no quote, backslash or line break.
+        realm: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^"\\\\\\r\\n]+$' },
+        domain: { type: 'string', minLength: 1, maxLength: 253 },
+        noAnswerTimeoutSec: { ...seconds(5, 600), default: 30 },
+        registerMinExpiresSec: { ...seconds(1, 86400), default: 60 },
+        registerMaxExpiresSec: { ...seconds(1, 86400), default: 3600 },
+        registerDefaultExpiresSec: { ...seconds(1, 86400), default: 600 },
+        nonceLifetimeSec: { ...seconds(10, 86400), default: 300 },
+        digestAlgorithms: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: ['MD5', 'SHA-256'] },
+          default: ['SHA-256', 'MD5'],
+        },
+        // RFC 3261 §18.1.1: a UDP datagram cannot exceed 65535 bytes; below ~1300 real INVITEs do not fit.
+        maxMessageBytes: { type: 'integer', minimum: 1300, maximum: 65535, default: 65535 },
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      required: [],
+      properties: {
+        authFailureLimit: { type: 'integer', minimum: 1, maximum: 1000, default: 5 },
+        authFailureWindowSec: { ...seconds(1, 86400), default: 60 },
+        banSec: { ...seconds(0, 604800), default: 600 },
+        trustedPeers: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['address', 'name'],
+            properties: {
+              address: { type: 'string', minLength: 2, maxLength: 45 },
+              name: { type: 'string', minLength: 1, maxLength: 64 },
+            },
+          },
+        },
+      },
+    },
+    rtp: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['portMin', 'portMax'],
+      properties: {
+        portMin: { type: 'integer', minimum: 1024, maximum: 65535 },
+        portMax: { type: 'integer', minimum: 1024, maximum: 65535 },
+      },
+    },
+    extensions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['number', 'secret'],
+        properties: {
+          number: { type: 'string', pattern: '^[0-9]{2,8}$' },
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          secret: { type: 'string', minLength: 8, maxLength: 128 },
+          maxContacts: { type: 'integer', minimum: 1, maximum: 20, default: DEFAULT_MAX_CONTACTS },
+          callWaiting: { type: 'boolean', default: false },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,81 @@
+/** One SIP extension (a desk phone or softphone account) that may register and place calls. */
+export interface ExtensionConfig {
+  /** Dialable number, 2 to 8 digits. Also the digest username. */
+  number: string;
+  /** Display name, e.g. '座席 1001 / Agent 1001'. */
+  name?: string;
+  /** Digest password (RFC 7616), at least 8 characters. */
+  secret: string;
+  /** How many simultaneous Contact bindings the registrar keeps (RFC 3261 §10.3), 1..20, default 5. */
+  maxContacts: number;
+  /** When false (default) a new call to a busy extension is answered 486 Busy Here. */
+  callWaiting: boolean;
+}
+
+/** A peer (gateway, trunk, recorder) whose requests are accepted without digest authentication. */
+export interface TrustedPeer {
+  /** IPv4 or IPv6 literal. */
+  address: string;
+  /** Human label shown in status and logs. */
+  name: string;
+}
+
+/** Digest algorithms the registrar may challenge with (RFC 7616 §3.3, RFC 8760). */
+export type DigestAlgorithm = 'MD5' | 'SHA-256';
+
+/** SIP listener and registrar settings. */
+export interface SipConfig {
+  bindAddress: string;
+  udpPort: number;
+  tcpPort: number;
+  realm: string;
+  domain?: string;
+  noAnswerTimeoutSec: number;
+  registerMinExpiresSec: number;
+  registerMaxExpiresSec: number;
+  registerDefaultExpiresSec: number;
+  nonceLifetimeSec: number;
+  digestAlgorithms: DigestAlgorithm[];
+  maxMessageBytes: number;
+}
+
+/** Brute-force protection and trusted peers. */
+export interface SecurityConfig {
+  authFailureLimit: number;
+  authFailureWindowSec: number;
+  banSec: number;
+  trustedPeers: TrustedPeer[];
+}
+
+/** RTP port range the media relay allocates from. */
+export interface RtpConfig {
+  portMin: number;
+  portMax: number;
+}
+
+/** The whole appliance configuration as stored in `config.json` (schema revision 1). */
+export interface HotlineConfig {
+  schemaVersion: 1;
+  site: { name: string };
+  sip: SipConfig;
+  security: SecurityConfig;
+  rtp: RtpConfig;
+  extensions: ExtensionConfig[];
+}
+
+/** Metadata of one accepted configuration version, as kept in `config-history/<version>.json`. */
+export interface ConfigVersion {
+  version: number;
+  /** ISO 8601 time the version was written. */
+  savedAt: string;
+  author: string;
+  comment: string;
+  /** SHA-256 (hex) of the pretty-printed JSON of the configuration. */
+  sha256: string;
+}
+
+/** Who made a change and why; recorded with every version. */
+export interface ChangeMeta {
+  author: string;
+  comment: string;
+}

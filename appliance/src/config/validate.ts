@@ -1,0 +1,108 @@
+import { isIP } from 'node:net';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { ConfigValidationError, type ConfigIssue } from './errors.ts';
+import { migrateConfigDocument } from './migrations.ts';
+import { configSchema } from './schema.ts';
+import type { HotlineConfig } from './types.ts';
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema is compiled once per process: compiling costs milliseconds, validating microseconds. */
+function schemaValidator(): ValidateFunction {
+  // allErrors: report every problem in one pass, so an operator fixes a file in one go.
+  // useDefaults: fill omitted optional fields from the schema's `default`s.
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(configSchema);
+  return compiled;
+}
+
+/** Escapes one JSON pointer reference token (RFC 6901 §3). */
+function pointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Points at the field itself where ajv reports its parent (missing or unknown property). */
+function issueFromAjv(e: ErrorObject): ConfigIssue {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'required') {
+    return { path: `${e.instancePath}/${pointerToken(String(params.missingProperty))}`, message: 'is required' };
+  }
+  if (e.keyword === 'additionalProperty' || e.keyword === 'additionalProperties') {
+    return { path: `${e.instancePath}/${pointerToken(String(params.additionalProperty))}`, message: 'is not a known field' };
+  }
+  if (e.keyword === 'enum') {
+    return { path: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  if (e.keyword === 'pattern') {
+    if (e.instancePath.endsWith('/number')) return { path: e.instancePath, message: 'must be 2 to 8 digits' };
+    if (e.instancePath === '/sip/realm') return { path: e.instancePath, message: 'must not contain quotes, backslashes or line breaks' };
+  }
+  if (e.keyword === 'const') {
+    return { path: e.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}` };
+  }
+  return { path: e.instancePath, message: e.message ?? e.keyword };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/**
+ * Checks that span several fields and that JSON schema cannot express. Runs on possibly
+ * schema-invalid input, so every access is guarded; the schema reports type errors itself.
+ */
+function semanticIssues(doc: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  if (!isObj(doc)) return out;
+  const { sip, rtp, security, extensions } = doc;
+
+  if (Array.isArray(extensions)) {
+    const seen = new Map<string, number>();
+    extensions.forEach((ext, i) => {
+      if (!isObj(ext) || typeof ext.number !== 'string') return;
+      const first = seen.get(ext.number);
+      if (first !== undefined) out.push({ path: `/extensions/${i}/number`, message: `duplicates extension ${ext.number} at /extensions/${first}` });
+      else seen.set(ext.number, i);
+    });
+  }
+  if (isObj(rtp) && isInt(rtp.portMin) && isInt(rtp.portMax) && rtp.portMin >= rtp.portMax) {
+    out.push({ path: '/rtp/portMin', message: `must be lower than /rtp/portMax (${rtp.portMax})` });
+  }
+  if (isObj(sip)) {
+    if (typeof sip.bindAddress === 'string' && isIP(sip.bindAddress) === 0) {
+      out.push({ path: '/sip/bindAddress', message: 'must be an IPv4 or IPv6 address literal' });
+    }
+    const { registerMinExpiresSec: min, registerMaxExpiresSec: max, registerDefaultExpiresSec: def } = sip;
+    if (isInt(min) && isInt(max) && min > max) out.push({ path: '/sip/registerMinExpiresSec', message: `must not exceed /sip/registerMaxExpiresSec (${max})` });
+    else if (isInt(min) && isInt(max) && isInt(def) && (def < min || def > max)) {
+      out.push({ path: '/sip/registerDefaultExpiresSec', message: `must lie between registerMinExpiresSec (${min}) and registerMaxExpiresSec (${max})` });
+    }
+    // SIP and RTP share the bind address; a SIP port inside the RTP range would be handed to a call.
+    if (isObj(rtp) && isInt(rtp.portMin) && isInt(rtp.portMax)) {
+      for (const key of ['udpPort', 'tcpPort'] as const) {
+        const p = sip[key];
+        if (isInt(p) && p >= rtp.portMin && p <= rtp.portMax) out.push({ path: `/sip/${key}`, message: `must lie outside the RTP range ${rtp.portMin}-${rtp.portMax}` });
+      }
+    }
+  }
+  if (isObj(security) && Array.isArray(security.trustedPeers)) {
+    security.trustedPeers.forEach((peer, i) => {
+      if (isObj(peer) && typeof peer.address === 'string' && isIP(peer.address) === 0) {
+        out.push({ path: `/security/trustedPeers/${i}/address`, message: 'must be an IPv4 or IPv6 address literal' });
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Validates (and migrates) a parsed configuration document and returns it with defaults filled in.
+ * The input is never modified. Throws ConfigValidationError listing every problem found.
+ */
+export function validateConfig(value: unknown, source?: string): HotlineConfig {
+  const doc = migrateConfigDocument(structuredClone(value));
+  const validate = schemaValidator();
+  const issues: ConfigIssue[] = [];
+  if (!validate(doc)) issues.push(...(validate.errors ?? []).map(issueFromAjv));
+  issues.push(...semanticIssues(doc));
+  if (issues.length > 0) throw new ConfigValidationError(issues, source);
+  return doc as HotlineConfig;
+}
