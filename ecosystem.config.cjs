@@ -1,0 +1,46 @@
+// pm2 process list: one app per Hotline service (DESIGN.md, "Processes").
+// `npm start` runs it with pm2-runtime in the foreground; on the image one systemd
+// unit does the same. Only the PBX exists so far.
+const { resolve } = require('node:path');
+
+const root = __dirname;
+
+/** Environment every service shares: the data dir and the documented overrides. */
+function sharedEnv() {
+  const env = { HOTLINE_DATA_DIR: process.env.HOTLINE_DATA_DIR ?? resolve(root, 'var') };
+  for (const name of [
+    'HOTLINE_SIP_PORT',
+    'HOTLINE_SIP_UDP_PORT',
+    'HOTLINE_SIP_TCP_PORT',
+    'HOTLINE_SIP_BIND',
+    'HOTLINE_LOG_LEVEL',
+    'NODE_ENV',
+  ]) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  return env;
+}
+
+module.exports = {
+  apps: [
+    {
+      name: 'pbx',
+      cwd: root,
+      script: 'appliance/src/pbx/main.ts',
+      // pm2 would pick ts-node for a .ts script; Hotline runs TypeScript through tsx.
+      interpreter: 'node',
+      node_args: '--import tsx',
+      exec_mode: 'fork',
+      env: { ...sharedEnv(), HOTLINE_SERVICE: 'pbx' },
+      // The PBX answers SIGINT by ending its calls with BYE and flushing CDRs
+      // (RFC 3261 §15); give it time before pm2 escalates to SIGKILL.
+      kill_timeout: 8000,
+      autorestart: true,
+      // A crash loop backs off 200 ms, 300 ms, 450 ms ... up to 15 s instead of
+      // spinning on the CPU the calls need.
+      exp_backoff_restart_delay: 200,
+      max_memory_restart: '1G',
+      merge_logs: true,
+    },
+  ],
+};

@@ -1,0 +1,5 @@
+// `npm start`: registers tsx so the TypeScript launcher runs without a build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./start.ts');

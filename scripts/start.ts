@@ -1,0 +1,81 @@
+// `npm start`: first-start setup, a short "where is everything" banner, then
+// pm2-runtime in the foreground with the services of ecosystem.config.cjs.
+//
+// The launcher stays thin on purpose: config creation belongs to
+// appliance/src/config, supervision to pm2. What it owns is the terminal: the
+// credentials are printed once, and Ctrl-C ends everything with exit code 0.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigStore, applyEnvOverrides, ensureFirstStart } from '../appliance/src/config/index.ts';
+import { dataPaths } from '../appliance/src/paths.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+/** Pads the cells of a small table so it reads well in an 80-column terminal. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const paths = dataPaths();
+const first = await ensureFirstStart(paths);
+if (first.created) {
+  console.log(`Hotline: first start, created a demo site in ${paths.root}`);
+  if (first.credentials && first.credentials.length > 0) {
+    console.log('Demo extensions (shown once; change the secrets before real use):\n');
+    console.log(table(['number', 'name', 'secret'], first.credentials.map((c) => [c.number, c.name, c.secret])));
+    console.log('');
+  }
+}
+
+const store = await ConfigStore.open(paths);
+const config = applyEnvOverrides(store.current, process.env);
+const bind = config.sip.bindAddress;
+console.log(
+  table(
+    ['service', 'listens on'],
+    [
+      ['SIP udp', `${bind}:${config.sip.udpPort}`],
+      ['SIP tcp', `${bind}:${config.sip.tcpPort}`],
+      ['RTP', `${config.rtp.portMin}-${config.rtp.portMax}/udp`],
+      ['PBX control', paths.pbxControlSocket],
+      ['data dir', paths.root],
+    ],
+  ),
+);
+console.log('\nCtrl-C stops everything.\n');
+
+const pm2Runtime = resolve(root, 'node_modules/.bin/pm2-runtime');
+if (!existsSync(pm2Runtime)) {
+  console.error(`pm2-runtime not found at ${pm2Runtime}: run "npm run quickstart" (or npm ci) first`);
+  process.exit(1);
+}
+
+const child = spawn(pm2Runtime, ['ecosystem.config.cjs'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, HOTLINE_DATA_DIR: paths.root },
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // In a terminal Ctrl-C reaches pm2-runtime too (same process group); forwarding
+    // covers `kill <pid>` and service managers that signal only this process.
+    if (stopping) return;
+    stopping = true;
+    child.kill(signal);
+  });
+}
+
+child.on('exit', (code, signal) => {
+  // A stop that we asked for is a clean stop, whatever pm2-runtime reports while
+  // tearing its daemon down.
+  if (stopping) process.exit(0);
+  console.error(`pm2-runtime ended on its own (code ${code ?? '-'}, signal ${signal ?? '-'})`);
+  process.exit(code ?? 1);
+});
