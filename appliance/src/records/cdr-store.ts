@@ -1,0 +1,142 @@
+import type { Statement } from 'better-sqlite3';
+import type { RecordsDb } from './db.ts';
+
+/** How a call ended, from the caller's point of view. */
+export type CallDisposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'failed';
+
+/** Which party (or the PBX itself) ended the call. */
+export type HangupSide = 'caller' | 'callee' | 'system';
+
+/** One call detail record, written by the PBX when a call ends. Times are epoch milliseconds. */
+export interface CallRecord {
+  callId: string;
+  caller: string;
+  callee: string;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number;
+  disposition: CallDisposition;
+  /** Whole seconds from start to end. */
+  durationSec: number;
+  /** Whole seconds from answer to end; 0 when unanswered. */
+  billableSec: number;
+  /** Final SIP status of the call (200 when answered). */
+  sipCode: number;
+  sipReason: string;
+  hangupSide: HangupSide | null;
+}
+
+/** A stored call record with its row id. */
+export type StoredCallRecord = CallRecord & { id: number };
+
+/** Filter of `CdrStore.list`; times are epoch ms on `startedAt`, `since` inclusive, `until` exclusive. */
+export interface CdrQuery {
+  since?: number;
+  until?: number;
+  /** Default 100, capped at 10,000. */
+  limit?: number;
+  caller?: string;
+  callee?: string;
+}
+
+/** durationSec and billableSec from the three timestamps, rounded down to whole seconds. */
+export function callDurations(startedAt: number, answeredAt: number | null, endedAt: number): { durationSec: number; billableSec: number } {
+  return {
+    durationSec: Math.max(0, Math.floor((endedAt - startedAt) / 1000)),
+    billableSec: answeredAt === null ? 0 : Math.max(0, Math.floor((endedAt - answeredAt) / 1000)),
+  };
+}
+
+interface CdrRow {
+  id: number;
+  call_id: string;
+  caller: string;
+  callee: string;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number;
+  disposition: CallDisposition;
+  duration_sec: number;
+  billable_sec: number;
+  sip_code: number;
+  sip_reason: string;
+  hangup_side: HangupSide | null;
+}
+
+const rowToRecord = (r: CdrRow): StoredCallRecord => ({
+  id: r.id,
+  callId: r.call_id,
+  caller: r.caller,
+  callee: r.callee,
+  startedAt: r.started_at,
+  answeredAt: r.answered_at,
+  endedAt: r.ended_at,
+  disposition: r.disposition,
+  durationSec: r.duration_sec,
+  billableSec: r.billable_sec,
+  sipCode: r.sip_code,
+  sipReason: r.sip_reason,
+  hangupSide: r.hangup_side,
+});
+
+/** Call detail records in records.db. The insert statement is prepared once and reused per call. */
+export class CdrStore {
+  readonly #records: RecordsDb;
+  readonly #insert: Statement;
+  readonly #count: Statement;
+  readonly #listStatements = new Map<string, Statement>();
+
+  constructor(records: RecordsDb) {
+    this.#records = records;
+    this.#insert = records.db.prepare(
+      `INSERT INTO cdr (call_id, caller, callee, started_at, answered_at, ended_at, disposition, duration_sec, billable_sec, sip_code, sip_reason, hangup_side)
+       VALUES (@callId, @caller, @callee, @startedAt, @answeredAt, @endedAt, @disposition, @durationSec, @billableSec, @sipCode, @sipReason, @hangupSide)`,
+    );
+    this.#count = records.db.prepare('SELECT COUNT(*) AS n FROM cdr');
+  }
+
+  /** Stores one record and returns its row id. */
+  insert(record: CallRecord): number {
+    const r = this.#insert.run({
+      callId: record.callId,
+      caller: record.caller,
+      callee: record.callee,
+      startedAt: record.startedAt,
+      answeredAt: record.answeredAt,
+      endedAt: record.endedAt,
+      disposition: record.disposition,
+      durationSec: record.durationSec,
+      billableSec: record.billableSec,
+      sipCode: record.sipCode,
+      sipReason: record.sipReason,
+      hangupSide: record.hangupSide,
+    });
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Stores several records in one transaction (all or none); one commit makes bulk import fast. */
+  insertMany(records: readonly CallRecord[]): number[] {
+    return this.#records.db.transaction((batch: readonly CallRecord[]) => batch.map((r) => this.insert(r)))(records);
+  }
+
+  /** Records matching the query, newest first. */
+  list(query: CdrQuery = {}): StoredCallRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.since !== undefined) (where.push('started_at >= @since'), (params.since = query.since));
+    if (query.until !== undefined) (where.push('started_at < @until'), (params.until = query.until));
+    if (query.caller !== undefined) (where.push('caller = @caller'), (params.caller = query.caller));
+    if (query.callee !== undefined) (where.push('callee = @callee'), (params.callee = query.callee));
+    params.limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 10_000);
+    const sql = `SELECT * FROM cdr ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, id DESC LIMIT @limit`;
+    // At most 16 filter shapes exist, so each prepared statement is kept for reuse.
+    let stmt = this.#listStatements.get(sql);
+    if (!stmt) this.#listStatements.set(sql, (stmt = this.#records.db.prepare(sql)));
+    return (stmt.all(params) as CdrRow[]).map(rowToRecord);
+  }
+
+  /** Number of stored records. */
+  count(): number {
+    return (this.#count.get() as { n: number }).n;
+  }
+}
