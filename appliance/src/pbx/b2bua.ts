@@ -1,0 +1,176 @@
+import { createResponse, newTag, type SipRequest, type SipResponse } from '../sip/message/index.ts';
+import type { Endpoint } from '../sip/transport/index.ts';
+import type { ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
+import { dialogKey } from '../sip/dialog/index.ts';
+import type { Clock } from '../sip/clock.ts';
+import type { LocalIdentity } from '../sip/local-address.ts';
+import type { CallRecord } from '../records/index.ts';
+import { moduleLogger } from '../log.ts';
+import { Call, type CallContext, type Leg } from './call.ts';
+import type { ExtensionDirectory } from './extension-directory.ts';
+import type { LocationService } from './location-service.ts';
+
+const log = moduleLogger('pbx.b2bua');
+
+/** B2BUA settings from config; replaced on reload (running calls keep theirs). */
+export interface B2buaSettings { noAnswerTimeoutMs: number; userAgent: string }
+
+/** What the B2BUA needs around it. */
+export interface B2buaDeps {
+  tx: TransactionLayer;
+  local: LocalIdentity;
+  clock: Clock;
+  timers: TimerValues;
+  location: LocationService;
+  directory: ExtensionDirectory;
+  /** Where finished calls go (the CDR store); failures there must not affect calls. */
+  writeRecord(record: CallRecord): void;
+}
+
+/**
+ * The back-to-back user agent between extensions: routes a new INVITE to the callee's
+ * registered contacts, owns the live calls, and finds the call for every in-dialog request.
+ * Routing looks up in-memory maps only: no database access on the call path.
+ */
+export class B2bua {
+  private readonly calls = new Map<string, Call>();
+  private readonly dialogs = new Map<string, { call: Call; leg: Leg }>();
+  /** Calls each extension is in (as caller or callee), for the busy rule. */
+  private readonly inCall = new Map<string, number>();
+  private readonly context: CallContext;
+  /** Calls ended since start, by disposition; the status page shows them. */
+  readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0 };
+
+  constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings) {
+    this.context = {
+      tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent,
+      addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); },
+      ended: (call) => this.onEnded(call),
+    };
+  }
+
+  /** Takes new settings on config reload. */
+  update(settings: B2buaSettings): void {
+    this.settings = settings;
+    this.context.userAgent = settings.userAgent;
+  }
+
+  /**
+   * A new INVITE from an authenticated caller. Answers 404 for an unknown number, 480 when
+   * the callee has no registered contact, 486 when the callee is in a call without call
+   * waiting, 482 for a merged request; otherwise starts a call.
+   */
+  handleInvite(request: SipRequest, tx: ServerTransaction, source: Endpoint, caller: string): void {
+    const callee = request.requestUri.user ?? '';
+    const mergeKey = `${request.callId}|${request.from.params.get('tag') ?? ''}`;
+    const existing = this.calls.get(mergeKey);
+    if (existing && existing.aInvite.cseq.seq === request.cseq.seq) {
+      // RFC 3261 §8.2.2.2: the same request arrived over another path.
+      tx.respond(createResponse(request, 482, 'Loop Detected'));
+      return;
+    }
+    const now = this.deps.clock.now();
+    const refuse = (status: number, reason: string, disposition: CallRecord['disposition']) => {
+      tx.respond(createResponse(request, status, reason, newTag()));
+      this.write({
+        callId: request.callId, caller, callee, startedAt: now, answeredAt: null, endedAt: now,
+        disposition, durationSec: 0, billableSec: 0, sipCode: status, sipReason: reason, hangupSide: null,
+      });
+    };
+    const extension = this.deps.directory.get(callee);
+    if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
+    const bindings = this.deps.location.lookup(callee);
+    if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
+    if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
+
+    const callerName = this.deps.directory.get(caller)?.name;
+    const call = new Call(this.context, request, tx, source, caller, callerName, callee);
+    this.calls.set(mergeKey, call);
+    this.bump(caller, 1);
+    this.bump(callee, 1);
+    this.counters.callsStarted++;
+    call.start(bindings, this.settings.noAnswerTimeoutMs);
+  }
+
+  /** A request with a To tag; false when it belongs to no dialog of ours (the caller answers 481). */
+  handleInDialog(request: SipRequest, tx: ServerTransaction): boolean {
+    const entry = this.dialogs.get(keyOfIncoming(request));
+    if (!entry) return false;
+    entry.call.onInDialogRequest(entry.leg, request, tx);
+    return true;
+  }
+
+  /** An ACK for a 2xx (it matched no transaction). */
+  handleAck(ack: SipRequest): void {
+    const entry = this.dialogs.get(keyOfIncoming(ack));
+    entry?.call.onAck(entry.leg, ack);
+  }
+
+  /** A 2xx retransmission that outlived its transaction: re-ACK through its dialog. */
+  handleStrayResponse(response: SipResponse): void {
+    if (response.status < 200 || response.status >= 300 || response.cseq.method !== 'INVITE') return;
+    const key = dialogKey(response.callId, response.from.params.get('tag') ?? '', response.to.params.get('tag') ?? '');
+    this.dialogs.get(key)?.call.onLate2xx(response);
+  }
+
+  /** Live calls for the status page. */
+  activeCalls(): Array<{ callId: string; caller: string; callee: string; state: 'ringing' | 'answered'; startedAt: string; answeredAt?: string }> {
+    const out = [];
+    for (const c of this.calls.values()) {
+      if (c.state === 'ended') continue;
+      out.push({
+        callId: c.callId, caller: c.caller, callee: c.callee, state: c.state,
+        startedAt: new Date(c.startedAt).toISOString(),
+        ...(c.answeredAt !== null ? { answeredAt: new Date(c.answeredAt).toISOString() } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** Ends every call (shutdown): BYE or 480 on each, records written. */
+  hangupAll(): void {
+    for (const c of [...this.calls.values()]) c.hangup('system');
+  }
+
+  private onEnded(call: Call): void {
+    const o = call.outcome!;
+    if (call.answeredAt !== null) this.counters.callsAnswered++;
+    this.counters.callsEnded++;
+    this.bump(call.caller, -1);
+    this.bump(call.callee, -1);
+    this.calls.delete(`${call.callId}|${call.aInvite.from.params.get('tag') ?? ''}`);
+    // Dialog entries stay a little longer so retransmitted BYEs and late ACKs still find the call.
+    const keys = [...this.dialogs.entries()].filter(([, v]) => v.call === call).map(([k]) => k);
+    this.deps.clock.setTimer(32_000, () => { for (const k of keys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k); });
+    const end = call.endedAt!;
+    this.write({
+      callId: call.callId, caller: call.caller, callee: call.callee,
+      startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: end,
+      disposition: o.disposition,
+      durationSec: Math.round((end - call.startedAt) / 1000),
+      billableSec: call.answeredAt !== null ? Math.round((end - call.answeredAt) / 1000) : 0,
+      sipCode: o.sipCode, sipReason: o.sipReason, hangupSide: o.hangupSide,
+    });
+  }
+
+  private write(record: CallRecord): void {
+    try {
+      this.deps.writeRecord(record);
+    } catch (err) {
+      // A full disk or locked database must never take calls down; the counter shows it.
+      this.counters.recordErrors++;
+      log.error({ err, callId: record.callId }, 'could not write call record');
+    }
+  }
+
+  private bump(extension: string, by: number): void {
+    const n = (this.inCall.get(extension) ?? 0) + by;
+    if (n <= 0) this.inCall.delete(extension);
+    else this.inCall.set(extension, n);
+  }
+}
+
+/** Dialog key of an incoming request from our side: our tag is in To, the peer's in From. */
+function keyOfIncoming(request: SipRequest): string {
+  return dialogKey(request.callId, request.to.params.get('tag') ?? '', request.from.params.get('tag') ?? '');
+}

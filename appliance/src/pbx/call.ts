@@ -1,0 +1,391 @@
+import { Headers, SipRequest, type SipResponse, createResponse, newBranch, newCallId, newTag } from '../sip/message/index.ts';
+import type { Endpoint } from '../sip/transport/index.ts';
+import type { ClientTransaction, ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
+import { Dialog } from '../sip/dialog/index.ts';
+import type { Clock, TimerHandle } from '../sip/clock.ts';
+import type { LocalIdentity } from '../sip/local-address.ts';
+import type { CallDisposition, HangupSide } from '../records/index.ts';
+import { moduleLogger } from '../log.ts';
+import type { Binding } from './location-service.ts';
+import { Reliable2xx } from './reliable-2xx.ts';
+import { ALLOWED_METHODS } from './request-guard.ts';
+import { chooseFinal } from './final-response.ts';
+
+const log = moduleLogger('pbx.call');
+
+/** Which side of the B2BUA: `a` faces the caller, `b` the callee. */
+export type Leg = 'a' | 'b';
+
+/** How a call ended, as the call record stores it. */
+export interface CallOutcome { disposition: CallDisposition; sipCode: number; sipReason: string; hangupSide: HangupSide | null }
+
+/** What a call needs from the B2BUA that owns it. */
+export interface CallContext {
+  tx: TransactionLayer;
+  local: LocalIdentity;
+  clock: Clock;
+  timers: TimerValues;
+  userAgent: string;
+  /** Files a dialog so in-dialog requests find this call. */
+  addDialog(key: string, call: Call, leg: Leg): void;
+  /** The call ended: write its record, release its dialogs and busy counts. */
+  ended(call: Call): void;
+}
+
+/** One outgoing INVITE towards one registered contact of the callee (RFC 3261 §16.6 style forking). */
+interface Fork { binding: Binding; invite: SipRequest; tx: ClientTransaction; finalStatus?: number; dialog?: Dialog }
+
+/** Our 2xx to an INVITE awaiting its ACK; `deferredAck` forwards a delayed-offer answer to the other leg. */
+interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (body?: Buffer) => void }
+
+/** A re-INVITE or other in-dialog request being relayed from one leg to the other. */
+interface Relay { from: Leg; serverTx: ServerTransaction; request: SipRequest }
+
+/**
+ * One call through the B2BUA: a UAS dialog with the caller (leg a) and a UAC dialog with
+ * whichever of the callee's contacts answers first (leg b). SDP passes through untouched
+ * (media flows between the phones for now). Every path out of the call ends in `finish`,
+ * which happens exactly once.
+ */
+export class Call {
+  /** Lifecycle: ringing until a fork answers, answered until a BYE, then ended. */
+  state: 'ringing' | 'answered' | 'ended' = 'ringing';
+  readonly startedAt: number;
+  answeredAt: number | null = null;
+  endedAt: number | null = null;
+  outcome: CallOutcome | undefined;
+
+  private readonly aTag = newTag();
+  private aDialog: Dialog | undefined;
+  private bDialog: Dialog | undefined;
+  private readonly forks: Fork[] = [];
+  private readonly bCallId: string;
+  private readonly bFromTag = newTag();
+  private noAnswerTimer: TimerHandle | undefined;
+  /** Our 2xx to leg a/b awaiting its ACK, with the CSeq it answers. */
+  private readonly pending2xx: Partial<Record<Leg, Pending2xx>> = {};
+  private reinvite: Relay | undefined;
+
+  constructor(
+    private readonly ctx: CallContext,
+    readonly aInvite: SipRequest,
+    private readonly aTx: ServerTransaction,
+    private readonly aSource: Endpoint,
+    /** The caller's number (authenticated extension or trusted peer's From user). */
+    readonly caller: string,
+    readonly callerName: string | undefined,
+    /** The dialled extension. */
+    readonly callee: string,
+  ) {
+    this.startedAt = ctx.clock.now();
+    this.bCallId = newCallId(ctx.local.hostFor(aSource));
+    aTx.onCancel = () => this.onCallerCancel();
+  }
+
+  /** The caller's Call-ID, which identifies the call in records and status. */
+  get callId(): string { return this.aInvite.callId; }
+
+  /** Sends an INVITE to every binding and arms the no-answer timer. */
+  start(bindings: Binding[], noAnswerTimeoutMs: number): void {
+    this.ctx.addDialog(`${this.callId}|${this.aTag}|${this.aInvite.from.params.get('tag') ?? ''}`, this, 'a');
+    for (const binding of bindings) this.fork(binding);
+    this.noAnswerTimer = this.ctx.clock.setTimer(noAnswerTimeoutMs, () => this.onNoAnswer());
+  }
+
+  /** Ends an answered or ringing call from the PBX side (shutdown, force release). */
+  hangup(side: HangupSide = 'system'): void {
+    if (this.state === 'ended') return;
+    if (this.state === 'ringing') {
+      this.cancelForks();
+      this.respondA(480, 'Temporarily Unavailable');
+      this.finish({ disposition: 'failed', sipCode: 480, sipReason: 'Temporarily Unavailable', hangupSide: side });
+      return;
+    }
+    this.sendBye('a');
+    this.sendBye('b');
+    this.finish({ ...this.answeredOutcome(), hangupSide: side });
+  }
+
+  /** A request inside one of this call's dialogs. Always answers through `tx`. */
+  onInDialogRequest(leg: Leg, request: SipRequest, tx: ServerTransaction): void {
+    const dialog = leg === 'a' ? this.aDialog : this.bDialog;
+    if (this.state === 'ended' || !dialog) {
+      // BYE on leg a before the 2xx (an early dialog) acts as a cancel.
+      if (this.state === 'ringing' && leg === 'a' && request.method === 'BYE') {
+        tx.respond(createResponse(request, 200, 'OK'));
+        this.onCallerCancel();
+        return;
+      }
+      tx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    if (!dialog.acceptRemoteSeq(request)) {
+      tx.respond(createResponse(request, 500, 'Out Of Order'));
+      return;
+    }
+    switch (request.method) {
+      case 'BYE':
+        tx.respond(createResponse(request, 200, 'OK'));
+        this.pending2xx[leg]?.retransmit?.stop();
+        this.sendBye(other(leg));
+        this.finish({ ...this.answeredOutcome(), hangupSide: leg === 'a' ? 'caller' : 'callee' });
+        return;
+      case 'INVITE':
+        this.relayReinvite(leg, request, tx, dialog);
+        return;
+      case 'INFO': case 'UPDATE': case 'MESSAGE': case 'NOTIFY': case 'OPTIONS':
+        this.relayOther(leg, request, tx, dialog);
+        return;
+      default: {
+        const res = createResponse(request, 405, 'Method Not Allowed');
+        res.headers.set('Allow', ALLOWED_METHODS);
+        tx.respond(res);
+      }
+    }
+  }
+
+  /** An ACK for one of our 2xx responses on `leg`. */
+  onAck(leg: Leg, ack: SipRequest): void {
+    const pending = this.pending2xx[leg];
+    if (!pending || ack.cseq.seq !== pending.seq) return;
+    pending.retransmit?.stop();
+    delete this.pending2xx[leg];
+    // Delayed offer: the answer arrives in the ACK and travels on to the other leg.
+    pending.deferredAck?.(ack.body.length > 0 ? ack.body : undefined);
+    if (this.reinvite?.from === leg) this.reinvite = undefined;
+  }
+
+  /** A 2xx that arrived after its client transaction ended: re-ACK it (RFC 3261 §13.2.2.4). */
+  onLate2xx(response: SipResponse): void {
+    const fork = this.forks.find((f) => f.dialog && f.dialog.remoteTag === response.to.params.get('tag'));
+    if (fork?.dialog) this.ctx.tx.sendStateless(fork.dialog.createRequest('ACK', this.ctx.local, { seq: response.cseq.seq }), fork.dialog.destination);
+  }
+
+  // ---- leg b: forking and responses ----
+
+  private fork(binding: Binding): void {
+    const dest = binding.source;
+    const h = new Headers();
+    h.append('Via', this.ctx.local.via(dest, newBranch()));
+    h.append('Max-Forwards', String(Math.max(0, (this.aInvite.maxForwards ?? 70) - 1)));
+    const host = this.ctx.local.hostFor(dest);
+    const display = this.callerName ? `"${this.callerName.replace(/["\\]/g, '')}" ` : '';
+    h.append('From', `${display}<sip:${this.caller}@${host}>;tag=${this.bFromTag}`);
+    h.append('To', `<sip:${this.callee}@${host}>`);
+    h.append('Call-ID', this.bCallId);
+    h.append('CSeq', '1 INVITE');
+    h.append('Contact', `<${this.ctx.local.contactUri(dest)}>`);
+    h.append('Allow', ALLOWED_METHODS);
+    h.append('User-Agent', this.ctx.userAgent);
+    const body = this.aInvite.body;
+    if (body.length > 0) h.append('Content-Type', this.aInvite.headers.get('Content-Type') ?? 'application/sdp');
+    const invite = new SipRequest('INVITE', binding.contact, h, body);
+    const fork = { binding, invite } as Fork;
+    this.forks.push(fork);
+    fork.tx = this.ctx.tx.request(invite, dest, {
+      onResponse: (res) => this.onForkResponse(fork, res),
+      onTimeout: () => this.onForkFinal(fork, 408),
+    });
+  }
+
+  private onForkResponse(fork: Fork, res: SipResponse): void {
+    const status = res.status;
+    if (status < 200) {
+      if (status === 100 || this.state !== 'ringing') return;
+      // 180 and 183 (with early media SDP) are relayed to the caller under our one To tag.
+      this.respondA(status, res.reason, res.body.length > 0 ? res.body : undefined);
+      return;
+    }
+    if (status < 300) { this.onFork2xx(fork, res); return; }
+    this.onForkFinal(fork, status);
+  }
+
+  private onFork2xx(fork: Fork, res: SipResponse): void {
+    if (fork.dialog) {
+      // Retransmitted 2xx: our ACK was lost, send it again.
+      this.ctx.tx.sendStateless(fork.dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), fork.dialog.destination);
+      return;
+    }
+    fork.finalStatus = res.status;
+    fork.dialog = Dialog.asUac(fork.invite, res, fork.binding.source);
+    const ack = (body?: Buffer) => {
+      this.ctx.tx.sendStateless(fork.dialog!.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq, body }), fork.dialog!.destination);
+    };
+    if (this.state !== 'ringing') {
+      // Answered after the call was cancelled or another contact won: accept and hang up at once (§16.7 / §15).
+      ack();
+      this.ctx.tx.request(fork.dialog.createRequest('BYE', this.ctx.local), fork.dialog.destination, { onResponse() {}, onTimeout() {} });
+      return;
+    }
+    this.state = 'answered';
+    this.answeredAt = this.ctx.clock.now();
+    this.noAnswerTimer?.cancel();
+    this.bDialog = fork.dialog;
+    this.ctx.addDialog(fork.dialog.key, this, 'b');
+    for (const f of this.forks) if (f !== fork) f.tx.cancel();
+
+    const delayedOffer = this.aInvite.body.length === 0;
+    this.aDialog = Dialog.asUas(this.aInvite, this.aTag, this.aSource);
+    const res200 = this.buildAResponse(200, 'OK', res.body.length > 0 ? res.body : undefined);
+    this.aTx.respond(res200);
+    this.await2xxAck('a', this.aInvite.cseq.seq, () => this.aTx.respond(res200));
+    if (delayedOffer) {
+      // RFC 3264 §4: with no offer in the INVITE, the offer is in this 2xx and the answer in the caller's ACK.
+      this.pending2xx.a!.deferredAck = ack;
+    } else {
+      ack();
+    }
+    log.info({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
+  }
+
+  private onForkFinal(fork: Fork, status: number): void {
+    if (fork.finalStatus !== undefined) return;
+    fork.finalStatus = status;
+    if (this.state !== 'ringing') return;
+    if (this.forks.some((f) => f.finalStatus === undefined)) return;
+    const final = chooseFinal(this.forks.map((f) => f.finalStatus!));
+    this.noAnswerTimer?.cancel();
+    this.respondA(final.status, final.reason);
+    this.finish({ disposition: final.disposition, sipCode: final.status, sipReason: final.reason, hangupSide: final.disposition === 'busy' ? 'callee' : null });
+  }
+
+  private onCallerCancel(): void {
+    if (this.state !== 'ringing') return;
+    this.cancelForks();
+    this.respondA(487, 'Request Terminated');
+    this.finish({ disposition: 'cancelled', sipCode: 487, sipReason: 'Request Terminated', hangupSide: 'caller' });
+  }
+
+  private onNoAnswer(): void {
+    if (this.state !== 'ringing') return;
+    this.cancelForks();
+    this.respondA(480, 'Temporarily Unavailable');
+    this.finish({ disposition: 'no-answer', sipCode: 480, sipReason: 'Temporarily Unavailable', hangupSide: 'system' });
+  }
+
+  private cancelForks(): void {
+    for (const f of this.forks) if (f.finalStatus === undefined) f.tx.cancel();
+  }
+
+  // ---- relaying inside the dialogs ----
+
+  private relayReinvite(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
+    if (this.reinvite || this.pending2xx.a || this.pending2xx.b) {
+      // RFC 3261 §14.2: one INVITE transaction at a time per dialog.
+      const res = createResponse(request, 491, 'Request Pending');
+      tx.respond(res);
+      return;
+    }
+    dialog.refreshTarget(request);
+    const target = this.dialogOf(other(leg))!;
+    const out = target.createRequest('INVITE', this.ctx.local, { body: request.body, contentType: request.headers.get('Content-Type') });
+    this.reinvite = { from: leg, serverTx: tx, request };
+    this.ctx.tx.request(out, target.destination, {
+      onResponse: (res) => {
+        if (res.status < 200) return;
+        if (res.status >= 300) {
+          this.reinvite = undefined;
+          tx.respond(this.relayResponse(request, res, dialog));
+          return;
+        }
+        target.refreshTarget(res);
+        const sendAck = (body?: Buffer) => this.ctx.tx.sendStateless(target.createRequest('ACK', this.ctx.local, { seq: out.cseq.seq, body }), target.destination);
+        const answer = this.relayResponse(request, res, dialog);
+        tx.respond(answer);
+        this.await2xxAck(leg, request.cseq.seq, () => tx.respond(answer));
+        if (request.body.length === 0) this.pending2xx[leg]!.deferredAck = sendAck;
+        else sendAck();
+      },
+      onTimeout: () => {
+        this.reinvite = undefined;
+        tx.respond(createResponse(request, 408, 'Request Timeout'));
+      },
+    });
+  }
+
+  private relayOther(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
+    if (request.method === 'UPDATE') dialog.refreshTarget(request);
+    const target = this.dialogOf(other(leg))!;
+    const extra: Array<[string, string]> = [];
+    for (const name of ['Event', 'Subscription-State', 'Info-Package']) {
+      const v = request.headers.get(name);
+      if (v) extra.push([name, v]);
+    }
+    const out = target.createRequest(request.method, this.ctx.local, { body: request.body, contentType: request.headers.get('Content-Type'), extraHeaders: extra });
+    this.ctx.tx.request(out, target.destination, {
+      onResponse: (res) => { if (res.status >= 200) tx.respond(this.relayResponse(request, res, dialog)); },
+      onTimeout: () => tx.respond(createResponse(request, 408, 'Request Timeout')),
+    });
+  }
+
+  /** The response to `request` on its own leg carrying the status, reason and body the other leg answered. */
+  private relayResponse(request: SipRequest, res: SipResponse, dialog: Dialog): SipResponse {
+    const out = createResponse(request, res.status, res.reason);
+    if (res.status >= 200 && res.status < 300 && (request.method === 'INVITE' || request.method === 'UPDATE')) {
+      out.headers.set('Contact', `<${this.ctx.local.contactUri(dialog.destination)}>`);
+    }
+    if (res.body.length > 0) {
+      out.headers.set('Content-Type', res.headers.get('Content-Type') ?? 'application/sdp');
+      out.body = res.body;
+    }
+    return out;
+  }
+
+  // ---- helpers ----
+
+  private await2xxAck(leg: Leg, seq: number, resend: () => void): void {
+    const dest = leg === 'a' ? this.aSource : this.dialogOf(leg)!.destination;
+    const entry: Pending2xx = { seq };
+    if (dest.transport === 'udp') {
+      entry.retransmit = new Reliable2xx(this.ctx.clock, this.ctx.timers, resend, () => {
+        // §13.3.1.4: no ACK within 64*T1 — the session is not established; end it.
+        log.warn({ callId: this.callId, leg }, 'no ACK for 2xx; ending the call');
+        delete this.pending2xx[leg];
+        if (this.state === 'answered') this.hangup('system');
+      });
+    }
+    this.pending2xx[leg] = entry;
+  }
+
+  private respondA(status: number, reason: string, body?: Buffer): void {
+    if (this.aTx.finalSent) return;
+    this.aTx.respond(this.buildAResponse(status, reason, body));
+  }
+
+  private buildAResponse(status: number, reason: string, body?: Buffer): SipResponse {
+    const res = createResponse(this.aInvite, status, reason, this.aTag);
+    if (status < 300) {
+      res.headers.set('Contact', `<${this.ctx.local.contactUri(this.aSource)}>`);
+      res.headers.set('Allow', ALLOWED_METHODS);
+    }
+    if (body) {
+      res.headers.set('Content-Type', 'application/sdp');
+      res.body = body;
+    }
+    return res;
+  }
+
+  private sendBye(leg: Leg): void {
+    const dialog = this.dialogOf(leg);
+    if (!dialog) return;
+    this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
+  }
+
+  private dialogOf(leg: Leg): Dialog | undefined { return leg === 'a' ? this.aDialog : this.bDialog; }
+
+  private answeredOutcome(): Omit<CallOutcome, 'hangupSide'> {
+    return { disposition: 'answered', sipCode: 200, sipReason: 'OK' };
+  }
+
+  private finish(outcome: CallOutcome): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.endedAt = this.ctx.clock.now();
+    this.outcome = outcome;
+    this.noAnswerTimer?.cancel();
+    for (const leg of ['a', 'b'] as const) this.pending2xx[leg]?.retransmit?.stop();
+    this.ctx.ended(this);
+  }
+}
+
+const other = (leg: Leg): Leg => (leg === 'a' ? 'b' : 'a');
