@@ -13,6 +13,8 @@ function sharedEnv() {
     'HOTLINE_SIP_UDP_PORT',
     'HOTLINE_SIP_TCP_PORT',
     'HOTLINE_SIP_BIND',
+    'HOTLINE_RTP_PORT_MIN',
+    'HOTLINE_RTP_PORT_MAX',
     'HOTLINE_LOG_LEVEL',
     'NODE_ENV',
   ]) {

@@ -1,0 +1,185 @@
+// Starts a real PBX process for an interop test: a temp data dir, a config written
+// through the config store (so it passes the same validation as production), a free
+// SIP port, and the same entry point pm2 runs. Output is kept for failure messages.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigStore } from '@hotline/appliance/config';
+import { CdrStore, openRecords, type StoredCallRecord } from '@hotline/appliance/records';
+import { freePort } from './ports.ts';
+
+/** Repository root, where `appliance/src/pbx/main.ts` lives. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Entry point of the PBX service, as in ecosystem.config.cjs. */
+export const PBX_MAIN = join(REPO_ROOT, 'appliance/src/pbx/main.ts');
+
+/** The control API's status answer; its exact shape belongs to appliance/src/control. */
+export type PbxStatus = Record<string, unknown>;
+
+/** One extension of the test PBX. */
+export interface HilExtension {
+  number: string;
+  secret: string;
+  callWaiting?: boolean;
+}
+
+/** Options of {@link startPbx}. */
+export interface StartPbxOptions {
+  extensions?: HilExtension[];
+  trustedPeers?: Array<{ address: string; name: string }>;
+  noAnswerTimeoutSec?: number;
+  authFailureLimit?: number;
+  banSec?: number;
+  /** Milliseconds to wait for the control socket to answer; 20 s by default (tsx compiles on first start). */
+  startTimeoutMs?: number;
+}
+
+/** A running PBX under test. */
+export interface HilPbx {
+  /** SIP port on 127.0.0.1, UDP and TCP. */
+  sipPort: number;
+  dataDir: string;
+  /** SIGTERM, wait for exit (SIGKILL after 10 s), remove the data dir. */
+  stop(): Promise<void>;
+  status(): Promise<PbxStatus>;
+  /** All CDRs the PBX wrote so far, oldest first. */
+  cdr(): Promise<StoredCallRecord[]>;
+  /** stdout and stderr so far (pino JSON lines). */
+  logs(): string;
+}
+
+interface ControlClientLike {
+  status(): Promise<PbxStatus>;
+}
+
+/**
+ * The control client is imported at run time: the hil-tests talk to whatever the
+ * PBX's control module exports, and the type stays the loose {@link PbxStatus}.
+ */
+async function controlClient(socketPath: string): Promise<ControlClientLike> {
+  const modPath = join(REPO_ROOT, 'appliance/src/control/index.ts');
+  const mod = (await import(modPath)) as { ControlClient: new (path: string) => ControlClientLike };
+  return new mod.ControlClient(socketPath);
+}
+
+/** Writes the test configuration into `dataDir` through the config store. */
+async function writeConfig(dataDir: string, sipPort: number, opts: StartPbxOptions): Promise<void> {
+  const store = await ConfigStore.open({ config: join(dataDir, 'config.json'), configHistory: join(dataDir, 'config-history') });
+  await store.update(
+    (draft) => {
+      draft.sip.bindAddress = '127.0.0.1';
+      draft.sip.udpPort = sipPort;
+      draft.sip.tcpPort = sipPort;
+      // sipp 3.6 and baresip 1.0 answer MD5 challenges only (RFC 2617); the SHA-256
+      // path is covered by the unit tests of the authenticator.
+      draft.sip.digestAlgorithms = ['MD5'];
+      if (opts.noAnswerTimeoutSec !== undefined) draft.sip.noAnswerTimeoutSec = opts.noAnswerTimeoutSec;
+      if (opts.trustedPeers) draft.security.trustedPeers = opts.trustedPeers;
+      if (opts.authFailureLimit !== undefined) draft.security.authFailureLimit = opts.authFailureLimit;
+      if (opts.banSec !== undefined) draft.security.banSec = opts.banSec;
+      draft.extensions = (opts.extensions ?? []).map((e) => ({
+        number: e.number,
+        name: `hil ${e.number}`,
+        secret: e.secret,
+        maxContacts: 5,
+        callWaiting: e.callWaiting ?? false,
+      }));
+    },
+    { author: 'hil', comment: 'interop test configuration' },
+  );
+}
+
+/** Starts the PBX with a fresh data dir and waits until its control API answers. */
+export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hil-pbx-'));
+  const sipPort = await freePort();
+  await writeConfig(dataDir, sipPort, opts);
+  const child = spawn(process.execPath, ['--import', 'tsx', PBX_MAIN], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      HOTLINE_SERVICE: 'pbx',
+      HOTLINE_DATA_DIR: dataDir,
+      HOTLINE_SIP_PORT: String(sipPort),
+      HOTLINE_SIP_BIND: '127.0.0.1',
+      NODE_ENV: 'test',
+      HOTLINE_LOG_LEVEL: process.env.HOTLINE_LOG_LEVEL ?? 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output += d.toString('utf8');
+    if (output.length > 2_000_000) output = output.slice(-1_000_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+
+  const socketPath = join(dataDir, 'run', 'pbx.sock');
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
+  let client: ControlClientLike | undefined;
+  let lastError: unknown;
+  while (!client) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`PBX exited during start (code ${child.exitCode}, signal ${child.signalCode})\n${output.slice(-5000)}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`PBX control API did not answer within the start timeout: ${String(lastError)}\n${output.slice(-5000)}`);
+    }
+    try {
+      const c = await controlClient(socketPath);
+      await c.status();
+      client = c;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const ready = client;
+
+  let stopped = false;
+  return {
+    sipPort,
+    dataDir,
+    logs: () => output,
+    status: () => ready.status(),
+    cdr: async () => {
+      const db = openRecords(join(dataDir, 'records.db'));
+      try {
+        return new CdrStore(db).list({ limit: 10_000 }).sort((a, b) => a.id - b.id);
+      } finally {
+        db.close();
+      }
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
