@@ -1,0 +1,100 @@
+import { chmod, mkdir, unlink } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { moduleLogger } from '../log.ts';
+import type { ControlErrorBody, ControlHandlers } from './types.ts';
+
+const log = moduleLogger('control-server');
+
+/** Another live process already serves the control socket (a second PBX was started). */
+export class ControlSocketInUseError extends Error {
+  override readonly name = 'ControlSocketInUseError';
+  constructor(readonly socketPath: string) {
+    super(`control socket ${socketPath} is in use by a running process`);
+  }
+}
+
+/** Resolves true when something accepts connections on the unix socket. */
+function socketAlive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function errorBody(err: unknown): ControlErrorBody {
+  const e = err as { message?: string; errors?: Array<{ path: string; message: string }> };
+  return Array.isArray(e.errors) ? { error: e.message ?? String(err), details: e.errors } : { error: e?.message ?? String(err) };
+}
+
+/** Routes one request. Unknown path: 404; known path, wrong method: 405 with Allow (RFC 9110 §15.5.6). */
+async function route(handlers: ControlHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const routes: Record<string, { method: string; run: () => Promise<unknown> | unknown }> = {
+    '/v1/status': { method: 'GET', run: () => handlers.status() },
+    '/v1/config/reload': { method: 'POST', run: () => handlers.reloadConfig() },
+  };
+  const r = routes[path];
+  if (!r) return send(res, 404, { error: `no route ${path}` });
+  if (req.method !== r.method) {
+    res.setHeader('allow', r.method);
+    return send(res, 405, { error: `${req.method} not allowed on ${path}` });
+  }
+  req.resume(); // neither route reads a body; drain it so keep-alive works
+  try {
+    send(res, 200, await r.run());
+  } catch (err) {
+    // A refused reload is the caller's business (422), anything else is the PBX's fault (500).
+    const refused = Array.isArray((err as { errors?: unknown }).errors);
+    log.warn({ err, path }, 'control request failed');
+    send(res, refused ? 422 : 500, errorBody(err));
+  }
+}
+
+/**
+ * Serves the PBX control API (HTTP/1.1 over a unix socket, DESIGN.md "control API"). A socket
+ * file left by a crashed PBX is removed; one that still answers means another PBX runs and is
+ * an error. The socket is mode 0660 so only the hotline user and group can drive the PBX.
+ */
+export async function startControlServer(socketPath: string, handlers: ControlHandlers): Promise<{ close(): Promise<void> }> {
+  await mkdir(dirname(socketPath), { recursive: true });
+  if (await socketAlive(socketPath)) throw new ControlSocketInUseError(socketPath);
+  await unlink(socketPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  const server = createServer((req, res) => {
+    route(handlers, req, res).catch((err) => {
+      log.error({ err }, 'control request crashed');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await chmod(socketPath, 0o660);
+  log.info({ socketPath }, 'control API listening');
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        // node unlinks the socket file on close; the catch covers a file already removed by hand.
+        server.close(() => void unlink(socketPath).catch(() => undefined).then(() => resolve()));
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+/** What `GET /v1/status` returns: the PBX's listeners, registrations, calls and counters. */
+export interface PbxStatus {
+  /** ISO time the PBX process started. */
+  startedAt: string;
+  listening: Array<{ transport: 'udp' | 'tcp'; address: string; port: number }>;
+  registrations: Array<{ extension: string; contact: string; source: string; transport: string; expiresAt: string; userAgent?: string }>;
+  activeCalls: Array<{ callId: string; caller: string; callee: string; state: 'ringing' | 'answered'; startedAt: string; answeredAt?: string }>;
+  counters: Record<string, number>;
+  /** Version of the configuration the PBX is running. */
+  configVersion: number;
+}
+
+/** What the PBX supplies to the control server; the server owns only HTTP. */
+export interface ControlHandlers {
+  status(): PbxStatus;
+  /** Re-read the configuration; rejects (e.g. ConfigValidationError) when the new one is refused. */
+  reloadConfig(): Promise<{ configVersion: number }>;
+}
+
+/** Error body of every non-2xx response. */
+export interface ControlErrorBody {
+  error: string;
+  /** Per-field problems when a reload was refused by validation. */
+  details?: Array<{ path: string; message: string }>;
+}
