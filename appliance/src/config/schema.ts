@@ -42,7 +42,7 @@ export const configSchema = {
           minItems: 1,
           uniqueItems: true,
           items: { enum: ['MD5', 'SHA-256'] },
-          default: ['SHA-256', 'MD5'],
+          default: ['MD5', 'SHA-256'],
         },
         // RFC 3261 §18.1.1: a UDP datagram cannot exceed 65535 bytes; below ~1300 real INVITEs do not fit.
         maxMessageBytes: { type: 'integer', minimum: 1300, maximum: 65535, default: 65535 },
