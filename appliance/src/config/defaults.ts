@@ -21,8 +21,6 @@ export function defaultConfig(): HotlineConfig {
       registerMaxExpiresSec: 3600,
       registerDefaultExpiresSec: 600,
       nonceLifetimeSec: 300,
-      // SHA-256 first: RFC 7616 §3.7 has the server offer its preferred algorithm first,
-      // MD5 stays for the many desk phones that only know RFC 2617.
       // MD5 first: most desk phones (and sipp) answer only the first challenge they see; SHA-256
       // is still offered for phones that pick it (RFC 8760 §2.4), and an admin may put it first.
       digestAlgorithms: ['MD5', 'SHA-256'],
