@@ -164,7 +164,7 @@ export class Call {
   // ---- leg b: forking and responses ----
 
   private fork(binding: Binding): void {
-    const dest = binding.source;
+    const dest = binding.target;
     const h = new Headers();
     h.append('Via', this.ctx.local.via(dest, newBranch()));
     h.append('Max-Forwards', String(Math.max(0, (this.aInvite.maxForwards ?? 70) - 1)));
@@ -207,7 +207,7 @@ export class Call {
       return;
     }
     fork.finalStatus = res.status;
-    fork.dialog = Dialog.asUac(fork.invite, res, fork.binding.source);
+    fork.dialog = Dialog.asUac(fork.invite, res, fork.binding.target);
     const ack = (body?: Buffer) => {
       this.ctx.tx.sendStateless(fork.dialog!.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq, body }), fork.dialog!.destination);
     };

@@ -5,7 +5,8 @@ import type { Clock } from '../sip/clock.ts';
 export interface Binding {
   aor: string;
   contact: string;           // Contact URI as the phone sent it
-  source: Endpoint;          // where the REGISTER came from: requests to the phone go back over this flow (NAT)
+  source: Endpoint;          // where the REGISTER came from
+  target: Endpoint;          // where requests to this contact are sent (see contactTarget)
   expiresAt: number;         // epoch ms
   callId: string;
   cseq: number;

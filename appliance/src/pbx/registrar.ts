@@ -1,4 +1,4 @@
-import { createResponse, formatUri, newTag, type SipRequest } from '../sip/message/index.ts';
+import { createResponse, formatUri, newTag, type SipRequest, type SipUri } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ServerTransaction } from '../sip/transaction/index.ts';
 import type { Clock } from '../sip/clock.ts';
@@ -53,7 +53,7 @@ export class Registrar {
       return;
     }
 
-    const changes: Array<{ contact: string; expires: number }> = [];
+    const changes: Array<{ contact: string; expires: number; uri: SipUri }> = [];
     for (const c of contacts) {
       if (c.star) continue;
       const param = c.value.params.get('expires');
@@ -65,7 +65,7 @@ export class Registrar {
         return;
       }
       expires = Math.min(expires, this.settings.maxExpiresSec);
-      changes.push({ contact: formatUri(c.value.uri), expires });
+      changes.push({ contact: formatUri(c.value.uri), expires, uri: c.value.uri });
     }
 
     // §10.3 step 7: a request older than the binding it would change fails whole.
@@ -77,10 +77,10 @@ export class Registrar {
       }
     }
 
-    for (const { contact, expires } of changes) {
+    for (const { contact, expires, uri } of changes) {
       if (expires === 0) { this.location.remove(aor, contact); continue; }
       this.location.upsert({
-        aor, contact, source, expiresAt: now + expires * 1000, callId: request.callId, cseq: request.cseq.seq,
+        aor, contact, source, target: contactTarget(uri, source), expiresAt: now + expires * 1000, callId: request.callId, cseq: request.cseq.seq,
         userAgent: request.headers.get('User-Agent'), registeredAt: now,
       }, extension.maxContacts);
     }
@@ -97,4 +97,17 @@ export class Registrar {
     res.headers.set('Date', new Date(now).toUTCString());
     tx.respond(res);
   }
+}
+
+/**
+ * Where requests to a registered contact go. Over TCP, back over the phone's connection
+ * (RFC 3261 §18.2.2 style reuse). Over UDP, to the Contact's own address when its host is the
+ * address the REGISTER came from (no NAT; also a registration made for another local port);
+ * otherwise — a private address behind NAT, or a name we would have to resolve — to the
+ * source the REGISTER came from, so the NAT binding carries it back.
+ */
+export function contactTarget(uri: SipUri, source: Endpoint): Endpoint {
+  if (source.transport !== 'udp') return source;
+  if (uri.host === source.address) return { transport: 'udp', address: uri.host, port: uri.port ?? 5060 };
+  return source;
 }
