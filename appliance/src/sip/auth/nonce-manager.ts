@@ -28,6 +28,21 @@ const NONCE_CHARS = Math.ceil((NONCE_BYTES * 8) / 6);
 /** Nonces stamped this far in the future are still accepted (clock steps between workers). */
 const FUTURE_SKEW_MS = 5_000;
 
+// randomBytes per nonce costs a trip into OpenSSL each time; drawing from a pool
+// refilled 4 KB at a time keeps issue() cheap when a scanner makes us challenge a lot.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function pooledRandom(bytes: number): Buffer {
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return out;
+}
+
 /**
  * Issues and checks stateless digest nonces:
  * `nonce = base64url(timestamp || random || HMAC(key, timestamp || random))`.
@@ -47,7 +62,7 @@ export class NonceManager {
     this.key = opts.key ?? randomBytes(32);
     this.lifetimeMs = opts.lifetimeSec * 1000;
     this.now = opts.now ?? Date.now;
-    this.random = opts.random ?? randomBytes;
+    this.random = opts.random ?? pooledRandom;
   }
 
   /** A fresh nonce stamped with the current time. */
