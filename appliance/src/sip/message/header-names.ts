@@ -36,10 +36,20 @@ export function canonicalName(name: string): string {
 
 /** The case-insensitive matching key of a header name (lower-cased canonical name). */
 export function headerKey(name: string): string {
-  const lower = name.toLowerCase();
-  const canon = CANONICAL.get(lower);
-  return canon === undefined ? lower : canon.toLowerCase();
+  // Callers ask with the same few literal names over and over; remembering the
+  // answer skips a lower-casing and a second lookup per call.
+  let key = KEY_CACHE.get(name);
+  if (key === undefined) {
+    const lower = name.toLowerCase();
+    const canon = CANONICAL.get(lower);
+    key = canon === undefined ? lower : canon.toLowerCase();
+    if (KEY_CACHE.size < KEY_CACHE_MAX) KEY_CACHE.set(name, key);
+  }
+  return key;
 }
+
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_MAX = 4096;
 
 // Headers whose grammar is `x *(COMMA x)` (RFC 3261 §20 and extensions), so that
 // several instances equal one comma-joined instance (§7.3.1). Authorization-family,

@@ -128,3 +128,39 @@ export function formatNameAddr(value: NameAddr): string {
   }
   return `${out}<${formatUri(value.uri)}>${formatParams(value.params)}`;
 }
+
+/**
+ * Cheap shape check of a comma list of addresses (Contact, Route, Record-Route)
+ * done at parse time instead of a full parse: quotes and angle brackets balance
+ * and an unbracketed address holds no '?' (§20.10, RFC 4475 quotbal, regbadct).
+ * The full parse happens when the header is read.
+ */
+export function addressListShapeError(value: string): string | undefined {
+  let inQuote = false;
+  let inAngle = false;
+  let bracketed = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (inQuote) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inQuote = false;
+    } else if (inAngle) {
+      if (c === 0x3e) inAngle = false;
+      else if (c === 0x3c || c === 0x22) return "unbalanced '<'";
+    } else if (c === 0x22) {
+      inQuote = true;
+    } else if (c === 0x3c) {
+      if (bracketed) return "second '<' in one address";
+      inAngle = bracketed = true;
+    } else if (c === 0x3e) {
+      return "unbalanced '>'";
+    } else if (c === 0x2c) {
+      bracketed = false;
+    } else if (c === 0x3f && !bracketed) {
+      return "'?' in an unbracketed address";
+    }
+  }
+  if (inQuote) return 'unbalanced quote';
+  if (inAngle) return "unbalanced '<'";
+  return undefined;
+}

@@ -1,6 +1,6 @@
 // Framing and parsing of whole SIP messages from datagrams and streams
 // (RFC 3261 §7, §18.3): tells apart "need more bytes", "malformed" and "too large".
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { UINT32_MAX, parseBoundedInt } from './chars.ts';
 import { splitHead } from './head.ts';
 import type { Headers } from './headers.ts';
@@ -41,7 +41,6 @@ export type ParseResult =
 export type FramedResult = ParseResult | { kind: 'incomplete'; need: number };
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Completes partial limits with the defaults. */
 export function resolveLimits(limits?: Partial<ParseLimits>): ParseLimits {
@@ -52,10 +51,10 @@ export function resolveLimits(limits?: Partial<ParseLimits>): ParseLimits {
 // decoder, and bytes that are not valid UTF-8 are kept as latin1 so that they
 // still serialize back unchanged.
 function decodeHead(buf: Buffer, from: number, to: number): { text: string; latin1: boolean } {
-  const text = buf.toString('latin1', from, to);
-  if (!NON_ASCII.test(text)) return { text, latin1: false };
-  if (isUtf8(buf.subarray(from, to))) return { text: buf.toString('utf8', from, to), latin1: false };
-  return { text, latin1: true };
+  const view = buf.subarray(from, to);
+  if (isAscii(view)) return { text: buf.toString('latin1', from, to), latin1: false };
+  if (isUtf8(view)) return { text: buf.toString('utf8', from, to), latin1: false };
+  return { text: buf.toString('latin1', from, to), latin1: true };
 }
 
 /** Best effort at a request that a 400 can answer, for a message whose head splits. */

@@ -9,7 +9,6 @@ import { parseCSeq, type CSeq } from './cseq.ts';
 import { parseContactValue, type Contact } from './contact.ts';
 import { parseUri, type SipUri } from './uri.ts';
 
-const NON_ASCII = /[^\x00-\x7f]/;
 const EMPTY = Buffer.alloc(0);
 
 /** Common part of requests and responses. */
@@ -130,8 +129,10 @@ export abstract class SipMessage {
     }
     if (!wroteLength) head += `Content-Length: ${this.body.length}\r\n`;
     head += '\r\n';
-    const enc = this.wireEncoding === 'latin1' || !NON_ASCII.test(head) ? 'latin1' : 'utf8';
-    const headLen = enc === 'latin1' ? head.length : Buffer.byteLength(head, 'utf8');
+    // byteLength equals length only for pure ASCII, which latin1 writes fastest.
+    const utf8Len = Buffer.byteLength(head, 'utf8');
+    const enc = this.wireEncoding === 'latin1' || utf8Len === head.length ? 'latin1' : 'utf8';
+    const headLen = enc === 'latin1' ? head.length : utf8Len;
     const out = Buffer.allocUnsafe(headLen + this.body.length);
     out.write(head, 0, enc);
     this.body.copy(out, headLen);

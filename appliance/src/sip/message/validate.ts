@@ -2,7 +2,7 @@
 // headers, §20 scalar ranges), driven by the RFC 4475 §3.1.2 torture cases.
 import { SipParseError } from './errors.ts';
 import { UINT32_MAX, parseBoundedInt } from './chars.ts';
-import { parseNameAddrAt } from './name-addr.ts';
+import { addressListShapeError } from './name-addr.ts';
 import { isSipDate } from './sip-date.ts';
 import type { SipMessage } from './sip-message.ts';
 
@@ -33,71 +33,47 @@ export function validateMessage(msg: SipMessage, requestMethod: string | undefin
     return { reason: `Bad Via: ${describe(e)}`, answerable: false };
   }
   const answerable = h.has('From') && h.has('To') && h.has('Call-ID') && h.has('CSeq');
-  const fail = (reason: string): Invalid => ({ reason, answerable });
-  if (!h.has('CSeq')) return fail('Missing CSeq');
+  const reason = checkHeaders(msg, requestMethod);
+  return reason === undefined ? undefined : { reason, answerable };
+}
+
+function checkHeaders(msg: SipMessage, requestMethod: string | undefined): string | undefined {
+  const h = msg.headers;
+  if (!h.has('CSeq')) return 'Missing CSeq';
   let cseqMethod: string;
   try {
     cseqMethod = msg.cseq.method;
   } catch (e) {
-    return fail(`Bad CSeq: ${describe(e)}`);
+    return `Bad CSeq: ${describe(e)}`;
   }
-  // §8.2... / RFC 4475 mismatch01-02: the CSeq method must be the request's.
-  if (requestMethod !== undefined && cseqMethod !== requestMethod) return fail('CSeq method does not match the request method');
-  if (h.has('Call-ID')) {
-    try {
-      void msg.callId;
-    } catch (e) {
-      return fail(describe(e));
-    }
-  }
-  for (const name of ['From', 'To'] as const) {
-    if (!h.has(name)) continue;
-    try {
-      void (name === 'From' ? msg.from : msg.to);
-    } catch (e) {
-      return fail(`Bad ${name}: ${describe(e)}`);
-    }
+  // RFC 4475 §3.1.2.16-17 (mismatch01-02): the CSeq method must be the request's (§8.1.1.5).
+  if (requestMethod !== undefined && cseqMethod !== requestMethod) return 'CSeq method does not match the request method';
+  try {
+    if (h.has('Call-ID')) void msg.callId;
+    if (h.has('From')) void msg.from;
+    if (h.has('To')) void msg.to;
+  } catch (e) {
+    return e instanceof SipParseError && e.header !== undefined ? `Bad ${e.header}: ${e.detail}` : describe(e);
   }
   const mf = h.get('Max-Forwards');
-  if (mf !== undefined && Number.isNaN(parseBoundedInt(mf, 255))) return fail('Bad Max-Forwards');
+  if (mf !== undefined && Number.isNaN(parseBoundedInt(mf, 255))) return 'Bad Max-Forwards';
   const ex = h.get('Expires');
-  if (ex !== undefined && Number.isNaN(parseBoundedInt(ex, UINT32_MAX))) return fail('Bad Expires');
+  if (ex !== undefined && Number.isNaN(parseBoundedInt(ex, UINT32_MAX))) return 'Bad Expires';
   const ra = h.get('Retry-After');
-  if (ra !== undefined && Number.isNaN(parseBoundedInt(/^\S*/.exec(ra)![0], UINT32_MAX))) return fail('Bad Retry-After');
+  if (ra !== undefined && Number.isNaN(parseBoundedInt(/^\S*/.exec(ra)![0], UINT32_MAX))) return 'Bad Retry-After';
   const date = h.get('Date');
-  if (date !== undefined && !isSipDate(date)) return fail('Bad Date');
-  if (h.has('Contact')) {
-    try {
-      const contacts = msg.contacts;
-      for (const c of contacts) {
-        if (c.star) continue;
-        const e = c.value.params.get('expires');
-        if (e !== undefined && (e === null || Number.isNaN(parseBoundedInt(e, UINT32_MAX)))) return fail('Bad Contact expires');
-      }
-    } catch (e) {
-      return fail(`Bad Contact: ${describe(e)}`);
-    }
-  }
-  for (const name of ['Route', 'Record-Route']) {
+  if (date !== undefined && !isSipDate(date)) return 'Bad Date';
+  // Address lists are only shape-checked here; they are parsed when read.
+  for (const name of ADDRESS_LISTS) {
     for (const raw of h.getRaw(name)) {
-      try {
-        parseRouteList(raw, name);
-      } catch (e) {
-        return fail(`Bad ${name}: ${describe(e)}`);
-      }
+      const err = addressListShapeError(raw);
+      if (err !== undefined) return `Bad ${name}: ${err}`;
     }
   }
   return undefined;
 }
 
-function parseRouteList(value: string, header: string): void {
-  let i = 0;
-  for (;;) {
-    const r = parseNameAddrAt(value, i, header);
-    if (r.end >= value.length) return;
-    i = r.end + 1;
-  }
-}
+const ADDRESS_LISTS = ['Contact', 'Route', 'Record-Route'];
 
 // Headers that may appear once only (RFC 3261 §7.3.1 and §20: not comma lists).
 const SINGLE = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'];

@@ -14,7 +14,8 @@ export interface Via {
   params: Params;
 }
 
-const HOST_CHAR = /[A-Za-z0-9.\-_]/;
+const HOST_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_') HOST_CHAR[c.charCodeAt(0)] = 1;
 
 /**
  * Parses a Via header value, which may hold several comma-separated via-parms.
@@ -50,7 +51,11 @@ export function parseVia(headerValue: string): Via[] {
       i = close + 1;
     } else {
       const start = i;
-      while (i < s.length && HOST_CHAR.test(s[i]!)) i++;
+      while (i < s.length) {
+        const c = s.charCodeAt(i);
+        if (c >= 128 || HOST_CHAR[c] === 0) break;
+        i++;
+      }
       host = s.slice(start, i);
     }
     if (host.length === 0) throw new SipParseError('missing sent-by host', 'Via');
