@@ -21,5 +21,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.env.TEST_CONCURRENCY ? [`--test-concurrency=${process.env.TEST_CONCURRENCY}`] : [];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...files], { stdio: 'inherit' });
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "test" };
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...files], { stdio: "inherit", env });
 process.exit(r.status ?? 1);

@@ -11,7 +11,7 @@ export type { NonceManagerOptions, NonceStatus } from './nonce-manager.ts';
 /** What goes into a 401/407 challenge. */
 export interface DigestChallengeOptions {
   realm: string;
-  /** Algorithms to offer; order does not matter, SHA-256 is always offered first. */
+  /** Algorithms to offer, in the order offered: a client uses the first it supports (RFC 7616 §3.7). */
   algorithms: DigestAlgorithm[];
   /** Set when the previous credentials were right but their nonce had expired (RFC 7616 §3.3). */
   stale?: boolean;
@@ -22,14 +22,12 @@ const HASH: Readonly<Record<DigestAlgorithm, string>> = { MD5: 'md5', 'SHA-256':
 
 /**
  * Header values for a 401 WWW-Authenticate / 407 Proxy-Authenticate: one per
- * algorithm, SHA-256 first since a client uses the first it supports (RFC 7616 §3.7),
- * all sharing one fresh nonce, qop="auth".
+ * algorithm in the configured order (a client uses the first it supports, RFC 7616 §3.7;
+ * many desk phones only ever read the first), all sharing one fresh nonce, qop="auth".
  */
 export function buildChallenges(nonceManager: NonceManager, opts: DigestChallengeOptions): string[] {
   const nonce = nonceManager.issue();
-  const ordered: DigestAlgorithm[] = [];
-  if (opts.algorithms.includes('SHA-256')) ordered.push('SHA-256');
-  if (opts.algorithms.includes('MD5')) ordered.push('MD5');
+  const ordered = [...new Set(opts.algorithms)];
   if (ordered.length === 0) throw new RangeError('buildChallenges needs at least one algorithm');
   const realm = quote(opts.realm);
   const stale = opts.stale ? ', stale=TRUE' : '';

@@ -198,15 +198,16 @@ describe('NonceManager', () => {
 });
 
 describe('buildChallenges', () => {
-  test('offers SHA-256 before MD5 with qop="auth" and one shared valid nonce', () => {
+  test('offers the algorithms in the configured order with qop="auth" and one shared valid nonce', () => {
     const nm = new NonceManager({ lifetimeSec: 30 });
-    const ch = buildChallenges(nm, { realm: 'hotline', algorithms: ['MD5', 'SHA-256'] });
+    const ch = buildChallenges(nm, { realm: 'hotline', algorithms: ['SHA-256', 'MD5'] });
     assert.equal(ch.length, 2);
     assert.match(ch[0]!, /^Digest realm="hotline", nonce="[A-Za-z0-9_-]+", algorithm=SHA-256, qop="auth"$/);
     assert.match(ch[1]!, /algorithm=MD5, qop="auth"$/);
     const nonces = ch.map((c) => /nonce="([^"]+)"/.exec(c)![1]!);
     assert.equal(nonces[0], nonces[1]);
     assert.equal(nm.check(nonces[0]!), 'valid');
+    assert.match(buildChallenges(nm, { realm: 'hotline', algorithms: ['MD5', 'SHA-256'] })[0]!, /algorithm=MD5/, 'MD5 first when configured so');
   });
 
   test('adds stale=TRUE when asked and quotes the realm', () => {
