@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Console entry point: registers the TypeScript loader, then runs the CLI.
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
-register('tsx/esm', pathToFileURL('./'));
+// Console entry point: registers the TypeScript loader (tsx), then runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
 await import('../src/cli/main.ts');
