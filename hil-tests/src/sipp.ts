@@ -60,6 +60,12 @@ export interface SippOptions {
   service?: string;
   /** Digest credentials (`-au`, `-ap`). */
   auth?: { username: string; password: string };
+  /**
+   * Digest uri for `[authentication]` (`-auth_uri`, without `sip:`). sipp's default is
+   * `remote_ip:remote_port`, which is right for REGISTER but not for an INVITE whose
+   * Request-URI has a user part: RFC 3261 §22.4 has the digest uri equal the Request-URI.
+   */
+  authUri?: string;
   /** Number of calls before sipp exits (`-m`); 1 by default. */
   calls?: number;
   /** Call rate per second (`-r`) and concurrency cap (`-l`). */
@@ -113,6 +119,7 @@ export function sippArgs(o: SippOptions): string[] {
   a.push('-i', o.localIp ?? '127.0.0.1');
   if (o.service) a.push('-s', o.service);
   if (o.auth) a.push('-au', o.auth.username, '-ap', o.auth.password);
+  if (o.authUri) a.push('-auth_uri', o.authUri);
   a.push('-m', String(o.calls ?? 1));
   if (o.rate !== undefined) a.push('-r', String(o.rate));
   if (o.limit !== undefined) a.push('-l', String(o.limit));

@@ -16,7 +16,7 @@ const pcap = buildToneRtpPcap({ durationMs: 2000 });
 let pbx: HilPbx;
 
 before(async () => {
-  pbx = await startPbx({ extensions: [CALLER, CALLEE], noAnswerTimeoutSec: 3, authFailureLimit: 50 });
+  pbx = await startPbx({ extensions: [CALLER, CALLEE], noAnswerTimeoutSec: 5, authFailureLimit: 50 });
 });
 after(async () => {
   await pbx?.stop();
@@ -58,13 +58,16 @@ async function call(uac: string, uas: string, media: boolean) {
     await waitForUdpBound(uasPort);
     await register(CALLEE, uasPort);
     const caller = await runSipp({
-      scenarioFile: scenario(uac), remote: target(), service: CALLEE.number, timeoutSec: 25,
-      auth: { username: CALLER.number, password: CALLER.secret },
+      scenarioFile: scenario(uac), remote: target(), service: CALLEE.number, timeoutSec: 25, localPort: await freePort(),
+      auth: { username: CALLER.number, password: CALLER.secret }, authUri: `${CALLEE.number}@${target()}`,
       vars: { caller: CALLER.number, rtp_port: uacRtp }, files: { 'tone.pcap': pcap },
     });
     const calleeResult = await callee.done;
     return { caller, callee: calleeResult, callerRtp: callerRtp?.counts(), calleeRtp: calleeRtp?.counts(), cdr: await cdrAfter(since) };
   } finally {
+    // Remove the binding (Expires: 0, RFC 3261 §10.2.2): a later test's sipp may get
+    // this port, and the PBX would fork the next call to it.
+    await register(CALLEE, uasPort, { vars: { contact_port: uasPort, expires: 0 }, allowFailure: true });
     await callerRtp?.stop();
     await calleeRtp?.stop();
   }
@@ -73,6 +76,7 @@ async function call(uac: string, uas: string, media: boolean) {
 test('REGISTER with the right digest password gets 200', async () => {
   const r = await register(CALLER, 5098);
   assert.equal(r.stats.successful, 1);
+  await register(CALLER, 5098, { vars: { contact_port: 5098, expires: 0 } });
 });
 
 test('REGISTER with a wrong digest password is refused with 401 or 403', async () => {
@@ -136,6 +140,7 @@ test('an unauthenticated INVITE from an untrusted source gets 407 and never reac
   });
   assert.equal(r.stats.successful, 1, 'the caller saw 407');
   const c = await callee.done;
+  await register(CALLEE, uasPort, { vars: { contact_port: uasPort, expires: 0 }, allowFailure: true });
   assert.equal(c.stats.incoming, 0, 'the callee never saw an INVITE');
 });
 
