@@ -57,6 +57,8 @@ export class Authenticator {
     }
     switch (result.reason) {
       case 'no-credentials':
+      case 'malformed': // an unknown scheme is answered with our challenge (RFC 4475 §3.3.10)
+      case 'realm-mismatch': // credentials for another realm: not ours to judge
       case 'invalid-nonce': // e.g. a nonce from before a restart: ask again, no penalty
         this.challenge(request, tx, false);
         return undefined;
