@@ -100,14 +100,14 @@ export class Registrar {
 }
 
 /**
- * Where requests to a registered contact go. Over TCP, back over the phone's connection
- * (RFC 3261 §18.2.2 style reuse). Over UDP, to the Contact's own address when its host is the
- * address the REGISTER came from (no NAT; also a registration made for another local port);
- * otherwise — a private address behind NAT, or a name we would have to resolve — to the
- * source the REGISTER came from, so the NAT binding carries it back.
+ * Where requests to a registered contact go. When the Contact's host is the address the
+ * REGISTER came from (no NAT in between), to the Contact's own port over the same transport:
+ * that is where the phone listens, and it also serves a registration made on behalf of
+ * another local port. Otherwise — a private address behind NAT, or a name we would have to
+ * resolve — back to the address and port the REGISTER came from (over TCP, its connection),
+ * so the phone's NAT binding carries it back.
  */
 export function contactTarget(uri: SipUri, source: Endpoint): Endpoint {
-  if (source.transport !== 'udp') return source;
-  if (uri.host === source.address) return { transport: 'udp', address: uri.host, port: uri.port ?? 5060 };
+  if (uri.host === source.address) return { transport: source.transport, address: uri.host, port: uri.port ?? 5060 };
   return source;
 }
