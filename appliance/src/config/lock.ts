@@ -5,7 +5,7 @@ import { ConfigLockedError } from './errors.ts';
 export interface LockOptions {
   /** A lock older than this is considered left behind by a dead writer and is broken. Default 10 s. */
   staleMs?: number;
-  /** How long to keep trying before ConfigLockedError. Default 5 s. */
+  /** How long to keep trying before ConfigLockedError. Default 11 s: past the stale age, so a lock left by a dead writer is always broken rather than reported. */
   timeoutMs?: number;
   /** Pause between attempts. Default 25 ms. */
   retryMs?: number;
@@ -29,7 +29,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<LockHandle> {
   const staleMs = options.staleMs ?? 10_000;
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = options.timeoutMs ?? 11_000;
   const retryMs = options.retryMs ?? 25;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
