@@ -66,7 +66,7 @@ export interface SippOptions {
    * Request-URI has a user part: RFC 3261 §22.4 has the digest uri equal the Request-URI.
    */
   authUri?: string;
-  /** Number of calls before sipp exits (`-m`); 1 by default. */
+  /** Number of calls before sipp exits (`-m`); 1 by default, 0 for no limit. */
   calls?: number;
   /** Call rate per second (`-r`) and concurrency cap (`-l`). */
   rate?: number;
@@ -120,7 +120,7 @@ export function sippArgs(o: SippOptions): string[] {
   if (o.service) a.push('-s', o.service);
   if (o.auth) a.push('-au', o.auth.username, '-ap', o.auth.password);
   if (o.authUri) a.push('-auth_uri', o.authUri);
-  a.push('-m', String(o.calls ?? 1));
+  if ((o.calls ?? 1) > 0) a.push('-m', String(o.calls ?? 1));
   if (o.rate !== undefined) a.push('-r', String(o.rate));
   if (o.limit !== undefined) a.push('-l', String(o.limit));
   for (const [k, v] of Object.entries(o.vars ?? {})) a.push('-set', k, String(v));
@@ -159,14 +159,14 @@ export function parseSippStats(csv: string): SippStats {
   };
 }
 
-/** Parses `-trace_rtt` files: rows `date;date_ms;response_time_ms;rtd_no`. */
+/** Parses `-trace_rtt` files: a header `Date_ms;response_time_ms;rtd_no`, then one row per measure. */
 export function parseSippRtt(csv: string): number[] {
   const out: number[] = [];
   for (const line of csv.split('\n')) {
     const cells = line.split(';');
-    if (cells.length < 3) continue;
-    const v = Number(cells[2]);
-    if (Number.isFinite(v) && cells[2].trim() !== '') out.push(v);
+    if (cells.length < 3 || cells[1].trim() === '') continue;
+    const v = Number(cells[1]);
+    if (Number.isFinite(v)) out.push(v);
   }
   return out;
 }
