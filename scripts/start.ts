@@ -8,16 +8,24 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigStore, applyEnvOverrides, ensureFirstStart } from '../appliance/src/config/index.ts';
+import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, type HotlineConfig } from '../appliance/src/config/index.ts';
 import { dataPaths } from '../appliance/src/paths.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
+/** Terminal columns of a string: CJK ideographs and full-width forms take two (the demo names are bilingual). */
+function columns(s: string): number {
+  let n = 0;
+  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return n;
+}
+
 /** Pads the cells of a small table so it reads well in an 80-column terminal. */
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(columns(h), ...rows.map((r) => columns(r[i] ?? ''))));
+  const pad = (c: string, w: number) => c + ' '.repeat(Math.max(0, w - columns(c)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -33,7 +41,17 @@ if (first.created) {
 }
 
 const store = await ConfigStore.open(paths);
-const config = applyEnvOverrides(store.current, process.env);
+let config: HotlineConfig;
+try {
+  config = applyEnvOverrides(store.current, process.env);
+} catch (err) {
+  // A bad HOTLINE_* variable is the operator's typo: say which, without a stack trace.
+  if (err instanceof ConfigValidationError || err instanceof EnvOverrideError) {
+    console.error(`Hotline: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 const bind = config.sip.bindAddress;
 console.log(
   table(
