@@ -3,7 +3,7 @@
 // names after the scenario (`<scenario>_<pid>_rtt.csv` ...) cannot collide, and
 // always a `-timeout`, so a peer that never answers ends the test instead of hanging it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -85,6 +85,8 @@ export interface SippOptions {
   extraArgs?: string[];
   /** Files written into sipp's working dir before it starts, e.g. `{ 'tone.pcap': buildToneRtpPcap() }`. */
   files?: Record<string, Buffer>;
+  /** Keep sipp's working dir (traces) after a successful run; a failed run always keeps it. */
+  keepDir?: boolean;
   /** Do not throw when sipp reports failed calls (the test asserts the outcome itself). */
   allowFailure?: boolean;
 }
@@ -203,12 +205,13 @@ export function startSipp(opts: SippOptions): SippProcess {
       if (!opts.allowFailure && signal === null && code !== 0) {
         const what = opts.scenarioFile ?? opts.builtin;
         reject(new SippError(
-          `sipp ${what} exited ${code}: ${result.stats.failed} failed, ${result.stats.successful} ok\n` +
+          `sipp ${what} exited ${code}: ${result.stats.failed} failed, ${result.stats.successful} ok (traces in ${dir})\n` +
             `args: sipp ${args.join(' ')}\n--- errors.log ---\n${result.errors.slice(-4000)}\n--- output ---\n${output.slice(-3000)}`,
           result,
         ));
         return;
       }
+      if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
       resolveDone(result);
     });
   });
