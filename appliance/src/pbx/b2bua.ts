@@ -44,7 +44,7 @@ export class B2bua {
   constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings) {
     this.context = {
       tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent,
-      addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); },
+      addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
       ended: (call) => this.onEnded(call),
     };
   }
@@ -140,8 +140,7 @@ export class B2bua {
     this.bump(call.callee, -1);
     this.calls.delete(`${call.callId}|${call.aInvite.from.params.get('tag') ?? ''}`);
     // Dialog entries stay a little longer so retransmitted BYEs and late ACKs still find the call.
-    const keys = [...this.dialogs.entries()].filter(([, v]) => v.call === call).map(([k]) => k);
-    this.deps.clock.setTimer(32_000, () => { for (const k of keys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k); });
+    this.deps.clock.setTimer(32_000, () => { for (const k of call.dialogKeys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k); });
     const end = call.endedAt!;
     this.write({
       callId: call.callId, caller: call.caller, callee: call.callee,

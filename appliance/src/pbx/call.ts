@@ -54,6 +54,8 @@ export class Call {
   answeredAt: number | null = null;
   endedAt: number | null = null;
   outcome: CallOutcome | undefined;
+  /** Keys under which the B2BUA filed this call's dialogs, so it can drop them without a scan. */
+  readonly dialogKeys: string[] = [];
 
   private readonly aTag = newTag();
   private aDialog: Dialog | undefined;
