@@ -237,7 +237,7 @@ export class Call {
     } else {
       ack();
     }
-    log.info({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
+    if (log.isLevelEnabled('debug')) log.debug({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
   }
 
   private onForkFinal(fork: Fork, status: number): void {
