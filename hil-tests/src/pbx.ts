@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigStore } from '@hotline/appliance/config';
 import { CdrStore, openRecords, type StoredCallRecord } from '@hotline/appliance/records';
+import { ControlClient, type PbxStatus } from '@hotline/appliance/control';
 import { freePort } from './ports.ts';
 
 /** Repository root, where `appliance/src/pbx/main.ts` lives. */
@@ -16,8 +17,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /** Entry point of the PBX service, as in ecosystem.config.cjs. */
 export const PBX_MAIN = join(REPO_ROOT, 'appliance/src/pbx/main.ts');
 
-/** The control API's status answer; its exact shape belongs to appliance/src/control. */
-export type PbxStatus = Record<string, unknown>;
+export type { PbxStatus };
 
 /** One extension of the test PBX. */
 export interface HilExtension {
@@ -49,20 +49,6 @@ export interface HilPbx {
   cdr(): Promise<StoredCallRecord[]>;
   /** stdout and stderr so far (pino JSON lines). */
   logs(): string;
-}
-
-interface ControlClientLike {
-  status(): Promise<PbxStatus>;
-}
-
-/**
- * The control client is imported at run time: the hil-tests talk to whatever the
- * PBX's control module exports, and the type stays the loose {@link PbxStatus}.
- */
-async function controlClient(socketPath: string): Promise<ControlClientLike> {
-  const modPath = join(REPO_ROOT, 'appliance/src/control/index.ts');
-  const mod = (await import(modPath)) as { ControlClient: new (path: string) => ControlClientLike };
-  return new mod.ControlClient(socketPath);
 }
 
 /** Writes the test configuration into `dataDir` through the config store. */
@@ -121,7 +107,7 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
 
   const socketPath = join(dataDir, 'run', 'pbx.sock');
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
-  let client: ControlClientLike | undefined;
+  let client: ControlClient | undefined;
   let lastError: unknown;
   while (!client) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -135,7 +121,7 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
       throw new Error(`PBX control API did not answer within the start timeout: ${String(lastError)}\n${output.slice(-5000)}`);
     }
     try {
-      const c = await controlClient(socketPath);
+      const c = new ControlClient(socketPath);
       await c.status();
       client = c;
     } catch (err) {
