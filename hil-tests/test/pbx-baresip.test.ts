@@ -2,7 +2,7 @@
 // Extension 1001 sends a 1000 Hz tone and 1002 a 1500 Hz tone, so each side's
 // recording of what it received tells whose audio it is: a phone hearing its own
 // frequency would be an echo, not the far end.
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildToneWav, decodeNetstrings, dominantFrequency, encodeNetstring, loudestWindow, parseBaresipRtpStats,
@@ -12,6 +12,8 @@ import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
 const A = { number: '1001', secret: 'baresip-secret-1001', toneHz: 1000 };
 const B = { number: '1002', secret: 'baresip-secret-1002', toneHz: 1500 };
+const C = { number: '1003', secret: 'baresip-secret-1003', toneHz: 1000 };
+const D = { number: '1004', secret: 'baresip-secret-1004', toneHz: 1500 };
 /** How long the call stays up before the caller hangs up. */
 const TALK_MS = 2000;
 
@@ -20,7 +22,7 @@ let phoneA: BaresipPhone | undefined;
 let phoneB: BaresipPhone | undefined;
 
 before(async () => {
-  pbx = await startPbx({ extensions: [A, B], noAnswerTimeoutSec: 10 });
+  pbx = await startPbx({ extensions: [A, B, C, D], noAnswerTimeoutSec: 10 });
   [phoneA, phoneB] = await Promise.all([
     startBaresip({ extension: A.number, secret: A.secret, pbxPort: pbx.sipPort, toneHz: A.toneHz }),
     startBaresip({ extension: B.number, secret: B.secret, pbxPort: pbx.sipPort, toneHz: B.toneHz }),
@@ -101,22 +103,27 @@ test('both baresip phones register with MD5 digest and the PBX lists both bindin
   for (const r of regs) assert.match(r.userAgent ?? '', /baresip/, `registration ${r.contact} came from baresip`);
 });
 
-test('1001 calls 1002 through the PBX, 1002 auto-answers, tones flow both ways, and the caller hangup gives an answered CDR', async (t) => {
-  const a = phoneA!;
-  const b = phoneB!;
+type Ext = { number: string; toneHz: number };
+
+/**
+ * The whole answered call between two registered phones: `a` dials `b`, `b` answers
+ * automatically, both talk for {@link TALK_MS}, `a` hangs up; then each side's
+ * recording, RTP summary and the PBX's CDR are checked.
+ */
+async function answeredCall(t: TestContext, a: BaresipPhone, b: BaresipPhone, extA: Ext, extB: Ext): Promise<void> {
   await a.waitFor('REGISTER_OK', 10_000);
   await b.waitFor('REGISTER_OK', 10_000);
   const fromA = a.events.length;
   const fromB = b.events.length;
   const since = Date.now() - 1000;
 
-  await a.dial(`sip:${B.number}@127.0.0.1:${pbx!.sipPort}`);
+  await a.dial(`sip:${extB.number}@127.0.0.1:${pbx!.sipPort}`);
   // baresip 1.0 in answermode=auto answers at once and emits no CALL_INCOMING.
   const establishedA = await a.waitFor('CALL_ESTABLISHED', 8000, fromA);
   const establishedB = await b.waitFor('CALL_ESTABLISHED', 8000, fromB);
   assert.equal(establishedB.direction, 'incoming');
-  assert.match(establishedB.peeruri ?? '', new RegExp(`^sip:${A.number}@`), 'the callee sees the caller extension as the peer');
-  assert.match(establishedA.peeruri ?? '', new RegExp(`^sip:${B.number}@`));
+  assert.match(establishedB.peeruri ?? '', new RegExp(`^sip:${extA.number}@`), 'the callee sees the caller extension as the peer');
+  assert.match(establishedA.peeruri ?? '', new RegExp(`^sip:${extB.number}@`));
   // RTP from the far end reached each phone: SDP passed through the PBX untouched.
   await a.waitFor('CALL_RTPESTAB', 3000, fromA);
   await b.waitFor('CALL_RTPESTAB', 3000, fromB);
@@ -129,13 +136,13 @@ test('1001 calls 1002 through the PBX, 1002 auto-answers, tones flow both ways, 
   assert.equal(closedB.direction, 'incoming');
 
   // sndfile closes the WAVs when the call's audio stops, which CALL_CLOSED follows.
-  t.diagnostic(assertHeardTone('1001 heard', a.recordedWav(), B.toneHz, A.toneHz));
-  t.diagnostic(assertHeardTone('1002 heard', b.recordedWav(), A.toneHz, B.toneHz));
+  t.diagnostic(assertHeardTone(`${extA.number} heard`, a.recordedWav(), extB.toneHz, extA.toneHz));
+  t.diagnostic(assertHeardTone(`${extB.number} heard`, b.recordedWav(), extA.toneHz, extB.toneHz));
 
-  const statsA = await eventually(async () => a.rtpStats(), 3000, "1001's RTP summary");
-  const statsB = await eventually(async () => b.rtpStats(), 3000, "1002's RTP summary");
+  const statsA = await eventually(async () => a.rtpStats(), 3000, `${extA.number}'s RTP summary`);
+  const statsB = await eventually(async () => b.rtpStats(), 3000, `${extB.number}'s RTP summary`);
   // 20 ms packets: ~100 in 2 s. Allow for a slow, shared machine.
-  for (const [who, s] of [['1001', statsA], ['1002', statsB]] as const) {
+  for (const [who, s] of [[extA.number, statsA], [extB.number, statsB]] as const) {
     assert.ok(s.txPackets >= 0.6 * (TALK_MS / 20), `${who} sent ${s.txPackets} RTP packets`);
     assert.ok(s.rxPackets >= 0.6 * (TALK_MS / 20), `${who} received ${s.rxPackets} RTP packets`);
     assert.equal(s.rxErrors, 0, `${who} receive errors`);
@@ -144,13 +151,34 @@ test('1001 calls 1002 through the PBX, 1002 auto-answers, tones flow both ways, 
 
   const cdr = await eventually(async () => {
     const rows = await pbx!.cdr();
-    return rows.filter((r) => r.caller === A.number && r.callee === B.number && r.startedAt >= since).at(-1);
+    return rows.filter((r) => r.caller === extA.number && r.callee === extB.number && r.startedAt >= since).at(-1);
   }, 8000, 'the CDR of the call');
   assert.equal(cdr.disposition, 'answered');
-  assert.equal(cdr.caller, A.number);
-  assert.equal(cdr.callee, B.number);
+  assert.equal(cdr.caller, extA.number);
+  assert.equal(cdr.callee, extB.number);
   assert.equal(cdr.hangupSide, 'caller');
   assert.equal(cdr.sipCode, 200);
-  assert.ok(cdr.answeredAt !== null && cdr.answeredAt !== undefined && cdr.endedAt - cdr.answeredAt >= TALK_MS - 200,
+  assert.ok(cdr.answeredAt !== null && cdr.endedAt - cdr.answeredAt >= TALK_MS - 200,
     `answered ${cdr.answeredAt}, ended ${cdr.endedAt}: the CDR covers the talk time`);
+}
+
+test('1001 calls 1002 through the PBX, 1002 auto-answers, tones flow both ways, and the caller hangup gives an answered CDR', async (t) => {
+  await answeredCall(t, phoneA!, phoneB!, A, B);
+});
+
+test('the same answered call with both baresip phones registered and calling over SIP/TCP', async (t) => {
+  const [c, d] = await Promise.all([
+    startBaresip({ extension: C.number, secret: C.secret, pbxPort: pbx!.sipPort, toneHz: C.toneHz, transport: 'tcp' }),
+    startBaresip({ extension: D.number, secret: D.secret, pbxPort: pbx!.sipPort, toneHz: D.toneHz, transport: 'tcp' }),
+  ]);
+  try {
+    await c.waitFor('REGISTER_OK', 10_000);
+    await d.waitFor('REGISTER_OK', 10_000);
+    const s = (await pbx!.status()) as { registrations?: Array<{ extension: string; transport: string }> };
+    const tcp = (s.registrations ?? []).filter((r) => r.extension === C.number || r.extension === D.number);
+    assert.deepEqual(tcp.map((r) => r.transport), ['tcp', 'tcp'], JSON.stringify(s.registrations));
+    await answeredCall(t, c, d, C, D);
+  } finally {
+    await Promise.allSettled([c.stop(), d.stop()]);
+  }
 });
