@@ -28,10 +28,9 @@ module.exports = {
     {
       name: 'pbx',
       cwd: root,
-      script: 'appliance/src/pbx/main.ts',
-      // pm2 would pick ts-node for a .ts script; Hotline runs TypeScript through tsx.
+      // A .mjs wrapper that registers tsx: pm2 would pick ts-node for a .ts script.
+      script: 'appliance/bin/pbx.mjs',
       interpreter: 'node',
-      node_args: '--import tsx',
       exec_mode: 'fork',
       env: { ...sharedEnv(), HOTLINE_SERVICE: 'pbx' },
       // The PBX answers SIGINT by ending its calls with BYE and flushing CDRs

@@ -10,24 +10,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, type HotlineConfig } from '../appliance/src/config/index.ts';
 import { dataPaths } from '../appliance/src/paths.ts';
+import { formatTable } from '../appliance/src/cli/table.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-
-/** Terminal columns of a string: CJK ideographs and full-width forms take two (the demo names are bilingual). */
-function columns(s: string): number {
-  let n = 0;
-  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  return n;
-}
-
-/** Pads the cells of a small table so it reads well in an 80-column terminal. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(columns(h), ...rows.map((r) => columns(r[i] ?? ''))));
-  const pad = (c: string, w: number) => c + ' '.repeat(Math.max(0, w - columns(c)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 const paths = dataPaths();
 const first = await ensureFirstStart(paths);
@@ -35,7 +21,7 @@ if (first.created) {
   console.log(`Hotline: first start, created a demo site in ${paths.root}`);
   if (first.credentials && first.credentials.length > 0) {
     console.log('Demo extensions (shown once; change the secrets before real use):\n');
-    console.log(table(['number', 'name', 'secret'], first.credentials.map((c) => [c.number, c.name, c.secret])));
+    console.log(formatTable(['number', 'name', 'secret'], first.credentials.map((c) => [c.number, c.name, c.secret])));
     console.log('');
   }
 }
@@ -54,7 +40,7 @@ try {
 }
 const bind = config.sip.bindAddress;
 console.log(
-  table(
+  formatTable(
     ['service', 'listens on'],
     [
       ['SIP udp', `${bind}:${config.sip.udpPort}`],

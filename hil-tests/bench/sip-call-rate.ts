@@ -46,8 +46,16 @@ const clean = (s: Step) => s.failed === 0 && s.retrans === 0;
 const fmt = (s: Step) =>
   `${String(s.rate).padStart(4)} cps x ${s.seconds}s: ok ${s.ok}, failed ${s.failed}, retrans ${s.retrans}, setup p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms`;
 
-/** Ramps through RATES, then sustains the best clean one. */
-async function measure(label: string, remote: string): Promise<{ best: Step | undefined; sustained: Step | undefined }> {
+/** The issue's target: this many calls per second for SUSTAIN_SEC with zero failures and p99 setup under TARGET_P99_MS. */
+const TARGET_CPS = 300;
+const TARGET_P99_MS = 100;
+
+/**
+ * Ramps through RATES, then sustains the best clean rate; if that one does not hold for the
+ * whole sustain period, the next lower clean rate is tried, so the figure printed is one
+ * that really held.
+ */
+async function measure(label: string, remote: string): Promise<{ best: Step | undefined; sustained: Step | undefined; target?: Step }> {
   console.log(`\n== ${label} ==`);
   let best: Step | undefined;
   for (const rate of RATES) {
@@ -57,8 +65,13 @@ async function measure(label: string, remote: string): Promise<{ best: Step | un
     best = s;
   }
   if (!best) return { best, sustained: undefined };
-  const sustained = await step(remote, best.rate, SUSTAIN_SEC);
-  console.log(`  sustain ${fmt(sustained)}${clean(sustained) ? '' : '  <- not clean'}`);
+  const candidates = RATES.filter((r) => r <= best!.rate).reverse();
+  let sustained: Step | undefined;
+  for (const rate of candidates) {
+    sustained = await step(remote, rate, SUSTAIN_SEC);
+    console.log(`  sustain ${fmt(sustained)}${clean(sustained) ? '' : '  <- not clean'}`);
+    if (clean(sustained)) break;
+  }
   return { best, sustained };
 }
 
@@ -86,6 +99,9 @@ try {
     auth: { username: CALLEE.number, password: CALLEE.secret }, vars: { contact_port: viaPbx.port, expires: 3600 }, timeoutSec: 10,
   });
   const through = await measure('UAC -> PBX -> UAS', `127.0.0.1:${pbx.sipPort}`);
+  // The target is judged at its own rate: the highest sustained rate may well have a longer tail.
+  const target = quick ? undefined : await step(`127.0.0.1:${pbx.sipPort}`, TARGET_CPS, SUSTAIN_SEC);
+  if (target) console.log(`  target ${fmt(target)}`);
   await viaPbx.uas.stop();
 
   const direct = await startUas();
@@ -98,7 +114,10 @@ try {
   console.log(`  PBX sustained: ${pbxRate} cps with zero failures for ${SUSTAIN_SEC}s, setup p50 ${through.sustained?.p50.toFixed(1)} ms, p99 ${through.sustained?.p99.toFixed(1)} ms`);
   console.log(`  ceiling (sipp alone): ${ceilRate} cps${ceilRate === RATES[RATES.length - 1] ? ' (top of the ramp)' : ''}`);
   console.log(`  ratio PBX / ceiling: ${ceilRate > 0 ? (pbxRate / ceilRate).toFixed(2) : 'n/a'}`);
-  console.log(`  target: >= 300 cps for 60 s, p99 setup < 100 ms -> ${pbxRate >= 300 && (through.sustained?.p99 ?? Infinity) < 100 ? 'met' : 'not met'}`);
+  if (target) {
+    const met = clean(target) && target.p99 < TARGET_P99_MS;
+    console.log(`  target: >= ${TARGET_CPS} cps for ${SUSTAIN_SEC} s, zero failures, p99 setup < ${TARGET_P99_MS} ms -> ${met ? 'met' : 'not met'} (p50 ${target.p50.toFixed(1)} ms, p99 ${target.p99.toFixed(1)} ms)`);
+  }
 } finally {
   for (const u of uasList) await u.stop();
   await pbx?.stop();
