@@ -1,4 +1,4 @@
-import type { HotlineConfig } from './types.ts';
+import type { HotlineConfig, MgmtConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -30,4 +30,30 @@ export function defaultConfig(): HotlineConfig {
     rtp: { portMin: 10000, portMax: 20000 },
     extensions: [],
   };
+}
+
+/** Time zone reported when `site.timeZone` is not set. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** Defaults of the `mgmt` section: issue 3 and the API contract (15 min idle, 12 h absolute, 5/20 failures in 15 min). */
+export const DEFAULT_MGMT: Required<MgmtConfig> = {
+  bindAddress: '0.0.0.0',
+  httpsPort: 8443,
+  httpPort: 8080,
+  sessionIdleMin: 15,
+  sessionAbsoluteHours: 12,
+  loginFailureLimitUser: 5,
+  loginFailureLimitAddress: 20,
+  loginFailureWindowMin: 15,
+  lockoutMin: 15,
+};
+
+/** The `mgmt` section with every omitted field filled from DEFAULT_MGMT. */
+export function mgmtSettings(config: HotlineConfig): Required<MgmtConfig> {
+  return { ...DEFAULT_MGMT, ...(config.mgmt ?? {}) };
+}
+
+/** The appliance time zone (IANA name). */
+export function siteTimeZone(config: HotlineConfig): string {
+  return config.site.timeZone ?? DEFAULT_TIME_ZONE;
 }

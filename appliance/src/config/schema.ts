@@ -19,7 +19,27 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['name'],
-      properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        // IANA zone name; validate.ts checks that the runtime knows it.
+        timeZone: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+\\-/]+$' },
+      },
+    },
+    // Optional and without defaults on purpose (see MgmtConfig): `mgmtSettings()` supplies them.
+    mgmt: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        bindAddress: { type: 'string', minLength: 2 },
+        httpsPort: port,
+        httpPort: { type: 'integer', minimum: 0, maximum: 65535 },
+        sessionIdleMin: { type: 'integer', minimum: 1, maximum: 1440 },
+        sessionAbsoluteHours: { type: 'integer', minimum: 1, maximum: 168 },
+        loginFailureLimitUser: { type: 'integer', minimum: 1, maximum: 1000 },
+        loginFailureLimitAddress: { type: 'integer', minimum: 1, maximum: 10000 },
+        loginFailureWindowMin: { type: 'integer', minimum: 1, maximum: 1440 },
+        lockoutMin: { type: 'integer', minimum: 1, maximum: 1440 },
+      },
     },
     sip: {
       type: 'object',

@@ -53,10 +53,30 @@ export interface RtpConfig {
   portMax: number;
 }
 
+/**
+ * Management service settings. Every field is optional and has no schema default, so files written
+ * before the section existed keep their digest (and match their history entry); `mgmtSettings()`
+ * fills in the defaults where they are read.
+ */
+export interface MgmtConfig {
+  bindAddress?: string;
+  httpsPort?: number;
+  /** Plain HTTP, always bound to 127.0.0.1 only (development, local tools). 0 disables it. */
+  httpPort?: number;
+  sessionIdleMin?: number;
+  sessionAbsoluteHours?: number;
+  loginFailureLimitUser?: number;
+  loginFailureLimitAddress?: number;
+  loginFailureWindowMin?: number;
+  lockoutMin?: number;
+}
+
 /** The whole appliance configuration as stored in `config.json` (schema revision 1). */
 export interface HotlineConfig {
   schemaVersion: 1;
-  site: { name: string };
+  /** `timeZone`: IANA name the appliance reports times in (UI, hourly statistics); default Asia/Shanghai. */
+  site: { name: string; timeZone?: string };
+  mgmt?: MgmtConfig;
   sip: SipConfig;
   security: SecurityConfig;
   rtp: RtpConfig;

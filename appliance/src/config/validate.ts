@@ -52,7 +52,18 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 function semanticIssues(doc: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   if (!isObj(doc)) return out;
-  const { sip, rtp, security, extensions } = doc;
+  const { sip, rtp, security, extensions, site, mgmt } = doc;
+
+  if (isObj(site) && typeof site.timeZone === 'string') {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: site.timeZone });
+    } catch {
+      out.push({ path: '/site/timeZone', message: 'is not a time zone this system knows (IANA name, e.g. Asia/Shanghai)' });
+    }
+  }
+  if (isObj(mgmt) && typeof mgmt.bindAddress === 'string' && isIP(mgmt.bindAddress) === 0) {
+    out.push({ path: '/mgmt/bindAddress', message: 'must be an IPv4 or IPv6 address literal' });
+  }
 
   if (Array.isArray(extensions)) {
     const seen = new Map<string, number>();

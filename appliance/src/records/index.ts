@@ -2,3 +2,7 @@
 export { openRecords, migrate, RecordsDb, RecordsSchemaTooNewError, type OpenRecordsOptions } from './db.ts';
 export { recordsMigrations, type RecordsMigration } from './migrations.ts';
 export { CdrStore, callDurations, type CallDisposition, type CallRecord, type CdrQuery, type HangupSide, type StoredCallRecord } from './cdr-store.ts';
+export { UserStore, USER_ROLES, type UserRecord, type UserRole } from './user-store.ts';
+export { AuditStore, type AuditEntry, type AuditOutcome, type AuditQuery, type StoredAuditEntry } from './audit-store.ts';
+export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.ts';
+export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-search.ts';

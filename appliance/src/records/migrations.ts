@@ -37,4 +37,63 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX cdr_callee ON cdr (callee, started_at);
     `,
   },
+  {
+    id: 2,
+    name: 'create_users',
+    // password_history: JSON array of the previous scrypt hashes (newest first) for the
+    // "not one of the last 3" rule; never the passwords themselves.
+    up: `
+      CREATE TABLE users (
+        username              TEXT    PRIMARY KEY,
+        role                  TEXT    NOT NULL CHECK (role IN ('admin', 'supervisor', 'engineer', 'auditor', 'agent')),
+        display_name          TEXT    NOT NULL DEFAULT '',
+        password_hash         TEXT    NOT NULL,
+        password_history      TEXT    NOT NULL DEFAULT '[]',
+        must_change_password  INTEGER NOT NULL DEFAULT 1,
+        created_at            INTEGER NOT NULL,
+        last_login_at         INTEGER,
+        password_changed_at   INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    id: 3,
+    name: 'create_audit_log',
+    up: `
+      CREATE TABLE audit_log (
+        id              INTEGER PRIMARY KEY,
+        at              INTEGER NOT NULL,
+        actor           TEXT    NOT NULL,
+        role            TEXT    NOT NULL,
+        source_address  TEXT    NOT NULL,
+        action          TEXT    NOT NULL,
+        target          TEXT    NOT NULL,
+        outcome         TEXT    NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+        before_json     TEXT,
+        after_json      TEXT
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX audit_log_actor ON audit_log (actor, at);
+    `,
+  },
+  {
+    id: 4,
+    name: 'create_login_failures',
+    // kind 'user' keys on the username, kind 'address' on the client address; a lock row says
+    // until when logins for that key are refused.
+    up: `
+      CREATE TABLE login_failures (
+        kind  TEXT    NOT NULL CHECK (kind IN ('user', 'address')),
+        key   TEXT    NOT NULL,
+        at    INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_key ON login_failures (kind, key, at);
+      CREATE TABLE login_locks (
+        kind          TEXT    NOT NULL CHECK (kind IN ('user', 'address')),
+        key           TEXT    NOT NULL,
+        locked_until  INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+    `,
+  },
 ];
