@@ -1,2 +1,4 @@
 /** @hotline/media — see ../shared DESIGN.md; populated by later issues. */
 export const packageName = '@hotline/media';
+export * from './rtp/index.ts';
+export * from './g711/index.ts';
