@@ -2,3 +2,4 @@
 export const packageName = '@hotline/media';
 export * from './rtp/index.ts';
 export * from './g711/index.ts';
+export * from './rtcp/index.ts';
