@@ -27,8 +27,9 @@ say() { printf '[bootstrap] %s\n' "$*"; }
 packages=(build-essential python3)
 if [ "$mode" = test ]; then
   # sipp is packaged as sip-tester; baresip pulls its core modules (g711, aufile,
-  # ausine, ctrl_tcp) through baresip-core.
-  packages+=(sip-tester baresip)
+  # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
+  # UI tests drive through playwright-core (never a downloaded browser build).
+  packages+=(sip-tester baresip chromium)
 fi
 
 missing=()

@@ -1,0 +1,176 @@
+// Shapes of the management API v1 (see docs/ui.md). Written from the shared contract
+// until the backend's OpenAPI document is available; `npm run gen:api` writes
+// `schema.gen.ts` from the live document and these names are checked against it.
+
+/** One of the five roles; every route declares which of them it admits. */
+export type Role = 'admin' | 'supervisor' | 'engineer' | 'auditor' | 'agent';
+
+/** The signed-in account as `/auth/login` and `/auth/me` return it. */
+export interface SessionUser {
+  username: string;
+  role: Role;
+  mustChangePassword: boolean;
+  displayName?: string;
+  language?: string;
+}
+
+/** Answer of `/auth/login` and `/auth/me`. */
+export interface SessionInfo {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+/** Answer of `GET /system/summary`. */
+export interface SystemSummary {
+  product: string;
+  version: string;
+  hostname: string;
+  uptimeSec: number;
+  timeZone: string;
+  cpu: { loadPercent: number; cores: number };
+  memory: { totalBytes: number; usedBytes: number };
+  disks: Array<{ mount: string; totalBytes: number; usedBytes: number }>;
+  pbx: { running: boolean; registrations: number; activeCalls: number; configVersion: number };
+}
+
+/** An extension row of `GET /extensions`; the secret is write-only and never listed. */
+export interface Extension {
+  number: string;
+  name: string;
+  maxContacts: number;
+  callWaiting: boolean;
+  registered: boolean;
+  contacts: number;
+}
+
+/** Body of `POST /extensions` and `PUT /extensions/:number`. */
+export interface ExtensionInput {
+  number?: string;
+  name?: string;
+  secret?: string;
+  maxContacts?: number;
+  callWaiting?: boolean;
+}
+
+/** Answer of extension writes: `applied` is false when the PBX could not reload. */
+export interface WriteResult {
+  applied?: boolean;
+  [key: string]: unknown;
+}
+
+/** How a call ended, as the PBX records it. */
+export type Disposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'failed';
+
+/** A call record; times are epoch milliseconds or ISO strings depending on the server. */
+export interface CallRecord {
+  id: number;
+  callId: string;
+  caller: string;
+  callee: string;
+  startedAt: number | string;
+  answeredAt: number | string | null;
+  endedAt: number | string;
+  disposition: Disposition | string;
+  durationSec: number;
+  billableSec: number;
+  sipCode: number;
+  sipReason: string;
+  hangupSide: string | null;
+}
+
+/** A paged list answer. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** One hour of `GET /cdr/stats/hourly`. */
+export interface HourBucket {
+  hour: string;
+  total: number;
+  answered: number;
+  busy: number;
+  noAnswer: number;
+  cancelled: number;
+  failed: number;
+}
+
+/** A management account of `GET /users`. */
+export interface UserAccount {
+  username: string;
+  role: Role;
+  displayName: string;
+  createdAt: string | null;
+  lastLoginAt: string | null;
+  passwordChangedAt: string | null;
+  locked: boolean;
+}
+
+/** Body of `POST /users` and `PUT /users/:username`. */
+export interface UserInput {
+  username?: string;
+  role?: Role;
+  password?: string;
+  displayName?: string;
+}
+
+/** An audit entry; secrets are masked in before/after by the server. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  sourceAddress: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'denied' | 'failed';
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A stored configuration version. */
+export interface ConfigVersion {
+  version: number;
+  at?: string;
+  author?: string;
+  comment?: string;
+  [key: string]: unknown;
+}
+
+/** Live message pushed over `/api/v1/live`. */
+export type LiveMessage =
+  | { type: 'snapshot'; registrations: LiveRegistration[]; activeCalls: LiveCall[] }
+  | { type: 'ping' };
+
+/** A registration as pushed live; fields beyond these are shown as they come. */
+export interface LiveRegistration {
+  aor?: string;
+  number?: string;
+  contact?: string;
+  transport?: string;
+  expiresAt?: number | string;
+  [key: string]: unknown;
+}
+
+/** An active call as pushed live. */
+export interface LiveCall {
+  callId?: string;
+  caller?: string;
+  callee?: string;
+  from?: string;
+  to?: string;
+  state?: string;
+  startedAt?: number | string;
+  [key: string]: unknown;
+}
+
+/** One entry of `error.details`: a JSON pointer and what is wrong there. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** The error envelope every failing route answers with. */
+export interface ErrorBody {
+  error: { code: string; message: string; messageZh?: string; details?: ErrorDetail[]; retryAfterSec?: number };
+}

@@ -1,0 +1,41 @@
+// The navigation config: every page is one entry here, and the layout, the router and
+// the role check all read this array. A later page adds one line (see docs/ui.md).
+import type { Component } from 'svelte';
+import type { Role } from './api/types.ts';
+import type { MessageKey } from './i18n/en.ts';
+import Dashboard from '../pages/Dashboard.svelte';
+import Extensions from '../pages/Extensions.svelte';
+import CallRecords from '../pages/CallRecords.svelte';
+import Users from '../pages/Users.svelte';
+import Audit from '../pages/Audit.svelte';
+import ConfigHistory from '../pages/ConfigHistory.svelte';
+
+/** One page of the UI. */
+export interface NavEntry {
+  /** Hash route, `#/<path>`. */
+  path: string;
+  /** Catalog key of the navigation label and page title. */
+  label: MessageKey;
+  /** Short glyph shown next to the label (and alone on narrow screens). */
+  icon: string;
+  /** Roles that see the page; the API enforces the same rules on its side. */
+  roles: readonly Role[];
+  component: Component;
+}
+
+const staff: readonly Role[] = ['admin', 'supervisor', 'engineer', 'auditor'];
+
+/** All pages, in menu order. */
+export const nav: readonly NavEntry[] = [
+  { path: 'dashboard', label: 'nav.dashboard', icon: '◉', roles: [...staff, 'agent'], component: Dashboard },
+  { path: 'extensions', label: 'nav.extensions', icon: '☎', roles: staff, component: Extensions },
+  { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
+  { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
+  { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
+  { path: 'config', label: 'nav.config', icon: '⟲', roles: ['admin', 'engineer', 'auditor'], component: ConfigHistory },
+];
+
+/** Pages a role may open. */
+export function pagesFor(role: Role): NavEntry[] {
+  return nav.filter((p) => p.roles.includes(role));
+}
