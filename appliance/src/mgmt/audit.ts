@@ -1,0 +1,48 @@
+import type { Context } from 'koa';
+import type { AuditOutcome } from '../records/index.ts';
+import { maskSecrets } from './mask.ts';
+import type { MgmtServices } from './services.ts';
+
+/** Stable audit action strings (API contract v1). */
+export type AuditAction =
+  | 'auth.login'
+  | 'auth.logout'
+  | 'auth.login_failed'
+  | 'auth.locked_out'
+  | 'auth.password_changed'
+  | 'user.created'
+  | 'user.updated'
+  | 'user.deleted'
+  | 'extension.created'
+  | 'extension.updated'
+  | 'extension.deleted'
+  | 'config.rollback'
+  | 'cdr.exported'
+  | 'audit.exported'
+  | 'system.certificate_replaced';
+
+/** One audit event as a route reports it; actor and role default to the signed-in user. */
+export interface AuditEvent {
+  action: AuditAction;
+  target: string;
+  outcome: AuditOutcome;
+  actor?: string;
+  role?: string;
+  before?: object;
+  after?: object;
+}
+
+/** Appends an audit entry for the request: who, when, from where, what; secrets masked here, always. */
+export function audit(svc: MgmtServices, ctx: Context, user: { username: string; role: string } | undefined, e: AuditEvent): void {
+  svc.auditLog.append({
+    at: svc.deps.now(),
+    actor: e.actor ?? user?.username ?? '-',
+    role: e.role ?? user?.role ?? '-',
+    sourceAddress: ctx.request.ip || '-',
+    action: e.action,
+    target: e.target,
+    outcome: e.outcome,
+    before: e.before === undefined ? undefined : maskSecrets(e.before),
+    after: e.after === undefined ? undefined : maskSecrets(e.after),
+  });
+}

@@ -1,0 +1,51 @@
+import type { ConfigStore } from '../config/index.ts';
+import type { PbxStatus } from '../control/index.ts';
+import type { RecordsDb } from '../records/index.ts';
+import type { ScryptParams } from './auth/password-hash.ts';
+
+/** What mgmt needs of the PBX control API; `ControlClient` satisfies it, tests pass a fake. */
+export interface PbxControl {
+  status(): Promise<PbxStatus>;
+  reloadConfig(): Promise<{ configVersion: number }>;
+}
+
+/** Host metrics for the dashboard. */
+export interface HostSnapshot {
+  hostname: string;
+  uptimeSec: number;
+  cpu: { loadPercent: number; cores: number };
+  memory: { totalBytes: number; usedBytes: number };
+  disks: Array<{ mount: string; totalBytes: number; usedBytes: number }>;
+}
+
+/** Source of host metrics; `systemInfoSource()` reads systeminformation, tests pass a fake. */
+export interface SystemInfoSource {
+  snapshot(): Promise<HostSnapshot>;
+}
+
+/** A certificate and its key, PEM. */
+export interface CertificatePair {
+  certPem: string;
+  keyPem: string;
+}
+
+/** Everything the management app is built from. I/O and time are injected (STYLE.md §5). */
+export interface MgmtDeps {
+  config: ConfigStore;
+  records: RecordsDb;
+  pbx: PbxControl;
+  system: SystemInfoSource;
+  /** Epoch ms. */
+  now: () => number;
+  /** Appliance release shown in the summary. */
+  version: string;
+  /** scrypt cost; tests pass a cheap one. */
+  scrypt?: ScryptParams;
+  /** Directory of `cert.pem`/`key.pem`; certificate upload is refused without it. */
+  tlsDir?: string;
+  /** Called after an uploaded certificate was stored, so the HTTPS server swaps it in. */
+  onCertificateChanged?: (pair: CertificatePair) => void;
+  /** Live-state polling period (ms, default 1000) and ping period (ms, default 20000). */
+  livePollMs?: number;
+  livePingMs?: number;
+}

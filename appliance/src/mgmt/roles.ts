@@ -1,0 +1,24 @@
+import type { UserRole } from '../records/index.ts';
+
+/** Who may call a route: a list of roles, `'authenticated'` (any signed-in role) or `'public'`. */
+export type RouteAccess = readonly UserRole[] | 'authenticated' | 'public';
+
+/** Every role. */
+export const ALL_ROLES: readonly UserRole[] = ['admin', 'supervisor', 'engineer', 'auditor', 'agent'];
+
+/** Operational reads (dashboard data, extensions, CDRs): everyone but agents. */
+export const OPERATIONS_READERS: readonly UserRole[] = ['admin', 'supervisor', 'engineer', 'auditor'];
+
+/** Configuration history and account lists: not supervisors (operational only) nor agents. */
+export const CONFIG_READERS: readonly UserRole[] = ['admin', 'engineer', 'auditor'];
+
+/** The audit log: admins and auditors. */
+export const AUDIT_READERS: readonly UserRole[] = ['admin', 'auditor'];
+
+/** Every write: admins only. */
+export const ADMIN_ONLY: readonly UserRole[] = ['admin'];
+
+/** The roles `access` admits (every role for 'authenticated' and 'public'). */
+export function allowedRoles(access: RouteAccess): readonly UserRole[] {
+  return typeof access === 'string' ? ALL_ROLES : access;
+}

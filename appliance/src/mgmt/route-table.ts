@@ -1,0 +1,28 @@
+import { buildOpenApi } from './openapi.ts';
+import { route, type AnyRoute } from './route-types.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { cdrRoutes } from './routes/cdr.ts';
+import { configRoutes } from './routes/config.ts';
+import { extensionRoutes } from './routes/extensions.ts';
+import { systemRoutes } from './routes/system.ts';
+import { userRoutes } from './routes/users.ts';
+
+/** The OpenAPI document route; it describes the table it belongs to. */
+const openApiRoute: AnyRoute = route({
+  method: 'GET',
+  path: '/openapi.json',
+  access: 'public',
+  summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+  tag: 'meta',
+  response: { status: 200, schema: { type: 'object' } },
+  handler({ svc }) {
+    return buildOpenApi(routeTable, svc.deps.version);
+  },
+});
+
+/**
+ * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
+ * The router and the OpenAPI document are both generated from this list, and the role test walks it.
+ */
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, openApiRoute];
