@@ -6,6 +6,8 @@ import type { JsonSchema } from './route-types.ts';
 // text, so their validator coerces ("20" -> 20) and fills defaults.
 const bodyAjv = new Ajv({ allErrors: true, strict: false });
 const textAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
+// `date-time` (RFC 3339 §5.6): the schema's pattern checks the shape, this that it is a real instant.
+for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
 
 /** Escapes one JSON pointer token (RFC 6901 §3). */
 const token = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -1,0 +1,83 @@
+// Entry of the `mgmt` process (pm2 runs it through appliance/bin/mgmt.mjs): HTTPS on
+// mgmt.httpsPort, plain HTTP on 127.0.0.1 only, the live WebSocket on both, the built UI.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigStore, mgmtSettings } from '../config/index.ts';
+import { ControlClient } from '../control/index.ts';
+import { moduleLogger } from '../log.ts';
+import { dataPaths } from '../paths.ts';
+import { openRecords } from '../records/index.ts';
+import { createMgmtApp } from './app.ts';
+import { attachLive } from './live.ts';
+import { systemInfoSource } from './system-info.ts';
+import { ensureCertificate } from './tls.ts';
+
+const log = moduleLogger('mgmt');
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+/** A port from an environment variable, or the configured one. */
+function envPort(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined) return fallback;
+  if (!/^[0-9]+$/.test(v) || Number(v) > 65535) throw new Error(`${name}=${JSON.stringify(v)} is not a port number`);
+  return Number(v);
+}
+
+const paths = dataPaths();
+const config = await ConfigStore.open(paths);
+const records = openRecords(paths.records);
+const settings = mgmtSettings(config.current);
+const version = (JSON.parse(readFileSync(join(repoRoot, 'appliance/package.json'), 'utf8')) as { version: string }).version;
+const tlsDir = join(paths.root, 'tls');
+const pair = await ensureCertificate(tlsDir, hostname());
+
+const servers: Server[] = [];
+const https = createHttps({ cert: pair.certPem, key: pair.keyPem, minVersion: 'TLSv1.2' });
+const { app, services } = createMgmtApp(
+  {
+    config,
+    records,
+    pbx: new ControlClient(paths.pbxControlSocket, 3000),
+    system: systemInfoSource(),
+    now: Date.now,
+    version,
+    tlsDir,
+    onCertificateChanged: (p) => https.setSecureContext({ cert: p.certPem, key: p.keyPem, minVersion: 'TLSv1.2' }),
+  },
+  { uiDir: join(repoRoot, 'mgmt-ui/dist') },
+);
+if (services.accounts.users.count() === 0) log.warn('no management account exists: run `npm start` (creates admin) or `hotline user add`');
+
+https.on('request', app.callback());
+servers.push(https);
+const httpsPort = envPort('HOTLINE_MGMT_HTTPS_PORT', settings.httpsPort);
+await new Promise<void>((ok, fail) => https.once('error', fail).listen(httpsPort, settings.bindAddress, ok));
+log.info({ address: settings.bindAddress, port: httpsPort }, 'management HTTPS listening');
+
+const httpPort = envPort('HOTLINE_MGMT_HTTP_PORT', settings.httpPort);
+if (httpPort > 0) {
+  // Loopback only: plain HTTP would expose the session cookie on the machine-room network.
+  const http = createHttp(app.callback());
+  await new Promise<void>((ok, fail) => http.once('error', fail).listen(httpPort, '127.0.0.1', ok));
+  servers.push(http);
+  log.info({ address: '127.0.0.1', port: httpPort }, 'management HTTP (loopback) listening');
+}
+const live = attachLive(servers, services);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    live.close();
+    for (const s of servers) s.closeAllConnections?.();
+    void Promise.all(servers.map((s) => new Promise((r) => s.close(r)))).then(() => {
+      records.close();
+      process.exit(0);
+    });
+  });
+}
