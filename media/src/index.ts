@@ -3,3 +3,4 @@ export const packageName = '@hotline/media';
 export * from './rtp/index.ts';
 export * from './g711/index.ts';
 export * from './rtcp/index.ts';
+export * from './jitter/index.ts';
