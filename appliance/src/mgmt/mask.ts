@@ -2,7 +2,7 @@
 export const MASK = '********';
 
 /** Field names whose values are secrets: extension digest secrets, passwords, private keys. */
-const SECRET_KEY = /secret|password|keypem|privatekey|passwordhash/i;
+const SECRET_KEY = /^(secret|password|currentPassword|newPassword|passwordHash|passwordHistory|keyPem|privateKey)$/i;
 
 /** A deep copy of `value` with every secret field's value replaced by MASK. */
 export function maskSecrets<T>(value: T): T {
