@@ -14,7 +14,9 @@
 // above the sensitivity, within the twist limits, clearly above the other
 // tones of their group, and carry most of the block's energy (which rejects
 // noise, speech and music whose energy is spread over many frequencies: the
-// talk-off defence). A digit is declared once a run of hits lasts the
+// talk-off defence), and have weak second harmonics (a voice or an instrument
+// holding two notes near a digit's pair has strong harmonics; a DTMF
+// generator has almost none). A digit is declared once a run of hits lasts the
 // minimum duration and at least one pair of steady blocks measured both tones
 // within tolerance. Duration is estimated to a few samples from energies (a
 // block that is only part tone holds that fraction of a full block's energy),
@@ -56,6 +58,8 @@ export interface DtmfDetectorOptions {
   readonly minToneEnergyRatio?: number;
   /** How far (dB) the strongest tone of a group must stand above the group's next; default 6. */
   readonly minGroupMarginDb?: number;
+  /** How far (dB) each tone's second harmonic must stay below it; default 10. */
+  readonly minHarmonicMarginDb?: number;
 }
 
 const SAMPLE_RATE = 8000;
@@ -67,6 +71,8 @@ const NO_EVENTS: readonly DtmfToneEvent[] = Object.freeze([]);
 const STEADY_RATIO = 0.8;
 /** Blocks without a hit that end a digit: 2 × 12.75 ms, below the 40 ms pause Q.24 requires us to see. */
 const END_MISSES = 2;
+/** 1.4 bins of the 102-point block. The closest checked pair (2 × 697 Hz vs 1209 Hz) is 185 Hz apart, where the column leaks in at -18 dB. */
+const HARMONIC_CLEARANCE_HZ = 110;
 
 function wrapPi(a: number): number {
   while (a > Math.PI) a -= 2 * Math.PI;
@@ -83,10 +89,15 @@ export class DtmfDetector {
   private readonly tolerance: number;
   private readonly minRatio: number;
   private readonly groupMargin: number;
+  private readonly harmonicMargin: number;
 
   // Per-tone constants: indices 0-3 rows, 4-7 columns.
   private readonly freq = new Float64Array(TONES);
   private readonly coeff = new Float64Array(TONES);
+  /** Goertzel coefficients of the second harmonics, run only on blocks that pass every other check. */
+  private readonly coeff2 = new Float64Array(TONES);
+  /** The current block's samples, for the second-harmonic check. */
+  private readonly block = new Float64Array(BLOCK);
   private readonly cosW = new Float64Array(TONES);
   private readonly sinW = new Float64Array(TONES);
   private readonly cosHalf = new Float64Array(TONES);
@@ -149,11 +160,13 @@ export class DtmfDetector {
     this.tolerance = options.frequencyTolerance ?? 0.025;
     this.minRatio = options.minToneEnergyRatio ?? 0.7;
     this.groupMargin = Math.pow(10, (options.minGroupMarginDb ?? 6) / 10);
+    this.harmonicMargin = Math.pow(10, (options.minHarmonicMarginDb ?? 10) / 10);
     for (let k = 0; k < TONES; k++) {
       const f = k < 4 ? DTMF_ROW_HZ[k]! : DTMF_COLUMN_HZ[k - 4]!;
       const w = (2 * Math.PI * f) / SAMPLE_RATE;
       this.freq[k] = f;
       this.coeff[k] = 2 * Math.cos(w);
+      this.coeff2[k] = 2 * Math.cos(2 * w);
       this.cosW[k] = Math.cos(w);
       this.sinW[k] = Math.sin(w);
       this.cosHalf[k] = Math.cos(w * HALF);
@@ -177,9 +190,12 @@ export class DtmfDetector {
       const n = Math.min(len - i, HALF - this.pos);
       const end = i + n;
       let e = this.energy;
+      const base = (this.secondHalf ? HALF : 0) + this.pos - i;
+      const block = this.block;
       for (let j = i; j < end; j++) {
         const x = frame[j]!;
         e += x * x;
+        block[base + j] = x;
       }
       this.energy = e;
       for (let k = 0; k < TONES; k++) {
@@ -289,9 +305,28 @@ export class DtmfDetector {
     if (pr + pc < this.minRatio * energy) return -1;
     for (let k = 0; k < 4; k++) if (k !== r && p[k]! * this.groupMargin > p[r]!) return -1;
     for (let k = 4; k < 8; k++) if (k !== c && p[k]! * this.groupMargin > p[c]!) return -1;
+    if (this.harmonicPower(c) * this.harmonicMargin > p[c]!) return -1;
+    // A row's second harmonic can sit under a column's skirt (2 × 697 = 1394 Hz is
+    // 58 Hz from 1336 Hz): there the column leaks into the harmonic bin, so only
+    // rows whose harmonic is clear of the digit's column are checked.
+    if (Math.abs(2 * this.freq[r]! - this.freq[c]!) > HARMONIC_CLEARANCE_HZ && this.harmonicPower(r) * this.harmonicMargin > p[r]!) return -1;
     this.bestRow = r;
     this.bestCol = c;
     return r * 4 + (c - 4);
+  }
+
+  /** Power of tone k's second harmonic over the block, normalised like `power`. */
+  private harmonicPower(k: number): number {
+    const c = this.coeff2[k]!;
+    const block = this.block;
+    let s1 = 0;
+    let s2 = 0;
+    for (let n = 0; n < BLOCK; n++) {
+      const s0 = block[n]! + c * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    return ((s1 * s1 + s2 * s2 - c * s1 * s2) * 2) / BLOCK;
   }
 
   /** Frequency deviation in Hz of tone k, from the half-block and block-to-block phase steps. */
