@@ -4,3 +4,4 @@ export * from './rtp/index.ts';
 export * from './g711/index.ts';
 export * from './rtcp/index.ts';
 export * from './jitter/index.ts';
+export * from './wav/index.ts';
