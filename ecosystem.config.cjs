@@ -1,6 +1,6 @@
 // pm2 process list: one app per Hotline service (DESIGN.md, "Processes").
 // `npm start` runs it with pm2-runtime in the foreground; on the image one systemd
-// unit does the same. Only the PBX exists so far.
+// unit does the same. The PBX and the management service (mgmt) exist so far.
 const { resolve } = require('node:path');
 
 const root = __dirname;
@@ -15,6 +15,8 @@ function sharedEnv() {
     'HOTLINE_SIP_BIND',
     'HOTLINE_RTP_PORT_MIN',
     'HOTLINE_RTP_PORT_MAX',
+    'HOTLINE_MGMT_HTTPS_PORT',
+    'HOTLINE_MGMT_HTTP_PORT',
     'HOTLINE_LOG_LEVEL',
     'NODE_ENV',
   ]) {
@@ -41,6 +43,22 @@ module.exports = {
       // spinning on the CPU the calls need.
       exp_backoff_restart_delay: 200,
       max_memory_restart: '1G',
+      merge_logs: true,
+    },
+    {
+      name: 'mgmt',
+      cwd: root,
+      // Same .mjs-wrapper pattern as the PBX.
+      script: 'appliance/bin/mgmt.mjs',
+      interpreter: 'node',
+      exec_mode: 'fork',
+      env: { ...sharedEnv(), HOTLINE_SERVICE: 'mgmt' },
+      // Closing the listeners and the records db takes well under a second.
+      kill_timeout: 3000,
+      autorestart: true,
+      exp_backoff_restart_delay: 200,
+      // A separate process from the PBX (DESIGN.md, Processes): a management leak never costs calls.
+      max_memory_restart: '512M',
       merge_logs: true,
     },
   ],

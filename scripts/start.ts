@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, type HotlineConfig } from '../appliance/src/config/index.ts';
+import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, mgmtSettings, type HotlineConfig } from '../appliance/src/config/index.ts';
 import { dataPaths } from '../appliance/src/paths.ts';
 import { formatTable } from '../appliance/src/cli/table.ts';
+import { ensureFirstAdmin } from '../appliance/src/mgmt/first-admin.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -26,6 +27,14 @@ if (first.created) {
   }
 }
 
+// The management admin's one-time password: printed here once, never logged, only its hash is kept.
+const firstAdmin = await ensureFirstAdmin(paths);
+if (firstAdmin.created) {
+  console.log('Management UI admin account (shown once; you must change the password at first sign-in):\n');
+  console.log(formatTable(['user', 'one-time password'], [[firstAdmin.username ?? 'admin', firstAdmin.password ?? '']]));
+  console.log('');
+}
+
 const store = await ConfigStore.open(paths);
 let config: HotlineConfig;
 try {
@@ -39,6 +48,10 @@ try {
   throw err;
 }
 const bind = config.sip.bindAddress;
+const mgmt = mgmtSettings(config);
+const mgmtHost = mgmt.bindAddress === '0.0.0.0' || mgmt.bindAddress === '::' ? 'localhost' : mgmt.bindAddress;
+const mgmtHttpsPort = Number(process.env.HOTLINE_MGMT_HTTPS_PORT ?? mgmt.httpsPort);
+const mgmtHttpPort = Number(process.env.HOTLINE_MGMT_HTTP_PORT ?? mgmt.httpPort);
 console.log(
   formatTable(
     ['service', 'listens on'],
@@ -47,6 +60,8 @@ console.log(
       ['SIP tcp', `${bind}:${config.sip.tcpPort}`],
       ['RTP', `${config.rtp.portMin}-${config.rtp.portMax}/udp`],
       ['PBX control', paths.pbxControlSocket],
+      ['management UI', `https://${mgmtHost}:${mgmtHttpsPort}/ (self-signed certificate at first start)`],
+      ['management (dev)', mgmtHttpPort > 0 ? `http://127.0.0.1:${mgmtHttpPort}/ (loopback only)` : 'off'],
       ['data dir', paths.root],
     ],
   ),

@@ -8,6 +8,7 @@ import { processContext, type CliContext } from './context.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 import { extensionHelp, runExtension } from './extension.ts';
 import { runStatus, statusHelp } from './status.ts';
+import { runUser, userHelp } from './user.ts';
 
 /** Help of the whole CLI. */
 export const mainHelp = `Usage: hotline [--data-dir <dir>] <command> [options]
@@ -19,6 +20,7 @@ Commands:
   status                             running PBX: listeners, registrations, calls / 状态
   cdr list                           call detail records / 话单
   config show|validate|history|diff|rollback   configuration versions / 配置
+  user add|passwd|list               management (web UI) accounts / 管理账户
 
 Global options:
   --data-dir <dir>   data directory (default: $HOTLINE_DATA_DIR, else ./var)
@@ -27,7 +29,7 @@ Global options:
 Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX not running.
 `;
 
-const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, cdr: cdrHelp, config: configHelp };
+const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
 
 /** Splits off the global options, which may appear anywhere on the line. */
 function globalOptions(argv: string[]): { rest: string[]; dataDir?: string; help: boolean } {
@@ -81,6 +83,8 @@ export async function runCli(argv: string[], makeContext: (dataDir: string) => C
         return await runCdr(sub, args, ctx);
       case 'config':
         return await runConfig(sub, args, ctx);
+      case 'user':
+        return await runUser(sub, args, ctx);
       default:
         throw new CliUsageError(`unknown command "${group}"; run "hotline --help"`);
     }
