@@ -5,3 +5,4 @@ export * from './g711/index.ts';
 export * from './rtcp/index.ts';
 export * from './jitter/index.ts';
 export * from './wav/index.ts';
+export * from './prompts/index.ts';

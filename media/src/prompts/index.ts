@@ -1,0 +1,4 @@
+/** Prompt loading, caching and frame-by-frame playback, music on hold. */
+export * from './prompt-audio.ts';
+export * from './prompt-cache.ts';
+export * from './prompt-playback.ts';
