@@ -4,7 +4,7 @@ import type { ServerTransaction, TimerValues, TransactionLayer } from '../sip/tr
 import { dialogKey } from '../sip/dialog/index.ts';
 import type { Clock } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
-import type { CallRecord } from '../records/index.ts';
+import { type CallRecord, callDurations } from '../records/index.ts';
 import { moduleLogger } from '../log.ts';
 import { Call, type CallContext, type Leg } from './call.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
@@ -113,6 +113,9 @@ export class B2bua {
     this.dialogs.get(key)?.call.onLate2xx(response);
   }
 
+  /** Dialogs on file, including those of recently ended calls kept for late retransmissions. */
+  get dialogCount(): number { return this.dialogs.size; }
+
   /** Live calls for the status page. */
   activeCalls(): Array<{ callId: string; caller: string; callee: string; state: 'ringing' | 'answered'; startedAt: string; answeredAt?: string }> {
     const out = [];
@@ -139,15 +142,15 @@ export class B2bua {
     this.bump(call.caller, -1);
     this.bump(call.callee, -1);
     this.calls.delete(`${call.callId}|${call.aInvite.from.params.get('tag') ?? ''}`);
-    // Dialog entries stay a little longer so retransmitted BYEs and late ACKs still find the call.
-    this.deps.clock.setTimer(32_000, () => { for (const k of call.dialogKeys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k); });
+    // Retransmitted BYEs are absorbed by their transactions and late 2xx reach the fork's
+    // INVITE transaction (RFC 6026 Accepted state), so the dialogs can go at once.
+    for (const k of call.dialogKeys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k);
     const end = call.endedAt!;
     this.write({
       callId: call.callId, caller: call.caller, callee: call.callee,
       startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: end,
       disposition: o.disposition,
-      durationSec: Math.round((end - call.startedAt) / 1000),
-      billableSec: call.answeredAt !== null ? Math.round((end - call.answeredAt) / 1000) : 0,
+      ...callDurations(call.startedAt, call.answeredAt, end),
       sipCode: o.sipCode, sipReason: o.sipReason, hangupSide: o.hangupSide,
     });
   }

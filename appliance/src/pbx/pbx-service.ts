@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigStore, applyEnvOverrides } from '../config/index.ts';
-import { CdrStore, openRecords, type RecordsDb } from '../records/index.ts';
+import { CdrWriter } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
@@ -27,11 +28,13 @@ export class PbxService {
   private readonly startedAt = new Date();
   private sweepTimer: NodeJS.Timeout | undefined;
   private control: { close(): Promise<void> } | undefined;
+  /** Event-loop delay: the figure that says whether SIP handling is being held up. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   private constructor(
     private readonly store: ConfigStore,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly records: RecordsDb,
+    private readonly records: CdrWriter,
     private readonly transport: TransportLayer,
     private readonly stack: PbxStack,
   ) {}
@@ -43,8 +46,8 @@ export class PbxService {
     mkdirSync(paths.run, { recursive: true });
     const store = await ConfigStore.open({ config: paths.config, configHistory: paths.configHistory });
     const config = applyEnvOverrides(store.current, env);
-    const records = openRecords(paths.records);
-    const cdr = new CdrStore(records);
+    // Call records are written by a worker thread, so disk stalls never delay SIP.
+    const records = CdrWriter.start(paths.records);
 
     let stack: PbxStack | undefined;
     const transport = new TransportLayer({
@@ -52,9 +55,9 @@ export class PbxService {
       onMalformed: (info, source) => answerMalformed(transport, info, source),
     });
     stack = new PbxStack(config, {
-      sender: { send: (m, to) => transport.send(m as SipRequest, to) },
+      sender: { send: (m, to) => transport.send(m as SipRequest, to), sendBytes: (data, to) => transport.sendRaw(data, to) },
       clock: opts.clock ?? systemClock,
-      writeRecord: (r) => { cdr.insert(r); },
+      writeRecord: (r) => records.write(r),
     });
     const service = new PbxService(store, env, records, transport, stack);
     await transport.listen({
@@ -65,6 +68,7 @@ export class PbxService {
       status: () => service.status(),
       reloadConfig: () => service.reloadConfig(),
     });
+    service.loopDelay.enable();
     service.sweepTimer = setInterval(() => stack.location.sweep(), 30_000);
     service.sweepTimer.unref();
     log.info({ listening: transport.listening(), configVersion: store.version }, 'pbx ready');
@@ -87,7 +91,16 @@ export class PbxService {
         ...prefixed('transaction', s.tx.counters),
         ...prefixed('calls', s.b2bua.counters),
         ...prefixed('core', s.core.counters),
+        ...prefixed('cdr', this.records.counters),
         droppedBanned: s.droppedBanned,
+        rejectedMalformed: s.rejectedMalformed,
+        'transaction.liveServer': s.tx.size.server,
+        'transaction.liveClient': s.tx.size.client,
+        'calls.liveDialogs': s.b2bua.dialogCount,
+        'process.rssBytes': process.memoryUsage.rss(),
+        'process.heapUsedBytes': process.memoryUsage().heapUsed,
+        'eventLoop.p99DelayMs': Math.round(this.loopDelay.percentile(99) / 1e4) / 100,
+        'eventLoop.maxDelayMs': Math.round(this.loopDelay.max / 1e4) / 100,
         bannedSources: s.ban.banned().length,
       },
       configVersion: this.store.version,
@@ -105,12 +118,13 @@ export class PbxService {
   /** Ends calls, closes listeners, the control socket and the database. */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    this.loopDelay.disable();
     this.stack.b2bua.hangupAll();
     // Give the BYEs a moment on the wire before the sockets close.
     await new Promise((r) => setTimeout(r, 200));
     await this.control?.close();
     await this.transport.close();
-    this.records.close();
+    if (!(await this.records.close())) log.error({ pending: this.records.counters.pending }, 'some call records could not be written before stopping');
     log.info('pbx stopped');
   }
 }

@@ -6,3 +6,5 @@ export { UserStore, USER_ROLES, type UserRecord, type UserRole } from './user-st
 export { AuditStore, type AuditEntry, type AuditOutcome, type AuditQuery, type StoredAuditEntry } from './audit-store.ts';
 export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.ts';
 export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-search.ts';
+export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
+export { CdrWriter } from './cdr-writer.ts';

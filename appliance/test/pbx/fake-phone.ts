@@ -1,6 +1,6 @@
 import { FakeClock } from '../../src/sip/clock.ts';
 import { FakeNetwork, type Endpoint } from '../../src/sip/transport/index.ts';
-import { TransactionLayer, defaultTimers } from '../../src/sip/transaction/index.ts';
+import { TransactionLayer, defaultTimers, senderOver } from '../../src/sip/transaction/index.ts';
 import { Reliable2xx } from '../../src/pbx/reliable-2xx.ts';
 import { Dialog } from '../../src/sip/dialog/index.ts';
 import { LocalIdentity } from '../../src/sip/local-address.ts';
@@ -23,7 +23,7 @@ export function fakePbx(opts: { mutate?: (c: HotlineConfig) => void; drop?: numb
   const records: CallRecord[] = [];
   let stack!: PbxStack;
   const t = net.endpoint(PBX_AT, { onMessage: (m, s) => stack.receive(m, s) });
-  stack = new PbxStack(config, { sender: { send: (m, to) => void t.send(m.toBuffer(), to) }, clock, writeRecord: (r) => records.push(r) });
+  stack = new PbxStack(config, { sender: senderOver(t), clock, writeRecord: (r) => records.push(r) });
   return { clock, net, stack, records, config };
 }
 
@@ -54,7 +54,7 @@ export class FakePhone {
     this.local = new LocalIdentity(address, { udp: 5060, tcp: 5060 });
     let layer!: TransactionLayer;
     const t = env.net.endpoint(this.at, { onMessage: (m, s) => layer.receive(m, s) });
-    layer = new TransactionLayer({ send: (m, to) => void t.send(m.toBuffer(), to) }, env.clock);
+    layer = new TransactionLayer(senderOver(t), env.clock);
     this.layer = layer;
     layer.setUser({
       onRequest: (req) => this.onRequest(req),

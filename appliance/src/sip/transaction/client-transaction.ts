@@ -25,7 +25,9 @@ export class ClientTransaction {
   private retransmitTimer: TimerHandle | undefined;
   private endTimer: TimerHandle | undefined;
   private interval: number;
-  private ack: SipRequest | undefined;
+  private ack: Buffer | undefined;
+  /** The request as first sent; retransmissions resend these bytes (RFC 3261 §17.1.1.2). */
+  private bytes: Buffer | undefined;
   private cancelWanted = false;
   private cancelSent = false;
   private readonly isInvite: boolean;
@@ -44,7 +46,8 @@ export class ClientTransaction {
 
   /** Sends the request and arms the timers. Called once by the layer. */
   start(): void {
-    this.ctx.sender.send(this.request, this.destination);
+    this.bytes = this.request.toBuffer();
+    this.ctx.sender.sendBytes(this.bytes, this.destination);
     if (!isReliable(this.destination)) this.scheduleRetransmit();
     // Timer B (INVITE) or Timer F (non-INVITE).
     this.endTimer = this.ctx.clock.setTimer(transactionTimeout(this.ctx.timers), () => {
@@ -88,8 +91,8 @@ export class ClientTransaction {
           this.endTimer = this.ctx.clock.setTimer(transactionTimeout(this.ctx.timers), () => this.terminate()); // Timer M
         } else if (this.isInvite) {
           this.state = 'completed';
-          this.ack = buildNon2xxAck(this.request, response);
-          this.ctx.sender.send(this.ack, this.destination);
+          this.ack = buildNon2xxAck(this.request, response).toBuffer();
+          this.ctx.sender.sendBytes(this.ack, this.destination);
           this.endTimer = this.ctx.clock.setTimer(isReliable(this.destination) ? 0 : 32_000, () => this.terminate()); // Timer D
         } else {
           this.state = 'completed';
@@ -103,7 +106,7 @@ export class ClientTransaction {
         return;
       case 'completed':
         // A retransmitted final: resend the ACK (§17.1.1.2); non-INVITE just absorbs it.
-        if (this.ack && status >= 300) this.ctx.sender.send(this.ack, this.destination);
+        if (this.ack && status >= 300) this.ctx.sender.sendBytes(this.ack, this.destination);
         return;
       default:
         return;
@@ -129,7 +132,7 @@ export class ClientTransaction {
     this.retransmitTimer = this.ctx.clock.setTimer(this.interval, () => {
       if (this.state !== 'calling' && this.state !== 'trying' && this.state !== 'proceeding') return;
       if (this.isInvite && this.state !== 'calling') return;
-      this.ctx.sender.send(this.request, this.destination);
+      this.ctx.sender.sendBytes(this.bytes!, this.destination);
       // Timer A doubles without cap (§17.1.1.2); Timer E doubles up to T2 (§17.1.2.2).
       this.interval = this.isInvite ? 2 * this.interval : Math.min(2 * this.interval, this.ctx.timers.T2);
       this.scheduleRetransmit();

@@ -28,7 +28,9 @@ export class ServerTransaction {
   /** Whether a CANCEL arrived; the TU answers 487 if it has not sent a final response yet. */
   cancelled = false;
 
-  private lastResponse: SipResponse | undefined;
+  /** The last response as sent: kept serialized, since retransmitting is all it is still needed for. */
+  private lastBytes: Buffer | undefined;
+  private lastStatus = 0;
   private retransmitTimer: TimerHandle | undefined;
   private endTimer: TimerHandle | undefined;
   private interval: number;
@@ -45,11 +47,8 @@ export class ServerTransaction {
     this.interval = ctx.timers.T1;
   }
 
-  /** The last response sent, if any. */
-  get response(): SipResponse | undefined { return this.lastResponse; }
-
   /** True once a final response has been sent. */
-  get finalSent(): boolean { return this.lastResponse !== undefined && this.lastResponse.status >= 200; }
+  get finalSent(): boolean { return this.lastStatus >= 200; }
 
   /** Sends a response through the transaction; a response after the final one is a programmer error and is ignored. */
   respond(response: SipResponse): void {
@@ -59,8 +58,9 @@ export class ServerTransaction {
       if (response.status >= 200 && response.status < 300) this.ctx.sender.send(response, this.source);
       return;
     }
-    this.lastResponse = response;
-    this.ctx.sender.send(response, this.source);
+    this.lastStatus = response.status;
+    this.lastBytes = response.toBuffer();
+    this.ctx.sender.sendBytes(this.lastBytes, this.source);
     if (response.status < 200) {
       if (!this.isInvite) this.state = 'proceeding';
       return;
@@ -86,8 +86,8 @@ export class ServerTransaction {
 
   /** A retransmission of the request arrived: resend the last response (RFC 3261 §17.2.1, §17.2.2). */
   receiveRetransmission(): void {
-    if (this.lastResponse && this.state !== 'accepted' && this.state !== 'confirmed') {
-      this.ctx.sender.send(this.lastResponse, this.source);
+    if (this.lastBytes && this.state !== 'accepted' && this.state !== 'confirmed') {
+      this.ctx.sender.sendBytes(this.lastBytes, this.source);
     }
   }
 
@@ -111,8 +111,8 @@ export class ServerTransaction {
 
   private scheduleTimerG(): void {
     this.retransmitTimer = this.ctx.clock.setTimer(this.interval, () => {
-      if (this.state !== 'completed' || !this.lastResponse) return;
-      this.ctx.sender.send(this.lastResponse, this.source);
+      if (this.state !== 'completed' || !this.lastBytes) return;
+      this.ctx.sender.sendBytes(this.lastBytes, this.source);
       this.interval = Math.min(2 * this.interval, this.ctx.timers.T2);
       this.scheduleTimerG();
     });

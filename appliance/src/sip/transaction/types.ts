@@ -4,6 +4,16 @@ import type { Endpoint } from '../transport/index.ts';
 /** What the transaction layer needs from the layer below: a way to put a message on the wire. */
 export interface MessageSender {
   send(message: SipMessage, to: Endpoint): void;
+  /** Sends bytes serialized earlier: retransmissions reuse them (RFC 3261 §17.1.1.2). */
+  sendBytes(data: Buffer, to: Endpoint): void;
+}
+
+/** A MessageSender over anything that sends bytes (a transport, a fake network endpoint). */
+export function senderOver(transport: { send(data: Buffer, to: Endpoint): unknown }): MessageSender {
+  return {
+    send: (message, to) => { void transport.send(message.toBuffer(), to); },
+    sendBytes: (data, to) => { void transport.send(data, to); },
+  };
 }
 
 /** RFC 3261 §17 and RFC 6026 transaction states. */

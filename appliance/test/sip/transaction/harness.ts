@@ -1,6 +1,6 @@
 import { FakeClock } from '../../../src/sip/clock.ts';
 import { FakeNetwork, type Endpoint } from '../../../src/sip/transport/index.ts';
-import { TransactionLayer, type TransactionUser } from '../../../src/sip/transaction/index.ts';
+import { TransactionLayer, senderOver, type TransactionUser } from '../../../src/sip/transaction/index.ts';
 import { SipRequest, type SipResponse, parseDatagram } from '../../../src/sip/message/index.ts';
 
 /** Two transaction layers joined by a fake network with a fake clock: 'uac' at .1, 'uas' at .2. */
@@ -14,8 +14,8 @@ export function twoLayers(opts: { transport?: 'udp' | 'tcp'; drop?: number; seed
   let uas!: TransactionLayer;
   const uacT = net.endpoint(uacAt, { onMessage: (m, s) => uac.receive(m, s) });
   const uasT = net.endpoint(uasAt, { onMessage: (m, s) => uas.receive(m, s) });
-  uac = new TransactionLayer({ send: (m, to) => void uacT.send(m.toBuffer(), to) }, clock);
-  uas = new TransactionLayer({ send: (m, to) => void uasT.send(m.toBuffer(), to) }, clock);
+  uac = new TransactionLayer(senderOver(uacT), clock);
+  uas = new TransactionLayer(senderOver(uasT), clock);
   return { clock, net, uac, uas, uacAt, uasAt };
 }
 
