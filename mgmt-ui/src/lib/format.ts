@@ -10,19 +10,23 @@ export function toDate(v: number | string | null | undefined): Date | undefined 
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** `2024-05-01 09:03:12` style date and time in `timeZone`. */
-export function formatDateTime(v: number | string | null | undefined, timeZone: string, locale: string): string {
+/**
+ * `2024-05-01 09:03:12` in `timeZone`. The same numeric layout in both languages: staff
+ * compare these with log files and CSV exports, which use it too.
+ */
+export function formatDateTime(v: number | string | null | undefined, timeZone: string, _locale?: string): string {
   const d = toDate(v);
   if (!d) return '—';
-  const key = `${locale}|${timeZone}`;
-  let f = formatters.get(key);
+  let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
+    f = new Intl.DateTimeFormat('en-CA', {
       timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
     });
-    formatters.set(key, f);
+    formatters.set(timeZone, f);
   }
-  return f.format(d);
+  const parts = f.formatToParts(d);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }
 
 /** The hour of a time in `timeZone`, `09:00`. */

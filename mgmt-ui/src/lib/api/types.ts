@@ -128,40 +128,39 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** A stored configuration version. */
+/** Metadata of a stored configuration version. */
 export interface ConfigVersion {
   version: number;
-  at?: string;
-  author?: string;
-  comment?: string;
-  [key: string]: unknown;
+  /** ISO time it was written. */
+  savedAt: string;
+  author: string;
+  comment: string;
+  sha256?: string;
 }
 
 /** Live message pushed over `/api/v1/live`. */
 export type LiveMessage =
-  | { type: 'snapshot'; registrations: LiveRegistration[]; activeCalls: LiveCall[] }
+  | { type: 'snapshot'; pbxRunning?: boolean; registrations: LiveRegistration[]; activeCalls: LiveCall[] }
   | { type: 'ping' };
 
-/** A registration as pushed live; fields beyond these are shown as they come. */
+/** A registered contact, as the PBX status reports it. */
 export interface LiveRegistration {
-  aor?: string;
-  number?: string;
-  contact?: string;
-  transport?: string;
-  expiresAt?: number | string;
-  [key: string]: unknown;
+  extension: string;
+  contact: string;
+  source: string;
+  transport: string;
+  expiresAt: string;
+  userAgent?: string;
 }
 
-/** An active call as pushed live. */
+/** A call in progress, as the PBX status reports it. */
 export interface LiveCall {
-  callId?: string;
-  caller?: string;
-  callee?: string;
-  from?: string;
-  to?: string;
-  state?: string;
-  startedAt?: number | string;
-  [key: string]: unknown;
+  callId: string;
+  caller: string;
+  callee: string;
+  state: 'ringing' | 'answered';
+  startedAt: string;
+  answeredAt?: string;
 }
 
 /** One entry of `error.details`: a JSON pointer and what is wrong there. */
