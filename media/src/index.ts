@@ -6,3 +6,6 @@ export * from './rtcp/index.ts';
 export * from './jitter/index.ts';
 export * from './wav/index.ts';
 export * from './prompts/index.ts';
+export * from './dtmf/index.ts';
+export * from './tones/index.ts';
+export * from './mixer/index.ts';
