@@ -9,20 +9,28 @@ class SystemState {
   error = $state<unknown>(undefined);
   private timer: ReturnType<typeof setInterval> | undefined;
   private users = 0;
+  private inflight: Promise<void> | undefined;
 
   /** The appliance's IANA time zone; Asia/Shanghai until the summary says otherwise. */
   get timeZone(): string {
     return this.summary?.timeZone ?? 'Asia/Shanghai';
   }
 
-  /** Loads the summary now. */
-  async refresh(): Promise<void> {
-    try {
-      this.summary = await api.system.summary();
-      this.error = undefined;
-    } catch (err) {
-      this.error = err;
-    }
+  /** Loads the summary now; joins a request already on its way instead of sending another. */
+  refresh(): Promise<void> {
+    this.inflight ??= api.system
+      .summary()
+      .then((s) => {
+        this.summary = s;
+        this.error = undefined;
+      })
+      .catch((err: unknown) => {
+        this.error = err;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
   }
 
   /** Refreshes every `ms` while at least one page watches; returns the stop function. */
