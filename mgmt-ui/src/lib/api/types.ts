@@ -36,7 +36,7 @@ export interface SystemSummary {
 /** An extension row of `GET /extensions`; the secret is write-only and never listed. */
 export interface Extension {
   number: string;
-  name: string;
+  name?: string;
   maxContacts: number;
   callWaiting: boolean;
   registered: boolean;

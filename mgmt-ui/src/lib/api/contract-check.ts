@@ -1,0 +1,38 @@
+// Compile-time check that the UI's API types (types.ts) accept what the generated
+// OpenAPI types (schema.gen.ts, from `npm run gen:api`) say the server sends. When the
+// backend changes a response, `npm run -w @hotline/mgmt-ui check` fails here.
+import type { paths } from './schema.gen.ts';
+import type {
+  AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, SessionInfo, SystemSummary, UserAccount,
+} from './types.ts';
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+/** The JSON body of a success response of a route in the generated document. */
+type Json<P extends keyof paths, M extends Method, S extends number> = paths[P][M] extends { responses: infer R }
+  ? S extends keyof R
+    ? R[S] extends { content: { 'application/json': infer B } }
+      ? B
+      : never
+    : never
+  : never;
+/**
+ * The server document leaves most nested properties out of `required` although the handlers
+ * always send them, so optionality is not compared: names and value types are.
+ */
+type DeepRequired<T> = T extends readonly (infer E)[] ? DeepRequired<E>[] : T extends object ? { [K in keyof T]-?: DeepRequired<Exclude<T[K], undefined>> } : T;
+type Accepts<Ui, Server> = [Server] extends [never] ? false : [DeepRequired<Server>] extends [Ui] ? true : false;
+type Check<T extends true> = T;
+
+/** One line per response the UI reads; a `false` here is a type error. */
+export type ContractChecks = [
+  Check<Accepts<SessionInfo, Json<'/api/v1/auth/me', 'get', 200>>>,
+  Check<Accepts<SessionInfo, Json<'/api/v1/auth/login', 'post', 200>>>,
+  Check<Accepts<SystemSummary, Json<'/api/v1/system/summary', 'get', 200>>>,
+  Check<Accepts<Page<Extension>, Json<'/api/v1/extensions', 'get', 200>>>,
+  Check<Accepts<Page<CallRecord>, Json<'/api/v1/cdr', 'get', 200>>>,
+  Check<Accepts<{ buckets: HourBucket[] }, Json<'/api/v1/cdr/stats/hourly', 'get', 200>>>,
+  Check<Accepts<UserAccount[], Json<'/api/v1/users', 'get', 200>>>,
+  Check<Accepts<Page<AuditEntry>, Json<'/api/v1/audit', 'get', 200>>>,
+  Check<Accepts<ConfigVersion[], Json<'/api/v1/config/versions', 'get', 200>>>,
+  Check<Accepts<{ diff: string }, Json<'/api/v1/config/diff', 'get', 200>>>,
+];
