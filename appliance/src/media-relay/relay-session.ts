@@ -1,0 +1,328 @@
+// The forwarding logic of one relayed call, without sockets or timers (STYLE.md
+// habit 4): the worker adapter feeds it datagrams and 20 ms ticks, and it sends
+// through the injected ports. Nothing on the packet path allocates: the parse target
+// is shared per thread, transcoding happens in place in the datagram's own buffer,
+// and the generated stream reuses one packet buffer per leg.
+import {
+  ALAW_TO_ULAW, ULAW_TO_ALAW, ALAW_ENCODE, ULAW_ENCODE, RtpPacket, parseRtp, parseTelephoneEvent,
+  writeRtpHeader, DtmfGenerator, RTP_HEADER_BYTES, TELEPHONE_EVENT_SIZE, type FrameSource,
+  type ReceivedTelephoneEvent,
+} from '@hotline/media';
+import { FRAME_SAMPLES, RelayLeg } from './relay-leg.ts';
+import {
+  H_DROPPED, H_RELAYED, H_TRANSCODED, L_BYTES, L_IN, L_JITTER, L_LAST, L_LOSS, L_LOST, L_OUT, legOffset,
+} from './protocol.ts';
+import type { LegMedia, Law, RelayEvent } from './types.ts';
+
+/** Largest datagram relayed: one Ethernet MTU. A 20 ms G.711 packet is 172 bytes. */
+export const RELAY_MAX_PACKET_BYTES = 1500;
+/** Shortest in-band digit generated, in samples: Q.24 receivers must accept 40 ms. */
+const MIN_TONE_SAMPLES = 320;
+/** Silent frames after a translated digit, so two equal digits stay apart (Q.24 wants ≥ 40 ms). */
+const GAP_FRAMES = 3;
+/** An event without packets for this long is closed (every end packet lost). */
+const EVENT_STALE_MS = 1000;
+/** Longest in-band digit, a guard against a stuck event. */
+const MAX_INJECT_MS = 8000;
+/** RTCP common header: version in the top 2 bits of byte 0, 8 bytes at least (RFC 3550 §6.4.1). */
+const RTCP_MIN_BYTES = 8;
+
+/** Something a packet can be sent through: a dgram.Socket fits. */
+export interface SendPort {
+  /** Sends `length` bytes of `msg` from `offset` to `address`:`port`. */
+  send(msg: Buffer, offset: number, length: number, port: number, address: string): void;
+}
+
+/** Callbacks of the worker adapter; one object per worker, not per packet. */
+export interface SessionHooks {
+  /** A relay event for the PBX. */
+  event(e: RelayEvent): void;
+  /** A leg latched to a new source. */
+  latched(sessionId: string, leg: 'a' | 'b', rtcp: boolean, to: string): void;
+  /** Music on hold for a law; null when none is configured. */
+  moh(law: Law): FrameSource | null;
+  /** Epoch ms of a monotonic time, for lastPacketAt. */
+  epochMs(monoMs: number): number;
+}
+
+// One parse target per thread: a worker handles one datagram at a time.
+const pkt = new RtpPacket();
+
+/** One relayed call: legs a and b, their four sockets, and the forwarding rules. */
+export class RelaySession {
+  /** Leg a (index 0) and b (index 1). */
+  readonly legs: [RelayLeg, RelayLeg];
+  /** Monotonic ms of the last RTP packet from either leg, or of when timing began. */
+  private lastRtpMs = 0;
+  /** The media timeout counts only once both legs' SDP is known. */
+  private timing = false;
+  private timeoutReported = false;
+
+  /**
+   * Creates a session in statistics slot `slot` of `words` (the worker's shared
+   * memory, header counters at its start). `ports` are the RTP/RTCP sockets of a and
+   * then b: [aRtp, aRtcp, bRtp, bRtcp].
+   */
+  constructor(
+    readonly id: string,
+    readonly slot: number,
+    private readonly words: Float64Array,
+    private readonly ports: readonly [SendPort, SendPort, SendPort, SendPort],
+    private readonly hooks: SessionHooks,
+    private readonly mediaTimeoutMs: number,
+    random: () => number = Math.random,
+  ) {
+    this.legs = [new RelayLeg('a', legOffset(slot, 0), random), new RelayLeg('b', legOffset(slot, 1), random)];
+    for (let i = 0; i < 2; i++) words.fill(0, this.legs[i]!.words, this.legs[i]!.words + 8);
+  }
+
+  /** Applies SDP for either leg (every offer/answer, hold included). */
+  update(legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> }, nowMs: number): void {
+    const before = this.onHold;
+    if (legs.a) this.applyLeg(0, legs.a);
+    if (legs.b) this.applyLeg(1, legs.b);
+    if (!this.timing && this.legs[0].remoteAddress !== null && this.legs[1].remoteAddress !== null) {
+      this.timing = true;
+      this.lastRtpMs = nowMs;
+    }
+    // Coming off hold restarts the clock: nobody was expected to send meanwhile.
+    if (before && !this.onHold) this.lastRtpMs = nowMs;
+  }
+
+  private applyLeg(i: number, m: Partial<LegMedia>): void {
+    const leg = this.legs[i]!;
+    const law = leg.law;
+    leg.apply(m);
+    if (leg.mohOn && leg.law !== law) leg.moh = this.hooks.moh(leg.law);
+  }
+
+  /** Starts or stops music on hold towards leg `i`. */
+  setMusicOnHold(i: number, on: boolean, nowMs: number): void {
+    const leg = this.legs[i]!;
+    if (leg.mohOn === on) return;
+    leg.mohOn = on;
+    leg.moh = on ? this.hooks.moh(leg.law) : null;
+    leg.genMarker = true;
+    if (!on) this.lastRtpMs = nowMs;
+  }
+
+  /** A leg is on hold or inactive, or hears music: silence is expected then. */
+  get onHold(): boolean {
+    const [a, b] = this.legs;
+    return a.direction !== 'sendrecv' || b.direction !== 'sendrecv' || a.mohOn || b.mohOn;
+  }
+
+  /** One RTP datagram from leg `from` (0/1) that came from `address`:`port`. */
+  onRtp(from: number, buf: Buffer, address: string, port: number, nowMs: number): void {
+    const words = this.words;
+    const src = this.legs[from]!;
+    const dst = this.legs[from ^ 1]!;
+    const so = src.words;
+    words[so + L_IN]++;
+    words[so + L_BYTES] += buf.length;
+    if (buf.length > RELAY_MAX_PACKET_BYTES || parseRtp(buf, pkt) !== pkt || !src.rtpLatch.accept(address, port, nowMs)) {
+      words[H_DROPPED]++;
+      return;
+    }
+    if (src.rtpLatch.moves !== src.rtpMovesSeen) this.noteLatch(src, false);
+    this.lastRtpMs = nowMs;
+    this.timeoutReported = false;
+    const st = src.stats;
+    st.update(pkt.sequenceNumber, pkt.timestamp, nowMs);
+    const expected = st.expected;
+    const lost = st.lost;
+    words[so + L_LOST] = lost;
+    words[so + L_LOSS] = expected > 0 && lost > 0 ? lost / expected : 0;
+    words[so + L_JITTER] = st.jitterMs;
+    words[so + L_LAST] = this.hooks.epochMs(nowMs);
+
+    const pt = pkt.payloadType;
+    if (pt === src.telephoneEventPt) {
+      this.onTelephoneEvent(src, dst, buf, nowMs);
+      return;
+    }
+    // RFC 3264 §5.1: a recvonly/inactive leg should not send; what it sends anyway goes nowhere.
+    if (pt !== src.payloadType || !src.sends || !dst.receives || dst.generating) {
+      words[H_DROPPED]++;
+      return;
+    }
+    if (src.law !== dst.law) {
+      const table = src.law === 'PCMU' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+      const end = pkt.payloadOffset + pkt.payloadLength;
+      for (let i = pkt.payloadOffset; i < end; i++) buf[i] = table[buf[i]!]!;
+      words[H_TRANSCODED]++;
+    }
+    buf[1] = (buf[1]! & 0x80) | dst.payloadType;
+    this.sendRtp(dst, buf, buf.length);
+  }
+
+  private onTelephoneEvent(src: RelayLeg, dst: RelayLeg, buf: Buffer, nowMs: number): void {
+    const words = this.words;
+    if (pkt.payloadLength < TELEPHONE_EVENT_SIZE) {
+      words[H_DROPPED]++;
+      return;
+    }
+    src.lastEventMs = nowMs;
+    const te = parseTelephoneEvent(buf, pkt.payloadOffset, src.teParsed);
+    const tin = src.teIn;
+    tin.timestamp = pkt.timestamp;
+    tin.marker = pkt.marker;
+    tin.event = te.event;
+    tin.end = te.end;
+    tin.volume = te.volume;
+    tin.duration = te.duration;
+    const evs = src.dtmfIn.receive(tin);
+    if (evs.length > 0) this.onDigits(src, dst, evs, nowMs);
+    if (!src.sends || !dst.receives) {
+      words[H_DROPPED]++;
+      return;
+    }
+    if (dst.telephoneEventPt >= 0) {
+      if (dst.generating && dst.mohOn) {
+        words[H_DROPPED]++;
+        return;
+      }
+      buf[1] = (buf[1]! & 0x80) | dst.telephoneEventPt;
+      this.sendRtp(dst, buf, buf.length);
+      return;
+    }
+    // The other leg lacks telephone-event: the digit becomes audio (onDigits started it).
+  }
+
+  private onDigits(src: RelayLeg, dst: RelayLeg, evs: readonly ReceivedTelephoneEvent[], nowMs: number): void {
+    for (const ev of evs) {
+      if (ev.digit === null) continue;
+      if (ev.type === 'begin') {
+        if (dst.telephoneEventPt < 0 && src.sends && dst.receives && !dst.mohOn) this.beginInjection(dst, ev.digit, nowMs);
+      } else {
+        this.hooks.event({ type: 'dtmf', sessionId: this.id, leg: src.name, digit: ev.digit, durationMs: Math.round(ev.duration / 8) });
+        if (dst.injectPhase === 1) {
+          dst.injectPhase = 2;
+          dst.injectLeft = Math.max(ev.duration, MIN_TONE_SAMPLES) - dst.injectDone;
+        }
+      }
+    }
+  }
+
+  private beginInjection(dst: RelayLeg, digit: string, nowMs: number): void {
+    if (dst.dtmfOut === null) dst.dtmfOut = new DtmfGenerator();
+    dst.dtmfOut.clear();
+    // Open-ended tone: cut when the event's end gives the real duration.
+    dst.dtmfOut.enqueue(digit, { toneMs: MAX_INJECT_MS, pauseMs: 0 });
+    dst.injectPhase = 1;
+    dst.injectDone = 0;
+    dst.injectLeft = 0;
+    dst.injectSinceMs = nowMs;
+    dst.genMarker = true;
+  }
+
+  /** One RTCP datagram from leg `from`: relayed as is to the other leg's RTCP (RFC 3550 §6). */
+  onRtcp(from: number, buf: Buffer, address: string, port: number, nowMs: number): void {
+    const src = this.legs[from]!;
+    const dst = this.legs[from ^ 1]!;
+    if (buf.length < RTCP_MIN_BYTES || buf.length > RELAY_MAX_PACKET_BYTES || buf[0]! >> 6 !== 2 || !src.rtcpLatch.accept(address, port, nowMs)) {
+      this.words[H_DROPPED]++;
+      return;
+    }
+    if (src.rtcpLatch.moves !== src.rtcpMovesSeen) this.noteLatch(src, true);
+    const to = dst.rtcpLatch.address ?? dst.remoteAddress;
+    if (to === null) {
+      this.words[H_DROPPED]++;
+      return;
+    }
+    const toPort = dst.rtcpLatch.address !== null ? dst.rtcpLatch.port : dst.remoteRtcpPort;
+    this.ports[(from ^ 1) * 2 + 1]!.send(buf, 0, buf.length, toPort, to);
+    this.words[H_RELAYED]++;
+  }
+
+  private noteLatch(leg: RelayLeg, rtcp: boolean): void {
+    const l = rtcp ? leg.rtcpLatch : leg.rtpLatch;
+    if (rtcp) leg.rtcpMovesSeen = l.moves;
+    else leg.rtpMovesSeen = l.moves;
+    this.hooks.latched(this.id, leg.name, rtcp, `${l.address}:${l.port}`);
+  }
+
+  /** Sends on leg `dst`'s RTP socket to its latched source, or its SDP address before it has sent. */
+  private sendRtp(dst: RelayLeg, buf: Buffer, length: number): boolean {
+    const to = dst.rtpLatch.address ?? dst.remoteAddress;
+    if (to === null) {
+      this.words[H_DROPPED]++;
+      return false;
+    }
+    const port = dst.rtpLatch.address !== null ? dst.rtpLatch.port : dst.remoteRtpPort;
+    this.ports[dst === this.legs[0] ? 0 : 2]!.send(buf, 0, length, port, to);
+    this.words[dst.words + L_OUT]++;
+    this.words[H_RELAYED]++;
+    return true;
+  }
+
+  /**
+   * Called every 20 ms frame by the worker: produces music-on-hold and in-band DTMF
+   * frames, closes stale events and checks the media timeout.
+   */
+  tick(nowMs: number): void {
+    for (let i = 0; i < 2; i++) {
+      const leg = this.legs[i]!;
+      const other = this.legs[i ^ 1]!;
+      if (other.dtmfIn.inEvent && nowMs - other.lastEventMs > EVENT_STALE_MS) {
+        // Every end packet was lost: close the event at a timestamp past its timeout.
+        const evs = other.dtmfIn.expire((other.teIn.timestamp + other.teIn.duration + 0x7fff0000) >>> 0);
+        if (evs.length > 0) this.onDigits(other, leg, evs, nowMs);
+      }
+      if (leg.generating) this.generate(leg, nowMs);
+    }
+    if (this.timing && !this.timeoutReported && !this.onHold && nowMs - this.lastRtpMs >= this.mediaTimeoutMs) {
+      this.timeoutReported = true;
+      this.hooks.event({ type: 'media-timeout', sessionId: this.id, silentForMs: Math.round(nowMs - this.lastRtpMs) });
+    }
+  }
+
+  private generate(leg: RelayLeg, nowMs: number): void {
+    const frame = leg.genBuf;
+    const enc = leg.law === 'PCMU' ? ULAW_ENCODE : ALAW_ENCODE;
+    if (leg.injectPhase !== 0) {
+      if (leg.injectPhase === 3) {
+        frame.fill(enc[0]!, RTP_HEADER_BYTES);
+        if (--leg.injectLeft <= 0) leg.stopInjection();
+      } else {
+        const pcm = leg.pcm;
+        leg.dtmfOut!.fill(pcm);
+        let n = FRAME_SAMPLES;
+        if (leg.injectPhase === 2) {
+          if (leg.injectLeft < n) n = leg.injectLeft > 0 ? leg.injectLeft : 0;
+          leg.injectLeft -= FRAME_SAMPLES;
+        } else if (nowMs - leg.injectSinceMs > MAX_INJECT_MS) {
+          leg.injectPhase = 2;
+          leg.injectLeft = 0;
+          n = 0;
+        }
+        for (let s = 0; s < FRAME_SAMPLES; s++) frame[RTP_HEADER_BYTES + s] = enc[s < n ? pcm[s]! & 0xffff : 0]!;
+        leg.injectDone += n;
+        if (leg.injectPhase === 2 && leg.injectLeft <= 0) {
+          leg.dtmfOut!.clear();
+          leg.injectPhase = 3;
+          leg.injectLeft = GAP_FRAMES;
+        }
+      }
+    } else {
+      const f = leg.moh?.next() ?? null;
+      if (f === null) frame.fill(enc[0]!, RTP_HEADER_BYTES);
+      else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
+    }
+    if (!leg.receives) return;
+    const h = genHeader;
+    h.marker = leg.genMarker;
+    h.payloadType = leg.payloadType;
+    h.sequenceNumber = leg.genSeq;
+    h.timestamp = leg.genTs;
+    h.ssrc = leg.genSsrc;
+    writeRtpHeader(frame, 0, h);
+    // The generated stream is continuous whether or not a packet could be sent.
+    leg.genSeq = (leg.genSeq + 1) & 0xffff;
+    leg.genTs = (leg.genTs + FRAME_SAMPLES) >>> 0;
+    if (this.sendRtp(leg, frame, frame.length)) leg.genMarker = false;
+  }
+}
+
+// Header fields of generated packets, reused (one thread, one packet at a time).
+const genHeader = { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0 };
