@@ -3,8 +3,11 @@
 // buffer push+pop cycle. Each case runs 5 times for ~`seconds` each; the median
 // operations per second is printed with its ratio to a trivial reference measured
 // in the same run: Buffer.copy of one 160-byte frame. Time is process CPU time
-// (user + system) so other work on the shared machine skews it less.
+// (user + system) so other work on the shared machine skews it less. The minor GCs
+// (scavenges) seen during each case are printed per million operations as the
+// allocation check, the analogue of Go's ReportAllocs: ~0 means nothing is allocated.
 // Run: npm run bench:codec [-- seconds-per-run]
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import {
   decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw, linearToUlawSegment, ulawToAlawFrame, writeRtpHeader, RtpPacket, parseRtp, JitterBuffer,
 } from '../src/index.ts';
@@ -32,23 +35,24 @@ const jbPkt = { sequenceNumber: 0, timestamp: 0, ssrc: 1, marker: false, buffer:
 let jbSeq = 0;
 let jbT = 0;
 
+// Kept small with & 0xffff: a captured number that outgrows a Smi is re-boxed on each store.
 let sink = 0;
 const cases: [string, () => void][] = [
-  ['reference: Buffer.copy 160 B', () => { ulaw.copy(copyDst, 0, 0, FRAME); sink += copyDst[7]!; }],
-  ['µ-law decode frame', () => { decodeUlaw(ulaw, pcmOut); sink += pcmOut[3]!; }],
-  ['A-law decode frame', () => { decodeAlaw(alaw, pcmOut); sink += pcmOut[3]!; }],
-  ['µ-law encode frame (64K table)', () => { encodeUlaw(pcm, byteOut); sink += byteOut[3]!; }],
-  ['µ-law encode frame (segment method)', () => { for (let i = 0; i < FRAME; i++) byteOut[i] = linearToUlawSegment(pcm[i]!); sink += byteOut[3]!; }],
-  ['A-law encode frame (64K table)', () => { encodeAlaw(pcm, byteOut); sink += byteOut[3]!; }],
-  ['µ-law→A-law transcode frame', () => { ulawToAlawFrame(ulaw, byteOut); sink += byteOut[3]!; }],
-  ['RTP parse (reused packet)', () => { parseRtp(rtp, pkt); sink += pkt.payloadLength; }],
+  ['reference: Buffer.copy 160 B', () => { ulaw.copy(copyDst, 0, 0, FRAME); sink = (sink + copyDst[7]!) & 0xffff; }],
+  ['µ-law decode frame', () => { decodeUlaw(ulaw, pcmOut); sink = (sink + pcmOut[3]!) & 0xffff; }],
+  ['A-law decode frame', () => { decodeAlaw(alaw, pcmOut); sink = (sink + pcmOut[3]!) & 0xffff; }],
+  ['µ-law encode frame (64K table)', () => { encodeUlaw(pcm, byteOut); sink = (sink + byteOut[3]!) & 0xffff; }],
+  ['µ-law encode frame (segment method)', () => { for (let i = 0; i < FRAME; i++) byteOut[i] = linearToUlawSegment(pcm[i]!); sink = (sink + byteOut[3]!) & 0xffff; }],
+  ['A-law encode frame (64K table)', () => { encodeAlaw(pcm, byteOut); sink = (sink + byteOut[3]!) & 0xffff; }],
+  ['µ-law→A-law transcode frame', () => { ulawToAlawFrame(ulaw, byteOut); sink = (sink + byteOut[3]!) & 0xffff; }],
+  ['RTP parse (reused packet)', () => { parseRtp(rtp, pkt); sink = (sink + pkt.payloadLength) & 0xffff; }],
   ['jitter buffer push+pop', () => {
     jbPkt.sequenceNumber = jbSeq & 0xffff;
     jbPkt.timestamp = (jbSeq * FRAME) >>> 0;
     jbSeq++;
     jbT += 20;
     jb.push(jbPkt, jbT);
-    sink += jb.pop(jbT).frame[0]!;
+    sink = (sink + jb.pop(jbT).frame[0]!) & 0xffff;
   }],
 ];
 
@@ -79,17 +83,35 @@ function median(xs: number[]): number {
 
 for (const [, fn] of cases) for (let i = 0; i < 20000; i++) fn(); // warm up the JIT
 
-const results: [string, number][] = [];
+let scavenges = 0;
+const obs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+});
+obs.observe({ entryTypes: ['gc'] });
+const tick = () => new Promise((r) => setTimeout(r, 50)); // GC entries arrive on a later task
+
+await tick(); // the observer starts on a later task
+const results: [string, number, number][] = [];
 for (const [name, fn] of cases) {
   const runs: number[] = [];
-  for (let r = 0; r < 5; r++) runs.push(runOnce(fn));
-  results.push([name, median(runs)]);
+  await tick();
+  const gc0 = scavenges;
+  let ops = 0;
+  for (let r = 0; r < 5; r++) {
+    const o = runOnce(fn);
+    runs.push(o);
+    ops += o * seconds;
+  }
+  await tick();
+  results.push([name, median(runs), ((scavenges - gc0) * 1e6) / ops]);
 }
+obs.disconnect();
 const ref = results[0]![1];
 console.log(`media codec benchmark — median of 5 runs of ${seconds}s CPU each, node ${process.version}`);
-console.log(`${'case'.padEnd(40)} ${'ops/s'.padStart(14)} ${'ns/op'.padStart(9)} ${'copy/op'.padStart(9)}`);
-for (const [name, ops] of results) {
-  console.log(`${name.padEnd(40)} ${Math.round(ops).toLocaleString('en-US').padStart(14)} ${(1e9 / ops).toFixed(0).padStart(9)} ${(ref / ops).toFixed(2).padStart(9)}`);
+console.log(`${'case'.padEnd(40)} ${'ops/s'.padStart(14)} ${'ns/op'.padStart(9)} ${'copy/op'.padStart(9)} ${'GC/Mop'.padStart(8)}`);
+for (const [name, ops, gcs] of results) {
+  console.log(`${name.padEnd(40)} ${Math.round(ops).toLocaleString('en-US').padStart(14)} ${(1e9 / ops).toFixed(0).padStart(9)} ${(ref / ops).toFixed(2).padStart(9)} ${gcs.toFixed(1).padStart(8)}`);
 }
-console.log('(copy/op: how many 160-byte Buffer.copy calls take the time of one operation; one 20 ms frame per op for codec cases)');
+console.log('copy/op: how many 160-byte Buffer.copy calls take the time of one operation (one 20 ms frame per op for codec cases).');
+console.log('GC/Mop: minor GCs per million operations (the allocation check): ~0 means the case allocates nothing per operation.');
 if (sink === 42) console.log('');

@@ -19,6 +19,7 @@
 // start of playout (first packet, SSRC change, marker bit after a gap).
 import { silenceCode, type G711Law } from '../g711/g711.ts';
 import { seqDiff, tsDiff } from '../rtp/sequence.ts';
+import { copyBytes } from '../rtp/bytes.ts';
 import { concealG711 } from './g711-plc.ts';
 
 /** The fields of an RTP packet the buffer needs; an RtpPacket from parseRtp satisfies it. */
@@ -104,6 +105,13 @@ export interface JitterBufferStats {
   restarts: number;
 }
 
+// Indices into JitterBuffer.num.
+const TARGET = 0;
+const JITTER = 1;
+const LAST_ARRIVAL = 2;
+const PLAY_START = 3;
+const LAST_DELAY = 4;
+
 /** An adaptive jitter buffer with G.711 concealment; see the file comment for the model. */
 export class JitterBuffer {
   private readonly law: G711Law;
@@ -127,22 +135,23 @@ export class JitterBuffer {
   private ssrc = 0;
   private nextSeq = 0;
   private highestSeq = 0;
-  private playStartMs = 0;
   private concealRun = 0;
   private aboveTargetTicks = 0;
   private underrunWaitMs = 0;
   private stalled = false;
   // RFC 3550 A.8 estimator, in milliseconds.
-  private lastArrivalMs = 0;
+  // Fractional state lives in a Float64Array: V8 may box a double stored in an
+  // object field (one HeapNumber per store), which would allocate per packet.
+  private readonly num = new Float64Array(5);
   private lastTs = 0;
   private haveLast = false;
-  private jitter = 0;
-  private target: number;
 
   /** Counters, updated in place. */
   readonly stats: JitterBufferStats = { received: 0, played: 0, lost: 0, underruns: 0, concealed: 0, late: 0, duplicates: 0, shrunk: 0, restarts: 0 };
   /** Residence time (pop time − arrival time) of the last frame played, in ms. */
-  lastFrameDelayMs = 0;
+  get lastFrameDelayMs(): number {
+    return this.num[LAST_DELAY]!;
+  }
 
   /** Creates a buffer; all storage is allocated here, none per packet. */
   constructor(opts: JitterBufferOptions) {
@@ -165,7 +174,7 @@ export class JitterBuffer {
     this.slotArrival = new Float64Array(cap);
     this.lastGood = Buffer.alloc(this.frameBytes);
     this.out = { kind: 'waiting', frame: Buffer.alloc(this.frameBytes, silenceCode(this.law)), sequenceNumber: 0 };
-    this.target = this.clampTarget(opts.initialDelayMs ?? 40);
+    this.num[TARGET] = this.clampTarget(opts.initialDelayMs ?? 40);
   }
 
   private clampTarget(ms: number): number {
@@ -175,12 +184,12 @@ export class JitterBuffer {
 
   /** Current target delay in ms. */
   get targetDelayMs(): number {
-    return this.target;
+    return this.num[TARGET]!;
   }
 
   /** Interarrival jitter estimate in ms (RFC 3550 A.8 over arrival vs timestamp). */
   get jitterMs(): number {
-    return this.jitter;
+    return this.num[JITTER]!;
   }
 
   /** Frames waiting from the next one to play up to the newest received. */
@@ -195,7 +204,7 @@ export class JitterBuffer {
     this.ssrc = p.ssrc >>> 0;
     this.nextSeq = p.sequenceNumber & 0xffff;
     this.highestSeq = this.nextSeq;
-    this.playStartMs = arrivalMs + this.target;
+    this.num[PLAY_START] = arrivalMs + this.num[TARGET]!;
     this.aboveTargetTicks = 0;
     this.underrunWaitMs = 0;
     this.stalled = false;
@@ -233,7 +242,7 @@ export class JitterBuffer {
         this.stats.lost += d;
         this.nextSeq = seq;
         this.highestSeq = seq;
-        this.playStartMs = arrivalMs + this.target;
+        this.num[PLAY_START] = arrivalMs + this.num[TARGET]!;
         this.aboveTargetTicks = 0;
         this.stalled = false;
         this.underrunWaitMs = 0;
@@ -247,10 +256,7 @@ export class JitterBuffer {
     this.updateJitter(p.timestamp, arrivalMs);
     const n = Math.min(p.payloadLength, this.frameBytes);
     const base = slot * this.frameBytes;
-    const src = p.buffer;
-    const from = p.payloadOffset;
-    // A plain loop, not subarray()+set(): no view object per packet.
-    for (let i = 0; i < n; i++) this.store[base + i] = src[from + i]!;
+    copyBytes(p.buffer, p.payloadOffset, this.store, base, n);
     if (n < this.frameBytes) this.store.fill(silenceCode(this.law), base + n, base + this.frameBytes);
     this.slotSeq[slot] = seq;
     this.slotArrival[slot] = arrivalMs;
@@ -261,12 +267,13 @@ export class JitterBuffer {
   private updateJitter(ts: number, arrivalMs: number): void {
     if (this.haveLast) {
       const rateKhz = this.frameBytes / this.frameMs; // samples per ms
-      let d = arrivalMs - this.lastArrivalMs - tsDiff(ts, this.lastTs) / rateKhz;
+      let d = arrivalMs - this.num[LAST_ARRIVAL]! - tsDiff(ts, this.lastTs) / rateKhz;
       if (d < 0) d = -d;
-      this.jitter += (d - this.jitter) / 16;
-      this.target = this.clampTarget(this.frameMs + this.jitterFactor * this.jitter);
+      const j = this.num[JITTER]! + (d - this.num[JITTER]!) / 16;
+      this.num[JITTER] = j;
+      this.num[TARGET] = this.clampTarget(this.frameMs + this.jitterFactor * j);
     }
-    this.lastArrivalMs = arrivalMs;
+    this.num[LAST_ARRIVAL] = arrivalMs;
     this.lastTs = ts;
     this.haveLast = true;
   }
@@ -277,7 +284,7 @@ export class JitterBuffer {
    */
   pop(nowMs: number): JitterOutput {
     const out = this.out;
-    if (!this.started || nowMs < this.playStartMs) {
+    if (!this.started || nowMs < this.num[PLAY_START]!) {
       out.kind = 'waiting';
       out.frame.fill(silenceCode(this.law));
       return out;
@@ -287,10 +294,10 @@ export class JitterBuffer {
     out.sequenceNumber = seq;
     if (this.slotSeq[slot] === seq) {
       const base = slot * this.frameBytes;
-      this.store.copy(out.frame, 0, base, base + this.frameBytes);
-      this.store.copy(this.lastGood, 0, base, base + this.frameBytes);
+      copyBytes(this.store, base, out.frame, 0, this.frameBytes);
+      copyBytes(this.store, base, this.lastGood, 0, this.frameBytes);
       this.haveLastGood = true;
-      this.lastFrameDelayMs = nowMs - this.slotArrival[slot]!;
+      this.num[LAST_DELAY] = nowMs - this.slotArrival[slot]!;
       this.slotSeq[slot] = -1;
       this.nextSeq = (seq + 1) & 0xffff;
       this.concealRun = 0;
@@ -306,7 +313,7 @@ export class JitterBuffer {
       this.nextSeq = (seq + 1) & 0xffff;
     } else if (this.stalled) {
       // Silence between talkspurts or after the stream stopped: nothing to count.
-    } else if (this.underrunWaitMs < this.target) {
+    } else if (this.underrunWaitMs < this.num[TARGET]!) {
       // Nothing newer either: the frame may just be late. Wait for it, which adds
       // one frame of delay, but no more than one target's worth per gap.
       this.stats.underruns++;
@@ -330,7 +337,7 @@ export class JitterBuffer {
     const bufferedMs = this.bufferedFrames * this.frameMs;
     // A frame waits up to one tick on top of its buffered time, so holding more
     // than `target` worth of frames after a pop means the delay exceeds the target.
-    if (bufferedMs > this.target) {
+    if (bufferedMs > this.num[TARGET]!) {
       if (++this.aboveTargetTicks >= this.shrinkAfterTicks) {
         // Drop the oldest waiting frame: one 20 ms skip every few hundred ms at most.
         const slot = this.nextSeq & this.mask;

@@ -1,6 +1,7 @@
 // Playing prompts as 20 ms frames: a pure cursor over G.711 bytes. The media
 // adapter calls next() on its 20 ms tick and sends the frame; nothing here knows time.
 import { silenceCode, type G711Law } from '../g711/g711.ts';
+import { copyBytes } from '../rtp/bytes.ts';
 
 /** Options of a {@link PromptPlayback}. */
 export interface PlaybackOptions {
@@ -52,7 +53,7 @@ export class PromptPlayback implements FrameSource {
       this.pos = 0;
     }
     const n = Math.min(f.length, a.length - this.pos);
-    a.copy(f, 0, this.pos, this.pos + n);
+    copyBytes(a, this.pos, f, 0, n);
     if (n < f.length) f.fill(this.silence, n);
     this.pos += n;
     this.framesPlayed++;

@@ -5,6 +5,7 @@
 // CSRC list and extension are described by offsets into the parsed buffer; the
 // `payload` getter makes a subarray view only when asked for.
 import { ParseFailure } from './parse-failure.ts';
+import { copyBytes } from './bytes.ts';
 
 /** RTP version carried in every packet (RFC 3550 §5.1). */
 export const RTP_VERSION = 2;
@@ -108,10 +109,10 @@ export class RtpPacket {
     if (this.extension) {
       buf.writeUInt16BE(this.extensionProfile & 0xffff, o);
       buf.writeUInt16BE(this.extensionLength >>> 2, o + 2);
-      this.buffer.copy(buf, o + 4, this.extensionOffset, this.extensionOffset + this.extensionLength);
+      copyBytes(this.buffer, this.extensionOffset, buf, o + 4, this.extensionLength);
       o += 4 + this.extensionLength;
     }
-    this.buffer.copy(buf, o, this.payloadOffset, this.payloadOffset + this.payloadLength);
+    copyBytes(this.buffer, this.payloadOffset, buf, o, this.payloadLength);
     o += this.payloadLength;
     if (this.padding) {
       buf.fill(0, o, o + this.paddingLength - 1);
