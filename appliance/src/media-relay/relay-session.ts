@@ -225,13 +225,12 @@ export class RelaySession {
       return;
     }
     if (src.rtcpLatch.moves !== src.rtcpMovesSeen) this.noteLatch(src, true);
-    const to = dst.rtcpLatch.address ?? dst.remoteAddress;
-    if (to === null) {
+    const latch = dst.rtcpLatch;
+    if (!latch.destination(dst.remoteAddress, dst.remoteRtcpPort)) {
       this.words[H_DROPPED]++;
       return;
     }
-    const toPort = dst.rtcpLatch.address !== null ? dst.rtcpLatch.port : dst.remoteRtcpPort;
-    this.ports[(from ^ 1) * 2 + 1]!.send(buf, 0, buf.length, toPort, to);
+    this.ports[(from ^ 1) * 2 + 1]!.send(buf, 0, buf.length, latch.sendPort, latch.sendAddress);
     this.words[H_RELAYED]++;
   }
 
@@ -242,15 +241,14 @@ export class RelaySession {
     this.hooks.latched(this.id, leg.name, rtcp, `${l.address}:${l.port}`);
   }
 
-  /** Sends on leg `dst`'s RTP socket to its latched source, or its SDP address before it has sent. */
+  /** Sends on leg `dst`'s RTP socket to its SDP address, or to its latched source when NAT is evident. */
   private sendRtp(dst: RelayLeg, buf: Buffer, length: number): boolean {
-    const to = dst.rtpLatch.address ?? dst.remoteAddress;
-    if (to === null) {
+    const latch = dst.rtpLatch;
+    if (!latch.destination(dst.remoteAddress, dst.remoteRtpPort)) {
       this.words[H_DROPPED]++;
       return false;
     }
-    const port = dst.rtpLatch.address !== null ? dst.rtpLatch.port : dst.remoteRtpPort;
-    this.ports[dst === this.legs[0] ? 0 : 2]!.send(buf, 0, length, port, to);
+    this.ports[dst === this.legs[0] ? 0 : 2]!.send(buf, 0, length, latch.sendPort, latch.sendAddress);
     this.words[dst.words + L_OUT]++;
     this.words[H_RELAYED]++;
     return true;

@@ -35,6 +35,29 @@ export class SourceLatch {
     return true;
   }
 
+  /**
+   * Where to send to this leg: the latched source when NAT is evident (packets come from
+   * another address than the SDP names, or SDP named none), else the SDP's address and
+   * port; false when there is nowhere to send yet. A phone on the LAN that sends from one port and listens on another (sipp does,
+   * RFC 4961 calls it asymmetric) keeps getting its audio where its SDP asked for it.
+   */
+  destination(sdpAddress: string | null, sdpPort: number): boolean {
+    // Written into fields rather than returned as an object: this runs for every packet.
+    if (this.address !== null && (sdpAddress === null || this.address !== sdpAddress)) {
+      this.sendAddress = this.address;
+      this.sendPort = this.port;
+      return true;
+    }
+    if (sdpAddress === null) return false;
+    this.sendAddress = sdpAddress;
+    this.sendPort = sdpPort;
+    return true;
+  }
+
+  /** Set by `destination`: where the next packet to this leg goes. */
+  sendAddress = '';
+  sendPort = 0;
+
   /** Forgets the source, e.g. when SDP moves the leg to another endpoint. */
   reset(): void {
     this.address = null;

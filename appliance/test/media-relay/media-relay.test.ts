@@ -17,7 +17,7 @@ import { UdpEndpoint, ptOf, sleep, ssrcOf } from './udp-endpoint.ts';
 const BASE = 31000 + 40 * Math.floor(Math.random() * 200);
 
 const pcmu = (ep: UdpEndpoint, extra: Partial<LegMedia> = {}): Partial<LegMedia> => ({
-  law: 'PCMU', payloadType: 0, direction: 'sendrecv', remote: { address: '127.0.0.1', rtpPort: ep.port, rtcpPort: ep.port + 1 }, ...extra,
+  law: 'PCMU', payloadType: 0, direction: 'sendrecv', remote: { address: ep.address, rtpPort: ep.port, rtcpPort: ep.port + 1 }, ...extra,
 });
 const pcma = (ep: UdpEndpoint, extra: Partial<LegMedia> = {}): Partial<LegMedia> => ({
   law: 'PCMA', payloadType: 8, direction: 'sendrecv', remote: { address: '127.0.0.1', rtpPort: ep.port, rtcpPort: ep.port + 1 }, ...extra,
@@ -117,8 +117,9 @@ describe('media relay between two loopback endpoints', () => {
     await relay.release(s.sessionId);
   });
 
-  test('latches to the address a leg really sends from, and ignores a stray source within 2 s', async () => {
-    const sdpA = await ep(); // where a's SDP says it listens
+  test('behind NAT (packets from another address than the SDP) latches to where the leg really sends from, and ignores a stray source within 2 s', async () => {
+    const sdpA = await UdpEndpoint.open(0, '127.0.0.2'); // the private address a's SDP names
+    open.push(sdpA);
     const natA = await ep(); // where a's packets really come from (NAT)
     const stray = await ep();
     const b = await ep();
@@ -139,10 +140,26 @@ describe('media relay between two loopback endpoints', () => {
     await sleep(100);
     b.sendRtp(s.b.rtpPort, { pt: 0, seq: 3, ts: 320, ssrc: 2 }, frame);
     await natA.waitFor((r) => r.length >= 2, 2000, 'audio still at the latched address');
+    assert.equal(sdpA.received.length, 1, 'only the packet sent before the latch went to the SDP address');
     assert.equal(b.received.length, 1, 'the stray packet was not relayed to b');
     assert.equal(stray.received.length, 0);
     assert.equal(relay.counters().packetsDropped - dropped, 1);
     assert.equal(relay.stats(s.sessionId)!.a.latchedTo, `127.0.0.1:${natA.port}`);
+    await relay.release(s.sessionId);
+  });
+
+  test('without NAT (same address as the SDP) audio goes to the SDP port even if the phone sends from another one', async () => {
+    const listen = await ep(); // where the phone's SDP says it listens
+    const sender = await ep(); // the port it sends from (sipp does this)
+    const b = await ep();
+    const s = await relay.allocate('call-asym');
+    relay.update(s.sessionId, { a: pcmu(listen), b: pcmu(b) });
+    const frame = Buffer.alloc(160, 0x55);
+    sender.sendRtp(s.a.rtpPort, { pt: 0, seq: 1, ts: 0, ssrc: 1 }, frame);
+    await b.waitFor((r) => r.length >= 1);
+    b.sendRtp(s.b.rtpPort, { pt: 0, seq: 1, ts: 0, ssrc: 2 }, frame);
+    await listen.waitFor((r) => r.length >= 1, 2000, 'audio at the SDP port');
+    assert.equal(sender.received.length, 0);
     await relay.release(s.sessionId);
   });
 

@@ -14,19 +14,19 @@ export interface Received {
 export class UdpEndpoint {
   readonly received: Received[] = [];
   private waiters: (() => void)[] = [];
-  private constructor(readonly socket: Socket, readonly port: number) {
+  private constructor(readonly socket: Socket, readonly port: number, readonly address = '127.0.0.1') {
     socket.on('message', (data, rinfo) => {
       this.received.push({ data, from: rinfo.port });
       for (const w of this.waiters.splice(0)) w();
     });
   }
 
-  /** Binds a new endpoint (port 0 = any). */
-  static async open(port = 0): Promise<UdpEndpoint> {
+  /** Binds a new endpoint (port 0 = any) on a loopback address (127.0.0.2 plays a phone's private address behind NAT). */
+  static async open(port = 0, address = '127.0.0.1'): Promise<UdpEndpoint> {
     const s = createSocket('udp4');
-    s.bind(port, '127.0.0.1');
+    s.bind(port, address);
     await once(s, 'listening');
-    return new UdpEndpoint(s, s.address().port);
+    return new UdpEndpoint(s, s.address().port, address);
   }
 
   /** Sends raw bytes to 127.0.0.1:`port`. */
