@@ -57,3 +57,11 @@ export function mgmtSettings(config: HotlineConfig): Required<MgmtConfig> {
 export function siteTimeZone(config: HotlineConfig): string {
   return config.site.timeZone ?? DEFAULT_TIME_ZONE;
 }
+
+/** Default media timeout: long enough for a caller who goes quiet, short enough to free a dead line. */
+export const DEFAULT_MEDIA_TIMEOUT_SEC = 60;
+
+/** Media relay settings with their defaults filled in. */
+export function mediaSettings(config: HotlineConfig): { portMin: number; portMax: number; timeoutSec: number; musicOnHold: string[] } {
+  return { portMin: config.rtp.portMin, portMax: config.rtp.portMax, timeoutSec: config.rtp.timeoutSec ?? DEFAULT_MEDIA_TIMEOUT_SEC, musicOnHold: config.rtp.musicOnHold ?? [] };
+}

@@ -98,6 +98,9 @@ export const configSchema = {
       properties: {
         portMin: { type: 'integer', minimum: 1024, maximum: 65535 },
         portMax: { type: 'integer', minimum: 1024, maximum: 65535 },
+        // Optional without a schema default, like mgmt: `mediaSettings()` supplies it.
+        timeoutSec: { type: 'integer', minimum: 5, maximum: 3600 },
+        musicOnHold: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 50 },
       },
     },
     extensions: {

@@ -51,6 +51,10 @@ export interface SecurityConfig {
 export interface RtpConfig {
   portMin: number;
   portMax: number;
+  /** A call whose RTP stops for this long is hung up (issue 4); default 60 s. */
+  timeoutSec?: number;
+  /** WAV files (8 kHz) played as music on hold, in order; default: the prompt shipped with the project. */
+  musicOnHold?: string[];
 }
 
 /**

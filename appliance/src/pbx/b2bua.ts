@@ -4,9 +4,11 @@ import type { ServerTransaction, TimerValues, TransactionLayer } from '../sip/tr
 import { dialogKey } from '../sip/dialog/index.ts';
 import type { Clock } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
-import { type CallRecord, callDurations } from '../records/index.ts';
+import { type CallQuality, type CallRecord, callDurations } from '../records/index.ts';
 import { moduleLogger } from '../log.ts';
 import { Call, type CallContext, type Leg } from './call.ts';
+import { CallMedia } from './call-media.ts';
+import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
 import type { LocationService } from './location-service.ts';
 
@@ -25,6 +27,8 @@ export interface B2buaDeps {
   directory: ExtensionDirectory;
   /** Where finished calls go (the CDR store); failures there must not affect calls. */
   writeRecord(record: CallRecord): void;
+  /** The media relay every call's audio is anchored at. */
+  media: MediaAnchor;
 }
 
 /**
@@ -43,10 +47,23 @@ export class B2bua {
 
   constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings) {
     this.context = {
-      tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent,
+      tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent, media: deps.media,
       addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
-      ended: (call) => this.onEnded(call),
+      ended: (call) => { void this.onEnded(call); },
     };
+    deps.media.onEvent((e) => {
+      // Rare events: a linear search keeps the hot path free of another index.
+      const inSessions = (ids: string[]) => [...this.calls.values()].filter((c) => c.media.session && ids.includes(c.media.session.sessionId));
+      if (e.type === 'media-timeout') {
+        for (const c of inSessions([e.sessionId])) {
+          log.warn({ callId: c.callId, silentForMs: e.silentForMs }, 'no RTP from either phone; ending the call');
+          c.hangup('system', 'media-timeout');
+        }
+      } else if (e.type === 'worker-crashed') {
+        // Those calls have lost their audio path: end them cleanly rather than leave silence.
+        for (const c of inSessions(e.sessionIds)) c.hangup('system', 'media-failure');
+      }
+    });
   }
 
   /** Takes new settings on config reload. */
@@ -79,6 +96,14 @@ export class B2bua {
     };
     const extension = this.deps.directory.get(callee);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
+    try {
+      CallMedia.parseOffer(request.body);
+    } catch (err) {
+      // RFC 3261 §13.3.1: an offer with nothing the PBX can relay.
+      log.info({ err: (err as Error).message, callId: request.callId }, 'offer not acceptable');
+      refuse(488, 'Not Acceptable Here', 'failed');
+      return;
+    }
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
@@ -89,7 +114,7 @@ export class B2bua {
     this.bump(caller, 1);
     this.bump(callee, 1);
     this.counters.callsStarted++;
-    call.start(bindings, this.settings.noAnswerTimeoutMs);
+    void call.start(bindings, this.settings.noAnswerTimeoutMs);
   }
 
   /** A request with a To tag; false when it belongs to no dialog of ours (the caller answers 481). */
@@ -135,7 +160,7 @@ export class B2bua {
     for (const c of [...this.calls.values()]) c.hangup('system');
   }
 
-  private onEnded(call: Call): void {
+  private async onEnded(call: Call): Promise<void> {
     const o = call.outcome!;
     if (call.answeredAt !== null) this.counters.callsAnswered++;
     this.counters.callsEnded++;
@@ -146,12 +171,18 @@ export class B2bua {
     // INVITE transaction (RFC 6026 Accepted state), so the dialogs can go at once.
     for (const k of call.dialogKeys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k);
     const end = call.endedAt!;
+    try {
+      call.quality = await call.media.release();
+    } catch (err) {
+      log.error({ err: (err as Error).message, callId: call.callId }, 'media session release failed');
+    }
     this.write({
       callId: call.callId, caller: call.caller, callee: call.callee,
       startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: end,
       disposition: o.disposition,
       ...callDurations(call.startedAt, call.answeredAt, end),
       sipCode: o.sipCode, sipReason: o.sipReason, hangupSide: o.hangupSide,
+      endCause: o.endCause ?? null, quality: call.quality ? qualityOf(call.quality) : null,
     });
   }
 
@@ -170,6 +201,12 @@ export class B2bua {
     if (n <= 0) this.inCall.delete(extension);
     else this.inCall.set(extension, n);
   }
+}
+
+/** The per-leg figures a call record keeps (issue 4: packets, loss, jitter). */
+function qualityOf(q: { a: LegStats; b: LegStats }): CallQuality {
+  const leg = (s: LegStats) => ({ packetsIn: s.packetsIn, packetsOut: s.packetsOut, lost: s.lost, jitterMs: Math.round(s.jitterMs * 100) / 100 });
+  return { a: leg(q.a), b: leg(q.b) };
 }
 
 /** Dialog key of an incoming request from our side: our tag is in To, the peer's in From. */

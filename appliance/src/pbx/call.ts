@@ -10,14 +10,17 @@ import type { Binding } from './location-service.ts';
 import { Reliable2xx } from './reliable-2xx.ts';
 import { ALLOWED_METHODS } from './request-guard.ts';
 import { chooseFinal } from './final-response.ts';
+import { CallMedia } from './call-media.ts';
+import type { LegStats, MediaAnchor } from './media-anchor.ts';
+import { SdpError } from './sdp/index.ts';
 
 const log = moduleLogger('pbx.call');
 
 /** Which side of the B2BUA: `a` faces the caller, `b` the callee. */
 export type Leg = 'a' | 'b';
 
-/** How a call ended, as the call record stores it. */
-export interface CallOutcome { disposition: CallDisposition; sipCode: number; sipReason: string; hangupSide: HangupSide | null }
+/** How a call ended, as the call record stores it; `endCause` names an end the PBX decided (media timeout, no ACK, shutdown). */
+export interface CallOutcome { disposition: CallDisposition; sipCode: number; sipReason: string; hangupSide: HangupSide | null; endCause?: string }
 
 /** What a call needs from the B2BUA that owns it. */
 export interface CallContext {
@@ -26,6 +29,8 @@ export interface CallContext {
   clock: Clock;
   timers: TimerValues;
   userAgent: string;
+  /** The media relay every call's audio is anchored at. */
+  media: MediaAnchor;
   /** Files a dialog so in-dialog requests find this call. */
   addDialog(key: string, call: Call, leg: Leg): void;
   /** The call ended: write its record, release its dialogs and busy counts. */
@@ -38,8 +43,6 @@ interface Fork { binding: Binding; invite: SipRequest; tx: ClientTransaction; fi
 /** Our 2xx to an INVITE awaiting its ACK; `deferredAck` forwards a delayed-offer answer to the other leg. */
 interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (body?: Buffer) => void }
 
-/** A re-INVITE or other in-dialog request being relayed from one leg to the other. */
-interface Relay { from: Leg; serverTx: ServerTransaction; request: SipRequest }
 
 /**
  * One call through the B2BUA: a UAS dialog with the caller (leg a) and a UAC dialog with
@@ -66,7 +69,10 @@ export class Call {
   private noAnswerTimer: TimerHandle | undefined;
   /** Our 2xx to leg a/b awaiting its ACK, with the CSeq it answers. */
   private readonly pending2xx: Partial<Record<Leg, Pending2xx>> = {};
-  private reinvite: Relay | undefined;
+  /** The SDP side of the call and its relay session. */
+  readonly media: CallMedia;
+  /** Final media figures, filled in by the B2BUA when the relay session is released. */
+  quality: { a: LegStats; b: LegStats } | undefined;
 
   constructor(
     private readonly ctx: CallContext,
@@ -82,30 +88,43 @@ export class Call {
     this.startedAt = ctx.clock.now();
     this.bCallId = newCallId(ctx.local.hostFor(aSource));
     aTx.onCancel = () => this.onCallerCancel();
+    // The caller's offer was checked by the B2BUA before the call was created (488 if unusable).
+    this.media = new CallMedia(ctx.media, CallMedia.parseOffer(aInvite.body));
   }
 
   /** The caller's Call-ID, which identifies the call in records and status. */
   get callId(): string { return this.aInvite.callId; }
 
-  /** Sends an INVITE to every binding and arms the no-answer timer. */
-  start(bindings: Binding[], noAnswerTimeoutMs: number): void {
+  /** Allocates the relay ports, sends an INVITE to every binding and arms the no-answer timer. */
+  async start(bindings: Binding[], noAnswerTimeoutMs: number): Promise<void> {
     this.ctx.addDialog(`${this.callId}|${this.aTag}|${this.aInvite.from.params.get('tag') ?? ''}`, this, 'a');
-    for (const binding of bindings) this.fork(binding);
     this.noAnswerTimer = this.ctx.clock.setTimer(noAnswerTimeoutMs, () => this.onNoAnswer());
+    try {
+      await this.media.allocate(this.callId);
+    } catch (err) {
+      log.error({ err: (err as Error).message, callId: this.callId }, 'no media ports for the call');
+      if (this.state !== 'ringing') return;
+      this.respondA(503, 'Service Unavailable');
+      this.finish({ disposition: 'failed', sipCode: 503, sipReason: 'Service Unavailable', hangupSide: null, endCause: 'no-media-ports' });
+      return;
+    }
+    // Cancelled while the ports were being bound: finish() ran before there was a session.
+    if (this.state !== 'ringing') { void this.media.release(); return; }
+    for (const binding of bindings) this.fork(binding);
   }
 
-  /** Ends an answered or ringing call from the PBX side (shutdown, force release). */
-  hangup(side: HangupSide = 'system'): void {
+  /** Ends an answered or ringing call from the PBX side (shutdown, force release, media timeout). */
+  hangup(side: HangupSide = 'system', endCause = 'pbx'): void {
     if (this.state === 'ended') return;
     if (this.state === 'ringing') {
       this.cancelForks();
       this.respondA(480, 'Temporarily Unavailable');
-      this.finish({ disposition: 'failed', sipCode: 480, sipReason: 'Temporarily Unavailable', hangupSide: side });
+      this.finish({ disposition: 'failed', sipCode: 480, sipReason: 'Temporarily Unavailable', hangupSide: side, endCause });
       return;
     }
     this.sendBye('a');
     this.sendBye('b');
-    this.finish({ ...this.answeredOutcome(), hangupSide: side });
+    this.finish({ ...this.answeredOutcome(), hangupSide: side, endCause });
   }
 
   /** A request inside one of this call's dialogs. Always answers through `tx`. */
@@ -133,9 +152,10 @@ export class Call {
         this.finish({ ...this.answeredOutcome(), hangupSide: leg === 'a' ? 'caller' : 'callee' });
         return;
       case 'INVITE':
-        this.relayReinvite(leg, request, tx, dialog);
+      case 'UPDATE':
+        this.answerReoffer(leg, request, tx, dialog);
         return;
-      case 'INFO': case 'UPDATE': case 'MESSAGE': case 'NOTIFY': case 'OPTIONS':
+      case 'INFO': case 'MESSAGE': case 'NOTIFY': case 'OPTIONS':
         this.relayOther(leg, request, tx, dialog);
         return;
       default: {
@@ -152,9 +172,8 @@ export class Call {
     if (!pending || ack.cseq.seq !== pending.seq) return;
     pending.retransmit?.stop();
     delete this.pending2xx[leg];
-    // Delayed offer: the answer arrives in the ACK and travels on to the other leg.
+    // Delayed offer: the answer to the PBX's offer arrives in the ACK (RFC 3264 §4).
     pending.deferredAck?.(ack.body.length > 0 ? ack.body : undefined);
-    if (this.reinvite?.from === leg) this.reinvite = undefined;
   }
 
   /** A 2xx that arrived after its client transaction ended: re-ACK it (RFC 3261 §13.2.2.4). */
@@ -179,9 +198,8 @@ export class Call {
     h.append('Contact', `<${this.ctx.local.contactUri(dest)}>`);
     h.append('Allow', ALLOWED_METHODS);
     h.append('User-Agent', this.ctx.userAgent);
-    const body = this.aInvite.body;
-    if (body.length > 0) h.append('Content-Type', this.aInvite.headers.get('Content-Type') ?? 'application/sdp');
-    const invite = new SipRequest('INVITE', binding.contact, h, body);
+    h.append('Content-Type', 'application/sdp');
+    const invite = new SipRequest('INVITE', binding.contact, h, this.media.offerToCallee(host));
     const fork = { binding, invite } as Fork;
     this.forks.push(fork);
     fork.tx = this.ctx.tx.request(invite, dest, {
@@ -194,8 +212,18 @@ export class Call {
     const status = res.status;
     if (status < 200) {
       if (status === 100 || this.state !== 'ringing') return;
-      // 180 and 183 (with early media SDP) are relayed to the caller under our one To tag.
-      this.respondA(status, res.reason, res.body.length > 0 ? res.body : undefined);
+      // 180 and 183 are relayed to the caller under our one To tag; with early media the
+      // callee's answer points the relay at it and the caller gets the PBX's answer.
+      let early: Buffer | undefined;
+      if (res.body.length > 0) {
+        try {
+          this.media.acceptCalleeAnswer(res.body);
+          early = this.media.sdpForCaller(this.ctx.local.hostFor(this.aSource));
+        } catch (err) {
+          log.debug({ err: (err as Error).message, callId: this.callId }, 'early media SDP ignored');
+        }
+      }
+      this.respondA(status, res.reason, early);
       return;
     }
     if (status < 300) { this.onFork2xx(fork, res); return; }
@@ -209,35 +237,53 @@ export class Call {
       return;
     }
     fork.finalStatus = res.status;
-    fork.dialog = Dialog.asUac(fork.invite, res, fork.binding.target);
-    const ack = (body?: Buffer) => {
-      this.ctx.tx.sendStateless(fork.dialog!.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq, body }), fork.dialog!.destination);
-    };
+    const dialog = Dialog.asUac(fork.invite, res, fork.binding.target);
+    fork.dialog = dialog;
+    this.ctx.tx.sendStateless(dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), dialog.destination);
+    const hangUpFork = () => this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
     if (this.state !== 'ringing') {
-      // Answered after the call was cancelled or another contact won: accept and hang up at once (§16.7 / §15).
-      ack();
-      this.ctx.tx.request(fork.dialog.createRequest('BYE', this.ctx.local), fork.dialog.destination, { onResponse() {}, onTimeout() {} });
+      // Answered after the call was cancelled or another contact won: hang up at once (§16.7 / §15).
+      hangUpFork();
+      return;
+    }
+    let answerToCaller: Buffer;
+    try {
+      if (res.body.length > 0) this.media.acceptCalleeAnswer(res.body);
+      answerToCaller = this.media.sdpForCaller(this.ctx.local.hostFor(this.aSource));
+    } catch (err) {
+      // RFC 3264 §5: an answer we cannot use ends that contact's attempt.
+      log.warn({ err: (err as Error).message, callId: this.callId }, 'callee answer unusable; hanging up that contact');
+      hangUpFork();
+      this.onForkFinal(fork, 488);
       return;
     }
     this.state = 'answered';
     this.answeredAt = this.ctx.clock.now();
     this.noAnswerTimer?.cancel();
-    this.bDialog = fork.dialog;
-    this.ctx.addDialog(fork.dialog.key, this, 'b');
+    this.bDialog = dialog;
+    this.ctx.addDialog(dialog.key, this, 'b');
     for (const f of this.forks) if (f !== fork) f.tx.cancel();
 
-    const delayedOffer = this.aInvite.body.length === 0;
     this.aDialog = Dialog.asUas(this.aInvite, this.aTag, this.aSource);
-    const res200 = this.buildAResponse(200, 'OK', res.body.length > 0 ? res.body : undefined);
+    const res200 = this.buildAResponse(200, 'OK', answerToCaller);
     this.aTx.respond(res200);
     this.await2xxAck('a', this.aInvite.cseq.seq, () => this.aTx.respond(res200));
-    if (delayedOffer) {
-      // RFC 3264 §4: with no offer in the INVITE, the offer is in this 2xx and the answer in the caller's ACK.
-      this.pending2xx.a!.deferredAck = ack;
-    } else {
-      ack();
+    if (this.aInvite.body.length === 0) {
+      // RFC 3264 §4: with no offer in the INVITE, the 2xx carries the PBX's offer and the ACK the answer.
+      this.pending2xx.a!.deferredAck = (body) => this.applyLateAnswer('a', body);
     }
     if (log.isLevelEnabled('debug')) log.debug({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
+  }
+
+  /** The answer in an ACK to a 2xx that carried the PBX's offer; without a usable one the call cannot carry audio. */
+  private applyLateAnswer(leg: Leg, body: Buffer | undefined): void {
+    try {
+      if (!body) throw new SdpError('the ACK carries no answer');
+      this.media.acceptReanswer(leg, body);
+    } catch (err) {
+      log.warn({ err: (err as Error).message, callId: this.callId, leg }, 'no usable SDP answer in the ACK; ending the call');
+      this.hangup('system', 'bad-sdp-answer');
+    }
   }
 
   private onForkFinal(fork: Fork, status: number): void {
@@ -271,42 +317,41 @@ export class Call {
 
   // ---- relaying inside the dialogs ----
 
-  private relayReinvite(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
-    if (this.reinvite || this.pending2xx.a || this.pending2xx.b) {
+  /**
+   * A re-INVITE or UPDATE from one leg (hold, resume, new address): with media anchored,
+   * the PBX answers it itself and the other phone is not disturbed (it hears music on
+   * hold while this leg holds). Without SDP the PBX offers and the answer comes in the ACK.
+   */
+  private answerReoffer(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
+    if (request.method === 'INVITE' && this.pending2xx[leg]) {
       // RFC 3261 §14.2: one INVITE transaction at a time per dialog.
-      const res = createResponse(request, 491, 'Request Pending');
-      tx.respond(res);
+      tx.respond(createResponse(request, 491, 'Request Pending'));
+      return;
+    }
+    const host = this.ctx.local.hostFor(dialog.destination);
+    let sdp: Buffer | undefined;
+    try {
+      if (request.body.length > 0) sdp = this.media.answerReoffer(leg, request.body, host);
+      else if (request.method === 'INVITE') sdp = this.media.reofferTo(leg, host);
+    } catch (err) {
+      tx.respond(createResponse(request, 488, 'Not Acceptable Here'));
+      log.info({ err: (err as Error).message, callId: this.callId, leg }, 're-offer refused');
       return;
     }
     dialog.refreshTarget(request);
-    const target = this.dialogOf(other(leg))!;
-    const out = target.createRequest('INVITE', this.ctx.local, { body: request.body, contentType: request.headers.get('Content-Type') });
-    this.reinvite = { from: leg, serverTx: tx, request };
-    this.ctx.tx.request(out, target.destination, {
-      onResponse: (res) => {
-        if (res.status < 200) return;
-        if (res.status >= 300) {
-          this.reinvite = undefined;
-          tx.respond(this.relayResponse(request, res, dialog));
-          return;
-        }
-        target.refreshTarget(res);
-        const sendAck = (body?: Buffer) => this.ctx.tx.sendStateless(target.createRequest('ACK', this.ctx.local, { seq: out.cseq.seq, body }), target.destination);
-        const answer = this.relayResponse(request, res, dialog);
-        tx.respond(answer);
-        this.await2xxAck(leg, request.cseq.seq, () => tx.respond(answer));
-        if (request.body.length === 0) this.pending2xx[leg]!.deferredAck = sendAck;
-        else sendAck();
-      },
-      onTimeout: () => {
-        this.reinvite = undefined;
-        tx.respond(createResponse(request, 408, 'Request Timeout'));
-      },
-    });
+    const ok = createResponse(request, 200, 'OK');
+    ok.headers.set('Contact', `<${this.ctx.local.contactUri(dialog.destination)}>`);
+    if (sdp) {
+      ok.headers.set('Content-Type', 'application/sdp');
+      ok.body = sdp;
+    }
+    tx.respond(ok);
+    if (request.method !== 'INVITE') return;
+    this.await2xxAck(leg, request.cseq.seq, () => tx.respond(ok));
+    if (request.body.length === 0) this.pending2xx[leg]!.deferredAck = (body) => this.applyLateAnswer(leg, body);
   }
 
   private relayOther(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
-    if (request.method === 'UPDATE') dialog.refreshTarget(request);
     const target = this.dialogOf(other(leg))!;
     const extra: Array<[string, string]> = [];
     for (const name of ['Event', 'Subscription-State', 'Info-Package']) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ConfigStore, applyEnvOverrides } from '../config/index.ts';
+import { ConfigStore, applyEnvOverrides, mediaSettings } from '../config/index.ts';
+import { MediaRelay } from '../media-relay/index.ts';
 import { CdrWriter } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
@@ -37,6 +38,7 @@ export class PbxService {
     private readonly records: CdrWriter,
     private readonly transport: TransportLayer,
     private readonly stack: PbxStack,
+    private readonly relay: MediaRelay,
   ) {}
 
   /** Opens the stores, binds the SIP listeners and the control socket. */
@@ -49,6 +51,12 @@ export class PbxService {
     // Call records are written by a worker thread, so disk stalls never delay SIP.
     const records = CdrWriter.start(paths.records);
 
+    // Every call's audio is anchored here (issue 4); the relay runs in its own worker thread.
+    const media = mediaSettings(config);
+    const relay = await MediaRelay.start({
+      address: config.sip.bindAddress, portMin: media.portMin, portMax: media.portMax,
+      mediaTimeoutMs: media.timeoutSec * 1000, mohPrompts: media.musicOnHold.length > 0 ? media.musicOnHold : undefined,
+    });
     let stack: PbxStack | undefined;
     const transport = new TransportLayer({
       onMessage: (message, source) => stack?.receive(message, source),
@@ -58,8 +66,9 @@ export class PbxService {
       sender: { send: (m, to) => transport.send(m as SipRequest, to), sendBytes: (data, to) => transport.sendRaw(data, to) },
       clock: opts.clock ?? systemClock,
       writeRecord: (r) => records.write(r),
+      media: relay,
     });
-    const service = new PbxService(store, env, records, transport, stack);
+    const service = new PbxService(store, env, records, transport, stack, relay);
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -92,6 +101,7 @@ export class PbxService {
         ...prefixed('calls', s.b2bua.counters),
         ...prefixed('core', s.core.counters),
         ...prefixed('cdr', this.records.counters),
+        ...prefixed('media', this.relay.counters()),
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
         'transaction.liveServer': s.tx.size.server,
@@ -124,6 +134,7 @@ export class PbxService {
     await new Promise((r) => setTimeout(r, 200));
     await this.control?.close();
     await this.transport.close();
+    await this.relay.close();
     if (!(await this.records.close())) log.error({ pending: this.records.counters.pending }, 'some call records could not be written before stopping');
     log.info('pbx stopped');
   }

@@ -13,6 +13,7 @@ import { ExtensionDirectory } from './extension-directory.ts';
 import { LocationService } from './location-service.ts';
 import { PbxCore, type TrustPolicy } from './pbx-core.ts';
 import { Registrar } from './registrar.ts';
+import type { MediaAnchor } from './media-anchor.ts';
 
 const log = moduleLogger('pbx');
 
@@ -24,6 +25,8 @@ export interface PbxStackDeps {
   sender: MessageSender;
   clock: Clock;
   writeRecord(record: CallRecord): void;
+  /** The media relay calls are anchored at. */
+  media: MediaAnchor;
   timers?: TimerValues;
 }
 
@@ -63,7 +66,7 @@ export class PbxStack {
     const local = new LocalIdentity(config.sip.bindAddress, { udp: config.sip.udpPort, tcp: config.sip.tcpPort }, config.sip.domain);
     this.auth = new Authenticator(authSettings(config), this.directory, this.ban, clock);
     this.registrar = new Registrar(registrarSettings(config), this.directory, this.location, this.auth, clock);
-    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord }, b2buaSettings(config));
+    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media }, b2buaSettings(config));
     this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config));
     this.tx.setUser(this.core);
   }

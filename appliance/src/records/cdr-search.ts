@@ -1,4 +1,4 @@
-import type { CallDisposition, StoredCallRecord } from './cdr-store.ts';
+import { type CallDisposition, type CdrRow, type StoredCallRecord, rowToRecord } from './cdr-store.ts';
 import type { RecordsDb } from './db.ts';
 
 /** Filter of the management API's call-record search; times are epoch ms on `startedAt` (`from` inclusive, `to` exclusive). */
@@ -48,7 +48,7 @@ export class CdrSearchStore {
     const rows = db
       .prepare(`SELECT * FROM cdr ${sql} ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: Math.min(Math.max(q.limit ?? 100, 1), 10_000), offset: Math.max(q.offset ?? 0, 0) }) as CdrRow[];
-    return { items: rows.map(fromRow), total };
+    return { items: rows.map(rowToRecord), total };
   }
 
   /**
@@ -63,7 +63,7 @@ export class CdrSearchStore {
     for (;;) {
       const rows = stmt.all({ ...params, before, limit: pageSize }) as CdrRow[];
       if (rows.length === 0) return;
-      yield rows.map(fromRow);
+      yield rows.map(rowToRecord);
       before = rows[rows.length - 1].id;
     }
   }
@@ -78,35 +78,3 @@ export class CdrSearchStore {
       .all(from, to) as CdrQuarterCount[];
   }
 }
-
-interface CdrRow {
-  id: number;
-  call_id: string;
-  caller: string;
-  callee: string;
-  started_at: number;
-  answered_at: number | null;
-  ended_at: number;
-  disposition: CallDisposition;
-  duration_sec: number;
-  billable_sec: number;
-  sip_code: number;
-  sip_reason: string;
-  hangup_side: StoredCallRecord['hangupSide'];
-}
-
-const fromRow = (r: CdrRow): StoredCallRecord => ({
-  id: r.id,
-  callId: r.call_id,
-  caller: r.caller,
-  callee: r.callee,
-  startedAt: r.started_at,
-  answeredAt: r.answered_at,
-  endedAt: r.ended_at,
-  disposition: r.disposition,
-  durationSec: r.duration_sec,
-  billableSec: r.billable_sec,
-  sipCode: r.sip_code,
-  sipReason: r.sip_reason,
-  hangupSide: r.hangup_side,
-});

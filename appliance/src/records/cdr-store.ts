@@ -24,7 +24,17 @@ export interface CallRecord {
   sipCode: number;
   sipReason: string;
   hangupSide: HangupSide | null;
+  /** Why the PBX ended the call itself ('media-timeout', 'no-ack', 'pbx', ...); null for a normal end. */
+  endCause?: string | null;
+  /** Media figures per leg; null when the call carried no media. */
+  quality?: CallQuality | null;
 }
+
+/** Media figures of one leg of a call, from the relay (RFC 3550 loss and interarrival jitter). */
+export interface LegQuality { packetsIn: number; packetsOut: number; lost: number; jitterMs: number }
+
+/** Per-call quality: leg a faces the caller, leg b the callee. */
+export interface CallQuality { a: LegQuality; b: LegQuality }
 
 /** A stored call record with its row id. */
 export type StoredCallRecord = CallRecord & { id: number };
@@ -47,7 +57,8 @@ export function callDurations(startedAt: number, answeredAt: number | null, ende
   };
 }
 
-interface CdrRow {
+/** A cdr table row as SQLite returns it. */
+export interface CdrRow {
   id: number;
   call_id: string;
   caller: string;
@@ -61,9 +72,13 @@ interface CdrRow {
   sip_code: number;
   sip_reason: string;
   hangup_side: HangupSide | null;
+  end_cause: string | null;
+  a_packets_in: number | null; a_packets_out: number | null; a_lost: number | null; a_jitter_ms: number | null;
+  b_packets_in: number | null; b_packets_out: number | null; b_lost: number | null; b_jitter_ms: number | null;
 }
 
-const rowToRecord = (r: CdrRow): StoredCallRecord => ({
+/** A cdr row as a call record (shared by every reader of the table). */
+export const rowToRecord = (r: CdrRow): StoredCallRecord => ({
   id: r.id,
   callId: r.call_id,
   caller: r.caller,
@@ -77,6 +92,11 @@ const rowToRecord = (r: CdrRow): StoredCallRecord => ({
   sipCode: r.sip_code,
   sipReason: r.sip_reason,
   hangupSide: r.hangup_side,
+  endCause: r.end_cause ?? null,
+  quality: r.a_packets_in === null || r.a_packets_in === undefined ? null : {
+    a: { packetsIn: r.a_packets_in, packetsOut: r.a_packets_out ?? 0, lost: r.a_lost ?? 0, jitterMs: r.a_jitter_ms ?? 0 },
+    b: { packetsIn: r.b_packets_in ?? 0, packetsOut: r.b_packets_out ?? 0, lost: r.b_lost ?? 0, jitterMs: r.b_jitter_ms ?? 0 },
+  },
 });
 
 /** Call detail records in records.db. The insert statement is prepared once and reused per call. */
@@ -89,8 +109,10 @@ export class CdrStore {
   constructor(records: RecordsDb) {
     this.#records = records;
     this.#insert = records.db.prepare(
-      `INSERT INTO cdr (call_id, caller, callee, started_at, answered_at, ended_at, disposition, duration_sec, billable_sec, sip_code, sip_reason, hangup_side)
-       VALUES (@callId, @caller, @callee, @startedAt, @answeredAt, @endedAt, @disposition, @durationSec, @billableSec, @sipCode, @sipReason, @hangupSide)`,
+      `INSERT INTO cdr (call_id, caller, callee, started_at, answered_at, ended_at, disposition, duration_sec, billable_sec, sip_code, sip_reason, hangup_side,
+         end_cause, a_packets_in, a_packets_out, a_lost, a_jitter_ms, b_packets_in, b_packets_out, b_lost, b_jitter_ms)
+       VALUES (@callId, @caller, @callee, @startedAt, @answeredAt, @endedAt, @disposition, @durationSec, @billableSec, @sipCode, @sipReason, @hangupSide,
+         @endCause, @aIn, @aOut, @aLost, @aJitter, @bIn, @bOut, @bLost, @bJitter)`,
     );
     this.#count = records.db.prepare('SELECT COUNT(*) AS n FROM cdr');
   }
@@ -110,6 +132,9 @@ export class CdrStore {
       sipCode: record.sipCode,
       sipReason: record.sipReason,
       hangupSide: record.hangupSide,
+      endCause: record.endCause ?? null,
+      aIn: record.quality?.a.packetsIn ?? null, aOut: record.quality?.a.packetsOut ?? null, aLost: record.quality?.a.lost ?? null, aJitter: record.quality?.a.jitterMs ?? null,
+      bIn: record.quality?.b.packetsIn ?? null, bOut: record.quality?.b.packetsOut ?? null, bLost: record.quality?.b.lost ?? null, bJitter: record.quality?.b.jitterMs ?? null,
     });
     return Number(r.lastInsertRowid);
   }

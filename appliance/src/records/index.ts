@@ -1,7 +1,7 @@
 /** Records store: records.db (SQLite, WAL, numbered migrations) and the call detail records in it. */
 export { openRecords, migrate, RecordsDb, RecordsSchemaTooNewError, type OpenRecordsOptions } from './db.ts';
 export { recordsMigrations, type RecordsMigration } from './migrations.ts';
-export { CdrStore, callDurations, type CallDisposition, type CallRecord, type CdrQuery, type HangupSide, type StoredCallRecord } from './cdr-store.ts';
+export { CdrStore, callDurations, type CallDisposition, type CallQuality, type LegQuality, type CallRecord, type CdrQuery, type HangupSide, type StoredCallRecord } from './cdr-store.ts';
 export { UserStore, USER_ROLES, type UserRecord, type UserRole } from './user-store.ts';
 export { AuditStore, type AuditEntry, type AuditOutcome, type AuditQuery, type StoredAuditEntry } from './audit-store.ts';
 export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.ts';

@@ -96,4 +96,21 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'cdr_media_quality',
+    // Issue 4: why the PBX ended a call (media timeout, no ACK, shutdown) and per-leg media
+    // figures; leg a faces the caller, leg b the callee. NULL for calls without media.
+    up: `
+      ALTER TABLE cdr ADD COLUMN end_cause TEXT;
+      ALTER TABLE cdr ADD COLUMN a_packets_in INTEGER;
+      ALTER TABLE cdr ADD COLUMN a_packets_out INTEGER;
+      ALTER TABLE cdr ADD COLUMN a_lost INTEGER;
+      ALTER TABLE cdr ADD COLUMN a_jitter_ms REAL;
+      ALTER TABLE cdr ADD COLUMN b_packets_in INTEGER;
+      ALTER TABLE cdr ADD COLUMN b_packets_out INTEGER;
+      ALTER TABLE cdr ADD COLUMN b_lost INTEGER;
+      ALTER TABLE cdr ADD COLUMN b_jitter_ms REAL;
+    `,
+  },
 ];

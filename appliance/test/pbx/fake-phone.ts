@@ -9,6 +9,7 @@ import { computeResponse } from '../../src/sip/auth/index.ts';
 import { PbxStack } from '../../src/pbx/pbx-stack.ts';
 import { defaultConfig, type HotlineConfig } from '../../src/config/index.ts';
 import type { CallRecord } from '../../src/records/index.ts';
+import { FakeMediaAnchor } from './fake-media.ts';
 
 export const PBX_AT: Endpoint = { transport: 'udp', address: '10.0.0.1', port: 5060 };
 
@@ -21,10 +22,18 @@ export function fakePbx(opts: { mutate?: (c: HotlineConfig) => void; drop?: numb
   config.extensions = ['1001', '1002', '1003'].map((n) => ({ number: n, name: `Agent ${n}`, secret: `secret-${n}`, maxContacts: 5, callWaiting: false }));
   opts.mutate?.(config);
   const records: CallRecord[] = [];
+  const media = new FakeMediaAnchor();
   let stack!: PbxStack;
   const t = net.endpoint(PBX_AT, { onMessage: (m, s) => stack.receive(m, s) });
-  stack = new PbxStack(config, { sender: senderOver(t), clock, writeRecord: (r) => records.push(r) });
-  return { clock, net, stack, records, config };
+  stack = new PbxStack(config, { sender: senderOver(t), clock, writeRecord: (r) => records.push(r), media });
+  /** Advances the fake clock in small steps, letting promises (the relay's port allocation) settle in between. */
+  const run = async (ms: number) => {
+    for (let left = ms; left > 0; left -= 20) {
+      clock.advance(Math.min(20, left));
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { clock, net, stack, records, config, media, run };
 }
 
 /** A scriptable SIP phone: registers, places calls, answers according to `behaviour`. */

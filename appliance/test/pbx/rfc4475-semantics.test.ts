@@ -8,12 +8,12 @@ import { parseDatagram, type SipResponse } from '../../src/sip/message/index.ts'
 const dir = fileURLToPath(new URL('../fixtures/rfc4475/', import.meta.url));
 
 /** Sends one fixture to a fresh PBX from a fake peer and returns the responses it got. */
-function answerTo(file: string): SipResponse[] {
+async function answerTo(file: string): Promise<SipResponse[]> {
   const env = fakePbx();
   const got: SipResponse[] = [];
   const peer = env.net.endpoint({ transport: 'udp', address: '192.0.2.50', port: 5060 }, { onMessage: (m) => { if (!m.isRequest) got.push(m as SipResponse); } });
   void peer.send(readFileSync(`${dir}${file}`), PBX_AT);
-  env.clock.advance(100);
+  await env.run(100);
   return got;
 }
 
@@ -32,8 +32,8 @@ const cases: Array<[file: string, status: number, why: string, check?: (r: SipRe
 ];
 
 for (const [file, status, why, check] of cases) {
-  test(`${file}: answers ${status} — ${why}`, () => {
-    const got = answerTo(file).filter((r) => r.status >= 200);
+  test(`${file}: answers ${status} — ${why}`, async () => {
+    const got = (await answerTo(file)).filter((r) => r.status >= 200);
     assert.equal(got.length, 1, `one final response, got ${got.map((r) => r.status).join(',') || 'none'}`);
     assert.equal(got[0].status, status);
     check?.(got[0]);
@@ -56,6 +56,6 @@ test('every syntax-invalid torture message that names a transaction gets 400 (or
   }
   assert.ok(answerable >= 15);
   void peer.send(Buffer.from(`OPTIONS sip:${PBX_AT.address} SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.51;branch=z9hG4bKok1\r\nFrom: <sip:x@192.0.2.51>;tag=1\r\nTo: <sip:${PBX_AT.address}>\r\nCall-ID: ok1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`), PBX_AT);
-  env.clock.advance(100);
+  await env.run(100);
   assert.equal(got.at(-1)?.status, 200, 'a good OPTIONS after the garbage is still answered');
 });

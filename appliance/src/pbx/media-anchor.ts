@@ -1,0 +1,35 @@
+import type { Direction, Law } from './sdp/index.ts';
+
+/** What one leg agreed in SDP, as the media relay needs it. */
+export interface LegMedia {
+  law: Law;
+  payloadType: number;
+  telephoneEventPt?: number;
+  remote?: { address: string; rtpPort: number; rtcpPort: number };
+  direction: Direction;
+}
+
+/** Local ports one leg sends its RTP and RTCP to. */
+export interface LegPorts { rtpPort: number; rtcpPort: number }
+
+/** Media figures of one leg at the end of a call. */
+export interface LegStats { packetsIn: number; packetsOut: number; bytesIn: number; lost: number; lossFraction: number; jitterMs: number; lastPacketAt: number | null; latchedTo?: string }
+
+/** What the relay tells the PBX. */
+export type MediaEvent =
+  | { type: 'media-timeout'; sessionId: string; silentForMs: number }
+  | { type: 'dtmf'; sessionId: string; leg: 'a' | 'b'; digit: string; durationMs: number }
+  | { type: 'worker-crashed'; workerIndex: number; sessionIds: string[]; message: string };
+
+/**
+ * The media relay as the B2BUA sees it: every call's audio is anchored at the PBX
+ * (issue 4). The real one is `MediaRelay` (media-relay/, worker threads and UDP sockets);
+ * tests use an in-memory fake.
+ */
+export interface MediaAnchor {
+  allocate(callId: string): Promise<{ sessionId: string; a: LegPorts; b: LegPorts }>;
+  update(sessionId: string, legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> }): void;
+  setMusicOnHold(sessionId: string, leg: 'a' | 'b', on: boolean): void;
+  release(sessionId: string): Promise<{ a: LegStats; b: LegStats }>;
+  onEvent(listener: (e: MediaEvent) => void): void;
+}

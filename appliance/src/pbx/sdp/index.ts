@@ -1,0 +1,2 @@
+export * from './session-description.ts';
+export * from './negotiation.ts';
