@@ -29,7 +29,7 @@ if [ "$mode" = test ]; then
   # sipp is packaged as sip-tester; baresip pulls its core modules (g711, aufile,
   # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
   # UI tests drive through playwright-core (never a downloaded browser build).
-  packages+=(sip-tester baresip chromium)
+  packages+=(sip-tester baresip chromium fonts-noto-cjk)
 fi
 
 missing=()
