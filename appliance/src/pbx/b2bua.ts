@@ -43,7 +43,7 @@ export class B2bua {
   private readonly inCall = new Map<string, number>();
   private readonly context: CallContext;
   /** Calls ended since start, by disposition; the status page shows them. */
-  readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0 };
+  readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0, dtmfDigits: 0 };
 
   constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings) {
     this.context = {
@@ -59,6 +59,10 @@ export class B2bua {
           log.warn({ callId: c.callId, silentForMs: e.silentForMs }, 'no RTP from either phone; ending the call');
           c.hangup('system', 'media-timeout');
         }
+      } else if (e.type === 'dtmf') {
+        // Digits can be account or card numbers: counted, and logged only at debug level.
+        this.counters.dtmfDigits++;
+        if (log.isLevelEnabled('debug')) log.debug({ sessionId: e.sessionId, leg: e.leg, digit: e.digit, durationMs: e.durationMs }, 'DTMF digit');
       } else if (e.type === 'worker-crashed') {
         // Those calls have lost their audio path: end them cleanly rather than leave silence.
         for (const c of inSessions(e.sessionIds)) c.hangup('system', 'media-failure');
