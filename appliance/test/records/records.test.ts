@@ -96,7 +96,7 @@ test('insert returns row ids and list returns newest first with every field inta
   assert.equal(b, a + 1);
   const rows = cdr.list({});
   assert.deepEqual(rows.map((r) => r.callId), ['b', 'a']);
-  assert.deepEqual(rows[0], { id: b, ...call({ callId: 'b', startedAt: 3000, answeredAt: null, disposition: 'busy', billableSec: 0, sipCode: 486, sipReason: 'Busy Here', hangupSide: null }) });
+  assert.deepEqual(rows[0], { id: b, ...call({ callId: 'b', startedAt: 3000, answeredAt: null, disposition: 'busy', billableSec: 0, sipCode: 486, sipReason: 'Busy Here', hangupSide: null }), endCause: null, quality: null });
   assert.equal(cdr.count(), 2);
 });
 
@@ -123,6 +123,17 @@ test('the schema rejects an unknown disposition', async (t) => {
 test('callDurations floors to whole seconds and bills nothing when unanswered', () => {
   assert.deepEqual(callDurations(0, 4_999, 65_998), { durationSec: 65, billableSec: 60 });
   assert.deepEqual(callDurations(0, null, 30_000), { durationSec: 30, billableSec: 0 });
+});
+
+test('media figures and the end cause survive the round trip (migration 5)', async (t) => {
+  const rec = openRecords(await tempDb(t));
+  t.after(() => rec.close());
+  const cdr = new CdrStore(rec);
+  const quality = { a: { packetsIn: 500, packetsOut: 498, lost: 2, jitterMs: 1.75 }, b: { packetsIn: 499, packetsOut: 500, lost: 0, jitterMs: 0.5 } };
+  cdr.insert(call({ callId: 'q', endCause: 'media-timeout', quality }));
+  const [row] = cdr.list({});
+  assert.equal(row.endCause, 'media-timeout');
+  assert.deepEqual(row.quality, quality);
 });
 
 test('insertMany stores a batch in one transaction, all or nothing', async (t) => {
