@@ -159,11 +159,12 @@ console.log('\nsummary');
 for (const s of summary) console.log(`  ${s}`);
 console.log(`  target: >= 300 concurrent calls`);
 
-// media's codec, DSP and mixer throughput: every media/bench/*.bench.ts there is.
+// media's codec, DSP and mixer throughput: every media/bench/*.bench.ts there is, with
+// its own default duration (a short one under BENCH_QUICK).
 const benchDir = fileURLToPath(new URL('../../media/bench/', import.meta.url));
 const mediaBenches = existsSync(benchDir) ? readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).sort() : [];
 for (const f of mediaBenches) {
   console.log(`\nmedia/bench/${f}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, f), quick ? '0.5' : '2'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, f), ...(quick ? ['0.2'] : [])], { stdio: 'inherit' });
   if (r.status !== 0) console.log(`  (exited with ${r.status})`);
 }
