@@ -12,9 +12,7 @@ import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// By path, not '@hotline/appliance/media-relay': appliance/package.json (not this
-// change's file) has no export for the relay yet; see docs/media-relay.md.
-import { MediaRelay } from '../../appliance/src/media-relay/index.ts';
+import { MediaRelay } from '@hotline/appliance/media-relay';
 import type { LoadResult } from '../src/rtp-load.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
