@@ -33,6 +33,10 @@ export interface StartPbxOptions {
   noAnswerTimeoutSec?: number;
   authFailureLimit?: number;
   banSec?: number;
+  /** `rtp.timeoutSec`: seconds without RTP from either phone before the PBX ends the call (schema minimum 5). */
+  mediaTimeoutSec?: number;
+  /** `rtp.musicOnHold`: absolute paths of 8 kHz WAV files played to a leg whose peer holds. */
+  musicOnHold?: string[];
   /** Milliseconds to wait for the control socket to answer; 20 s by default (tsx compiles on first start). */
   startTimeoutMs?: number;
 }
@@ -66,6 +70,8 @@ async function writeConfig(dataDir: string, sipPort: number, opts: StartPbxOptio
       if (opts.trustedPeers) draft.security.trustedPeers = opts.trustedPeers;
       if (opts.authFailureLimit !== undefined) draft.security.authFailureLimit = opts.authFailureLimit;
       if (opts.banSec !== undefined) draft.security.banSec = opts.banSec;
+      if (opts.mediaTimeoutSec !== undefined) draft.rtp.timeoutSec = opts.mediaTimeoutSec;
+      if (opts.musicOnHold) draft.rtp.musicOnHold = opts.musicOnHold;
       draft.extensions = (opts.extensions ?? []).map((e) => ({
         number: e.number,
         name: `hil ${e.number}`,

@@ -1,11 +1,13 @@
 // Builds the small G.711 µ-law RTP capture that sipp's `play_pcap_audio` streams.
 // Debian's sip-tester ships only an A-law sample, and a generated file keeps the
 // test's audio known: a 1 kHz tone, PCMU (payload type 0, RFC 3551 §6), 20 ms frames.
+// An A-law variant (PCMA, payload type 8) feeds the transcoding tests.
 //
 // Layout of the file (libpcap format, microsecond timestamps, little-endian):
 //   global header (24 bytes) | per packet: record header (16) + Ethernet (14) +
 //   IPv4 (20) + UDP (8) + RTP (12) + 160 bytes of µ-law.
 // sipp reads only the UDP payload and the timestamps; addresses are placeholders.
+import { linearToAlaw } from '@hotline/media';
 
 /** Options for {@link buildToneRtpPcap}. */
 export interface TonePcapOptions {
@@ -17,6 +19,12 @@ export interface TonePcapOptions {
   amplitude?: number;
   /** RTP SSRC written in every packet. */
   ssrc?: number;
+  /**
+   * G.711 law of the payload: `pcmu` (payload type 0, the default) or `pcma`
+   * (payload type 8). sipp sends the RTP header as captured, so the payload type
+   * in the file is the one the far end sees (RFC 3551 §6 static assignments).
+   */
+  law?: 'pcmu' | 'pcma';
 }
 
 const SAMPLE_RATE = 8000;
@@ -28,6 +36,7 @@ const IPV4_HEADER = 20;
 const UDP_HEADER = 8;
 const RTP_HEADER = 12;
 const PT_PCMU = 0;
+const PT_PCMA = 8;
 
 /** Encodes one 16-bit linear sample as G.711 µ-law (ITU-T G.711, the classic bias-and-segment form). */
 export function linearToUlaw(sample: number): number {
@@ -44,12 +53,16 @@ export function linearToUlaw(sample: number): number {
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
 
-/** Returns a libpcap file holding a µ-law RTP stream of a sine tone, ready for `play_pcap_audio`. */
+/** Returns a libpcap file holding a G.711 RTP stream (µ-law unless `law: 'pcma'`) of a sine tone, ready for `play_pcap_audio`. */
 export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   const freq = opts.frequencyHz ?? 1000;
   const frames = Math.floor((opts.durationMs ?? 2000) / 20);
   const amplitude = (opts.amplitude ?? 0.5) * 32767;
   const ssrc = (opts.ssrc ?? 0x484f544c) >>> 0; // "HOTL"
+  const alaw = opts.law === 'pcma';
+  const pt = alaw ? PT_PCMA : PT_PCMU;
+  // media's table encoder indexes by the 16-bit pattern, so it takes whole samples only.
+  const encode = alaw ? (x: number) => linearToAlaw(Math.round(x)) : linearToUlaw;
   const payloadLen = FRAME_SAMPLES;
   const udpLen = UDP_HEADER + RTP_HEADER + payloadLen;
   const ipLen = IPV4_HEADER + udpLen;
@@ -92,14 +105,14 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
     o = out.writeUInt16BE(0, o);
     // RTP header, RFC 3550 §5.1: V=2, marker on the first packet of the talkspurt.
     out[o] = 0x80;
-    out[o + 1] = (f === 0 ? 0x80 : 0) | PT_PCMU;
+    out[o + 1] = (f === 0 ? 0x80 : 0) | pt;
     out.writeUInt16BE(f & 0xffff, o + 2);
     out.writeUInt32BE((f * FRAME_SAMPLES) >>> 0, o + 4);
     out.writeUInt32BE(ssrc, o + 8);
     o += RTP_HEADER;
     for (let i = 0; i < FRAME_SAMPLES; i++) {
       const n = f * FRAME_SAMPLES + i;
-      out[o + i] = linearToUlaw(amplitude * Math.sin((2 * Math.PI * freq * n) / SAMPLE_RATE));
+      out[o + i] = encode(amplitude * Math.sin((2 * Math.PI * freq * n) / SAMPLE_RATE));
     }
     o += payloadLen;
   }
@@ -112,4 +125,48 @@ function ipv4Checksum(header: Buffer): number {
   for (let i = 0; i < header.length; i += 2) sum += header.readUInt16BE(i);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
+}
+
+/** One UDP datagram read back from a capture. */
+export interface PcapDatagram {
+  /** Capture time in ms since the first record. */
+  readonly atMs: number;
+  /** The UDP payload (a view into the file). */
+  readonly payload: Buffer;
+}
+
+/**
+ * Reads the UDP payloads of a libpcap capture (microsecond or nanosecond magic,
+ * either byte order; Ethernet or Linux cooked link layer; IPv4), the way sipp's
+ * `play_pcap_audio` does, so tests can check a capture before sipp plays it.
+ * Records of other protocols are skipped; a truncated record ends the read.
+ */
+export function readPcapUdpPayloads(file: Buffer): PcapDatagram[] {
+  if (file.length < PCAP_GLOBAL_HEADER) throw new Error('pcap: shorter than the 24-byte global header');
+  const magic = file.readUInt32LE(0);
+  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!le && file.readUInt32BE(0) !== 0xa1b2c3d4 && file.readUInt32BE(0) !== 0xa1b23c4d) throw new Error('pcap: unknown magic number');
+  const nano = (le ? magic : file.readUInt32BE(0)) === 0xa1b23c4d;
+  const u32 = (o: number) => (le ? file.readUInt32LE(o) : file.readUInt32BE(o));
+  const link = u32(20);
+  // LINKTYPE_ETHERNET (1): 14-byte header; LINKTYPE_LINUX_SLL (113): 16 bytes.
+  const linkHeader = link === 1 ? ETH_HEADER : link === 113 ? 16 : -1;
+  if (linkHeader < 0) throw new Error(`pcap: link type ${link} not supported`);
+  const out: PcapDatagram[] = [];
+  let first = -1;
+  for (let o = PCAP_GLOBAL_HEADER; o + PCAP_RECORD_HEADER <= file.length;) {
+    const t = u32(o) * 1000 + u32(o + 4) / (nano ? 1e6 : 1e3);
+    const incl = u32(o + 8);
+    const rec = o + PCAP_RECORD_HEADER;
+    if (rec + incl > file.length) break;
+    o = rec + incl;
+    const ip = rec + linkHeader;
+    if (incl < linkHeader + IPV4_HEADER + UDP_HEADER || file[ip]! >> 4 !== 4 || file[ip + 9] !== 17) continue;
+    const udp = ip + (file[ip]! & 0x0f) * 4;
+    const udpLen = file.readUInt16BE(udp + 4);
+    const end = Math.min(rec + incl, udp + udpLen);
+    if (first < 0) first = t;
+    out.push({ atMs: t - first, payload: file.subarray(udp + UDP_HEADER, end) });
+  }
+  return out;
 }
