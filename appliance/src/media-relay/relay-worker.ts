@@ -4,7 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { PlaylistPlayback, PromptCache, type FrameSource } from '@hotline/media';
+import { DefaultMusic, PlaylistPlayback, PromptCache, type FrameSource } from '@hotline/media';
 import { moduleLogger } from '../log.ts';
 import { PortPool } from './port-pool.ts';
 import { RelaySession, type SessionHooks } from './relay-session.ts';
@@ -43,13 +43,14 @@ const hooks: SessionHooks = {
     post({ op: 'latched', sessionId, leg, rtcp, to });
   },
   moh(law: Law): FrameSource | null {
-    if (init.mohPrompts.length === 0) return null;
     const g = law === 'PCMU' ? 'pcmu' : 'pcma';
+    // A held caller must never hear dead air: without configured files, generated music.
+    if (init.mohPrompts.length === 0) return new DefaultMusic(g);
     try {
       return new PlaylistPlayback(init.mohPrompts.map((p) => promptCache.get(p, g)), { law: g, loop: true });
     } catch (err) {
-      log.error({ err }, 'music on hold prompts unreadable; playing silence');
-      return null;
+      log.error({ err }, 'music on hold prompts unreadable; playing the built-in music');
+      return new DefaultMusic(g);
     }
   },
   epochMs(monoMs) {

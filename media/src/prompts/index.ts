@@ -2,3 +2,4 @@
 export * from './prompt-audio.ts';
 export * from './prompt-cache.ts';
 export * from './prompt-playback.ts';
+export * from './default-music.ts';
