@@ -232,7 +232,7 @@ test('harness: the music-on-hold WAV has nothing at 1 kHz', () => {
 
 // --- the PBX ----------------------------------------------------------------------
 
-test('a 1 kHz PCMU tone crosses the relay both ways with ≥ 80 % of its energy at 1 kHz, and the CDR counts the packets', async () => {
+test('a 1 kHz PCMU tone crosses the relay both ways with ≥ 80 % of its energy at 1 kHz, and the CDR counts the packets', async (t) => {
   const r = await mediaCall({
     uac: 'uac-media-call', uas: 'uas-media-answer',
     uacVars: { pt: 0, codec: 'PCMU' }, uasVars: { pt: 0, codec: 'PCMU' },
@@ -240,6 +240,7 @@ test('a 1 kHz PCMU tone crosses the relay both ways with ≥ 80 % of its energy 
   });
   assert.equal(r.caller.stats.successful, 1);
   assert.equal(r.callee.stats.successful, 1);
+  t.diagnostic(`at callee: ${describe(r.atCallee)}; at caller: ${describe(r.atCaller)}; CDR quality ${JSON.stringify(r.cdr.quality)}`);
   assertHearsTone(r.atCallee, 'callee');
   assertHearsTone(r.atCaller, 'caller');
   assert.equal(r.atCallee.counts().byPayloadType[0], r.atCallee.counts().packets, `only PCMU at the callee: ${describe(r.atCallee)}`);
@@ -250,7 +251,7 @@ test('a 1 kHz PCMU tone crosses the relay both ways with ≥ 80 % of its energy 
   assert.ok(r.cdr.quality.b.packetsIn > 50, `leg b (callee) packetsIn ${r.cdr.quality.b.packetsIn}`);
 });
 
-test('an A-law caller and a µ-law callee are transcoded: caller receives PT 8, callee PT 0, the tone survives both ways', async () => {
+test('an A-law caller and a µ-law callee are transcoded: caller receives PT 8, callee PT 0, the tone survives both ways', async (t) => {
   const r = await mediaCall({
     uac: 'uac-media-call', uas: 'uas-media-answer',
     uacVars: { pt: 8, codec: 'PCMA' }, uasVars: { pt: 0, codec: 'PCMU' },
@@ -258,6 +259,7 @@ test('an A-law caller and a µ-law callee are transcoded: caller receives PT 8, 
   });
   assert.equal(r.caller.stats.successful, 1);
   assert.equal(r.callee.stats.successful, 1);
+  t.diagnostic(`at callee: ${describe(r.atCallee)}; at caller: ${describe(r.atCaller)}`);
   const atCaller = r.atCaller.counts();
   const atCallee = r.atCallee.counts();
   assert.ok((atCaller.byPayloadType[8] ?? 0) >= 50 && atCaller.byPayloadType[0] === undefined, `caller gets only PCMA: ${describe(r.atCaller)}`);
@@ -285,7 +287,7 @@ test('an RFC 4733 digit from sipp\'s pcap reaches a callee with telephone-event 
   assert.equal(after - before, 1, 'one digit counted');
 });
 
-test('an RFC 4733 digit reaches a callee without telephone-event as in-band DTMF that media\'s detector recognises', async () => {
+test('an RFC 4733 digit reaches a callee without telephone-event as in-band DTMF that media\'s detector recognises', async (t) => {
   assert.ok(existsSync(DTMF_PCAP), `${DTMF_PCAP} is missing: install Debian's sip-tester`);
   const before = (await pbx.status()).counters['calls.dtmfDigits'] ?? 0;
   const r = await mediaCall({
@@ -296,6 +298,7 @@ test('an RFC 4733 digit reaches a callee without telephone-event as in-band DTMF
   assert.equal(r.caller.stats.successful, 1);
   assert.equal(r.callee.stats.successful, 1);
   assert.equal(r.atCallee.counts().byPayloadType[101], undefined, 'no telephone-event packets to a callee that did not agree them');
+  t.diagnostic(`at callee: ${describe(r.atCallee)}`);
   assert.deepEqual(r.atCallee.inbandDigits(), ['1'], `in-band digits at the callee; ${describe(r.atCallee)}`);
   const after = await eventually(async () => {
     const n = (await pbx.status()).counters['calls.dtmfDigits'] ?? 0;
@@ -304,7 +307,7 @@ test('an RFC 4733 digit reaches a callee without telephone-event as in-band DTMF
   assert.equal(after - before, 1, 'one digit counted');
 });
 
-test('a caller on hold gets recvonly, the callee hears music instead of the tone, then the tone again after resume, with no re-INVITE to the callee', async () => {
+test('a caller on hold gets recvonly, the callee hears music instead of the tone, then the tone again after resume, with no re-INVITE to the callee', async (t) => {
   const r = await mediaCall({
     uac: 'uac-media-hold', uas: 'uas-media-answer',
     uasVars: { pt: 0, codec: 'PCMU' },
@@ -318,6 +321,7 @@ test('a caller on hold gets recvonly, the callee hears music instead of the tone
   assert.equal(r.callee.stats.unexpectedMessage, 0);
   const summary = runs(r.atCallee.frameLevels(TONE_HZ));
   const text = summary.map((s) => `${s.kind}×${s.frames}(rms ${s.rms.toFixed(0)}, ${(100 * s.toneRatio).toFixed(0)}%)`).join(' ');
+  t.diagnostic(`callee heard: ${text}`);
   const firstTone = summary.findIndex((s) => s.kind === 'tone' && s.frames >= 50);
   const music = summary.findIndex((s, i) => i > firstTone && s.kind === 'music' && s.frames >= 50);
   const resumed = summary.findIndex((s, i) => i > music && s.kind === 'tone' && s.frames >= 50);
@@ -330,10 +334,11 @@ test('a caller on hold gets recvonly, the callee hears music instead of the tone
   assert.equal(r.cdr.disposition, 'answered');
 });
 
-test('a call where neither phone sends RTP is ended by the media timeout with BYE to both and endCause media-timeout', async () => {
+test('a call where neither phone sends RTP is ended by the media timeout with BYE to both and endCause media-timeout', async (t) => {
   const t0 = Date.now();
   const r = await mediaCall({ uac: 'uac-media-silent', uas: 'uas-media-silent', timeoutSec: 20 });
   const took = Date.now() - t0;
+  t.diagnostic(`call ended ${took} ms after the caller started; CDR ${JSON.stringify({ endCause: r.cdr.endCause, hangupSide: r.cdr.hangupSide, billableSec: r.cdr.billableSec })}`);
   assert.equal(r.caller.stats.successful, 1, 'the caller got BYE from the PBX');
   assert.equal(r.callee.stats.successful, 1, 'the callee got BYE from the PBX');
   assert.ok(took >= 5000, `ended after ${took} ms, not before the 5 s timeout`);
