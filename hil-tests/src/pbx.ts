@@ -2,6 +2,7 @@
 // through the config store (so it passes the same validation as production), a free
 // SIP port, and the same entry point pm2 runs. Output is kept for failure messages.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,6 +56,13 @@ export interface HilPbx {
   logs(): string;
 }
 
+/** The V8 flags production gives the PBX (ecosystem.config.cjs), so tests and benchmarks run it alike. */
+function pbxNodeArgs(): string[] {
+  const require = createRequire(import.meta.url);
+  const eco = require(join(REPO_ROOT, 'ecosystem.config.cjs')) as { PBX_NODE_ARGS: string };
+  return eco.PBX_NODE_ARGS.split(/\s+/).filter(Boolean);
+}
+
 /** Writes the test configuration into `dataDir` through the config store. */
 async function writeConfig(dataDir: string, sipPort: number, opts: StartPbxOptions): Promise<void> {
   const store = await ConfigStore.open({ config: join(dataDir, 'config.json'), configHistory: join(dataDir, 'config-history') });
@@ -89,7 +97,7 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hil-pbx-'));
   const sipPort = await freePort();
   await writeConfig(dataDir, sipPort, opts);
-  const child = spawn(process.execPath, ['--import', 'tsx', PBX_MAIN], {
+  const child = spawn(process.execPath, [...pbxNodeArgs(), '--import', 'tsx', PBX_MAIN], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

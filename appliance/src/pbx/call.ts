@@ -431,6 +431,8 @@ export class Call {
     this.outcome = outcome;
     this.noAnswerTimer?.cancel();
     for (const leg of ['a', 'b'] as const) this.pending2xx[leg]?.retransmit?.stop();
+    // The caller's transaction lingers 32 s (RFC 6026); it must not keep the whole call alive.
+    this.aTx.onCancel = undefined;
     this.ctx.ended(this);
   }
 }

@@ -34,19 +34,20 @@ export class ClientTransaction {
 
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
+    /** The request; dropped once a final response is in, since only its bytes or ACK are needed after. */
+    private request: SipRequest | undefined,
     readonly destination: Endpoint,
     private readonly handler: ClientTransactionHandler,
     private readonly ctx: ClientTransactionContext,
   ) {
-    this.isInvite = request.method === 'INVITE';
+    this.isInvite = request!.method === 'INVITE';
     this.state = this.isInvite ? 'calling' : 'trying';
     this.interval = ctx.timers.T1;
   }
 
   /** Sends the request and arms the timers. Called once by the layer. */
   start(): void {
-    this.bytes = this.request.toBuffer();
+    this.bytes = this.request!.toBuffer();
     this.ctx.sender.sendBytes(this.bytes, this.destination);
     if (!isReliable(this.destination)) this.scheduleRetransmit();
     // Timer B (INVITE) or Timer F (non-INVITE).
@@ -86,18 +87,20 @@ export class ClientTransaction {
         }
         this.retransmitTimer?.cancel();
         this.endTimer?.cancel();
+        this.bytes = undefined;
         if (this.isInvite && status < 300) {
           this.state = 'accepted';
           this.endTimer = this.ctx.clock.setTimer(transactionTimeout(this.ctx.timers), () => this.terminate()); // Timer M
         } else if (this.isInvite) {
           this.state = 'completed';
-          this.ack = buildNon2xxAck(this.request, response).toBuffer();
+          this.ack = buildNon2xxAck(this.request!, response).toBuffer();
           this.ctx.sender.sendBytes(this.ack, this.destination);
           this.endTimer = this.ctx.clock.setTimer(isReliable(this.destination) ? 0 : 32_000, () => this.terminate()); // Timer D
         } else {
           this.state = 'completed';
           this.endTimer = this.ctx.clock.setTimer(isReliable(this.destination) ? 0 : this.ctx.timers.T4, () => this.terminate()); // Timer K
         }
+        this.request = undefined;
         this.handler.onResponse(response);
         return;
       case 'accepted':
@@ -125,7 +128,7 @@ export class ClientTransaction {
   private sendCancel(): void {
     this.cancelSent = true;
     this.cancelWanted = false;
-    this.ctx.sendCancel(buildCancel(this.request), this.destination);
+    if (this.request) this.ctx.sendCancel(buildCancel(this.request), this.destination);
   }
 
   private scheduleRetransmit(): void {

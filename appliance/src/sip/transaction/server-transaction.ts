@@ -38,7 +38,9 @@ export class ServerTransaction {
 
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
+    // Not kept: the TU holds the request while it needs it, and a transaction lingering in
+    // Completed or Accepted for 32 s only needs its response bytes (memory at 300 calls/s).
+    request: SipRequest,
     readonly source: Endpoint,
     private readonly ctx: ServerTransactionContext,
   ) {
