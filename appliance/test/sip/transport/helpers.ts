@@ -1,6 +1,8 @@
 // Shared helpers of the transport tests: raw SIP text and small socket utilities.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { createResponse, type SipRequest, type SipResponse } from '../../../src/sip/message/index.ts';
+import { newCounters, type Endpoint, type MalformedInfo, type Transport, type TransportCounters, type TransportEvents } from '../../../src/sip/transport/index.ts';
 
 /** A raw OPTIONS request; `rport` adds an empty rport param (RFC 3581). */
 export function rawOptions(opts: { viaHost?: string; viaPort?: number; transport?: 'UDP' | 'TCP'; rport?: boolean; callId?: string; body?: string } = {}): string {
@@ -59,4 +61,29 @@ export async function tcpClient(port: number): Promise<{ socket: net.Socket; tex
 /** Writes and waits until the bytes are handed to the kernel. */
 export function write(socket: net.Socket, data: string | Buffer): Promise<void> {
   return new Promise<void>((r, j) => socket.write(data, (e) => (e ? j(e) : r())));
+}
+
+/**
+ * A listener under test that answers every request with 200 back to its source
+ * (RFC 3261 §18.2.2) and records what it received and what it found malformed.
+ */
+export function echoServer(listen: (counters: TransportCounters, events: TransportEvents) => Promise<Transport>) {
+  const state = {
+    counters: newCounters(),
+    received: [] as Array<{ msg: SipRequest | SipResponse; source: Endpoint }>,
+    malformed: [] as Array<{ info: MalformedInfo; source: Endpoint }>,
+    transport: undefined as unknown as Transport,
+    async start() {
+      state.transport = await listen(state.counters, {
+        onMessage(msg, source) {
+          state.received.push({ msg, source });
+          if (msg.isRequest) void state.transport.send(createResponse(msg, 200, 'OK', 'srv').toBuffer(), source);
+        },
+        onMalformed(info, source) {
+          state.malformed.push({ info, source });
+        },
+      });
+    },
+  };
+  return state;
 }

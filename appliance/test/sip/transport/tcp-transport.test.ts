@@ -1,32 +1,20 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createResponse } from '../../../src/sip/message/index.ts';
-import type { SipRequest, SipResponse } from '../../../src/sip/message/index.ts';
-import { listenTcp, newCounters } from '../../../src/sip/transport/index.ts';
-import type { Endpoint, MalformedInfo, Transport } from '../../../src/sip/transport/index.ts';
-import { rawOptions, tcpClient, waitFor, write } from './helpers.ts';
+import { createResponse, type SipRequest } from '../../../src/sip/message/index.ts';
+import { listenTcp } from '../../../src/sip/transport/index.ts';
+import type { Transport } from '../../../src/sip/transport/index.ts';
+import { echoServer, rawOptions, tcpClient, waitFor, write } from './helpers.ts';
 
 describe('TCP transport', () => {
-  const counters = newCounters();
-  const received: Array<{ msg: SipRequest | SipResponse; source: Endpoint }> = [];
-  const malformed: Array<{ info: MalformedInfo; source: Endpoint }> = [];
+  const server = echoServer((counters, events) => listenTcp({ address: '127.0.0.1', port: 0, counters, limits: { maxMessageBytes: 4096 } }, events));
+  const { counters, received, malformed } = server;
   let transport: Transport;
   const byCallId = (id: string) => received.filter((r) => r.msg.callId === id);
 
   before(async () => {
-    transport = await listenTcp(
-      { address: '127.0.0.1', port: 0, counters, limits: { maxMessageBytes: 4096 } },
-      {
-        onMessage(msg, source) {
-          received.push({ msg, source });
-          if (msg.isRequest) void transport.send(createResponse(msg, 200, 'OK', 'srv').toBuffer(), source);
-        },
-        onMalformed(info, source) {
-          malformed.push({ info, source });
-        },
-      },
-    );
+    await server.start();
+    transport = server.transport;
   });
   after(() => transport.close());
 

@@ -1,31 +1,17 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createResponse } from '../../../src/sip/message/index.ts';
-import type { SipRequest, SipResponse } from '../../../src/sip/message/index.ts';
-import { listenUdp, newCounters } from '../../../src/sip/transport/index.ts';
-import type { Endpoint, MalformedInfo, Transport } from '../../../src/sip/transport/index.ts';
-import { rawOptions, udpClient, waitFor } from './helpers.ts';
+import { listenUdp } from '../../../src/sip/transport/index.ts';
+import type { Transport } from '../../../src/sip/transport/index.ts';
+import { echoServer, rawOptions, udpClient, waitFor } from './helpers.ts';
 
 describe('UDP transport', () => {
-  const counters = newCounters();
-  const received: Array<{ msg: SipRequest | SipResponse; source: Endpoint }> = [];
-  const malformed: Array<{ info: MalformedInfo; source: Endpoint }> = [];
+  const server = echoServer((counters, events) => listenUdp({ address: '127.0.0.1', port: 0, counters, limits: { maxMessageBytes: 8192 } }, events));
+  const { counters, received, malformed } = server;
   let transport: Transport;
 
   before(async () => {
-    transport = await listenUdp(
-      { address: '127.0.0.1', port: 0, counters, limits: { maxMessageBytes: 8192 } },
-      {
-        onMessage(msg, source) {
-          received.push({ msg, source });
-          // Answer every request with 200, back to where it came from (RFC 3261 §18.2.2).
-          if (msg.isRequest) void transport.send(createResponse(msg, 200, 'OK', 'srv').toBuffer(), source);
-        },
-        onMalformed(info, source) {
-          malformed.push({ info, source });
-        },
-      },
-    );
+    await server.start();
+    transport = server.transport;
   });
   after(() => transport.close());
 
