@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from './ports.ts';
+import { spawnService } from './service-process.ts';
 import { REPO_ROOT, startPbx, type HilPbx, type StartPbxOptions } from './pbx.ts';
 
 /** Entry point of the mgmt service, as in ecosystem.config.cjs. */
@@ -71,49 +72,24 @@ export async function startAppliance(opts: StartApplianceOptions = {}): Promise<
     throw err;
   }
 
-  const child = spawn(process.execPath, ['--import', 'tsx', MGMT_MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      HOTLINE_SERVICE: 'mgmt',
-      HOTLINE_DATA_DIR: pbx.dataDir,
-      HOTLINE_MGMT_HTTP_PORT: String(httpPort),
-      HOTLINE_MGMT_HTTPS_PORT: String(httpsPort),
-      NODE_ENV: 'test',
-      HOTLINE_LOG_LEVEL: process.env.HOTLINE_LOG_LEVEL ?? 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const mgmt = spawnService(MGMT_MAIN, {
+    HOTLINE_SERVICE: 'mgmt', HOTLINE_DATA_DIR: pbx.dataDir,
+    HOTLINE_MGMT_HTTP_PORT: String(httpPort), HOTLINE_MGMT_HTTPS_PORT: String(httpsPort),
   });
-  let output = '';
-  const keep = (d: Buffer) => {
-    output += d.toString('utf8');
-    if (output.length > 2_000_000) output = output.slice(-1_000_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stopMgmt = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
 
   const baseUrl = `http://127.0.0.1:${httpPort}`;
   const deadline = Date.now() + (opts.mgmtStartTimeoutMs ?? 30_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!mgmt.running()) {
       await pbx.stop();
-      throw new Error(`mgmt exited during start (code ${child.exitCode})\n${output.slice(-5000)}`);
+      throw new Error(`mgmt exited during start (${mgmt.exitInfo()})\n${mgmt.output().slice(-5000)}`);
     }
     const ok = await fetch(`${baseUrl}/api/v1/openapi.json`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
-      await stopMgmt();
+      await mgmt.stop();
       await pbx.stop();
-      throw new Error(`mgmt did not answer on ${baseUrl} in time\n${output.slice(-5000)}`);
+      throw new Error(`mgmt did not answer on ${baseUrl} in time\n${mgmt.output().slice(-5000)}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -123,11 +99,11 @@ export async function startAppliance(opts: StartApplianceOptions = {}): Promise<
     pbx,
     baseUrl,
     adminPassword,
-    logs: () => output,
+    logs: () => mgmt.output(),
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await stopMgmt();
+      await mgmt.stop();
       await pbx.stop();
     },
   };

@@ -1,19 +1,18 @@
 // Starts a real PBX process for an interop test: a temp data dir, a config written
 // through the config store (so it passes the same validation as production), a free
 // SIP port, and the same entry point pm2 runs. Output is kept for failure messages.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ConfigStore } from '@hotline/appliance/config';
 import { CdrStore, openRecords, type StoredCallRecord } from '@hotline/appliance/records';
 import { ControlClient, type PbxStatus } from '@hotline/appliance/control';
 import { freePort } from './ports.ts';
+import { REPO_ROOT } from './paths.ts';
+import { spawnService } from './service-process.ts';
 
-/** Repository root, where `appliance/src/pbx/main.ts` lives. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 
 /** Entry point of the PBX service, as in ecosystem.config.cjs. */
 export const PBX_MAIN = join(REPO_ROOT, 'appliance/src/pbx/main.ts');
@@ -97,42 +96,23 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hil-pbx-'));
   const sipPort = await freePort();
   await writeConfig(dataDir, sipPort, opts);
-  const child = spawn(process.execPath, [...pbxNodeArgs(), '--import', 'tsx', PBX_MAIN], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      HOTLINE_SERVICE: 'pbx',
-      HOTLINE_DATA_DIR: dataDir,
-      HOTLINE_SIP_PORT: String(sipPort),
-      HOTLINE_SIP_BIND: '127.0.0.1',
-      NODE_ENV: 'test',
-      HOTLINE_LOG_LEVEL: process.env.HOTLINE_LOG_LEVEL ?? 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (d: Buffer) => {
-    output += d.toString('utf8');
-    if (output.length > 2_000_000) output = output.slice(-1_000_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const proc = spawnService(PBX_MAIN, {
+    HOTLINE_SERVICE: 'pbx', HOTLINE_DATA_DIR: dataDir, HOTLINE_SIP_PORT: String(sipPort), HOTLINE_SIP_BIND: '127.0.0.1',
+  }, pbxNodeArgs());
 
   const socketPath = join(dataDir, 'run', 'pbx.sock');
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   let client: ControlClient | undefined;
   let lastError: unknown;
   while (!client) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!proc.running()) {
       rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`PBX exited during start (code ${child.exitCode}, signal ${child.signalCode})\n${output.slice(-5000)}`);
+      throw new Error(`PBX exited during start (${proc.exitInfo()})\n${proc.output().slice(-5000)}`);
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await exited;
+      await proc.kill();
       rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`PBX control API did not answer within the start timeout: ${String(lastError)}\n${output.slice(-5000)}`);
+      throw new Error(`PBX control API did not answer within the start timeout: ${String(lastError)}\n${proc.output().slice(-5000)}`);
     }
     try {
       const c = new ControlClient(socketPath);
@@ -149,7 +129,7 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
   return {
     sipPort,
     dataDir,
-    logs: () => output,
+    logs: () => proc.output(),
     status: () => ready.status(),
     cdr: async () => {
       const db = openRecords(join(dataDir, 'records.db'));
@@ -162,12 +142,7 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
