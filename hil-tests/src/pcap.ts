@@ -7,7 +7,10 @@
 //   global header (24 bytes) | per packet: record header (16) + Ethernet (14) +
 //   IPv4 (20) + UDP (8) + RTP (12) + 160 bytes of µ-law.
 // sipp reads only the UDP payload and the timestamps; addresses are placeholders.
-import { linearToAlaw } from '@hotline/media';
+import { linearToAlaw, linearToUlaw } from '@hotline/media';
+
+// Re-exported for the harness tests: the encoders are media's, not a copy of them.
+export { linearToUlaw };
 
 /** Options for {@link buildToneRtpPcap}. */
 export interface TonePcapOptions {
@@ -38,21 +41,6 @@ const RTP_HEADER = 12;
 const PT_PCMU = 0;
 const PT_PCMA = 8;
 
-/** Encodes one 16-bit linear sample as G.711 µ-law (ITU-T G.711, the classic bias-and-segment form). */
-export function linearToUlaw(sample: number): number {
-  const BIAS = 0x84;
-  const CLIP = 32635;
-  let s = Math.max(-32768, Math.min(32767, Math.round(sample)));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  if (s > CLIP) s = CLIP;
-  s += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
 /** Returns a libpcap file holding a G.711 RTP stream (µ-law unless `law: 'pcma'`) of a sine tone, ready for `play_pcap_audio`. */
 export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   const freq = opts.frequencyHz ?? 1000;
@@ -62,7 +50,7 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   const alaw = opts.law === 'pcma';
   const pt = alaw ? PT_PCMA : PT_PCMU;
   // media's table encoder indexes by the 16-bit pattern, so it takes whole samples only.
-  const encode = alaw ? (x: number) => linearToAlaw(Math.round(x)) : linearToUlaw;
+  const encode = alaw ? (x: number) => linearToAlaw(Math.round(x)) : (x: number) => linearToUlaw(Math.round(x));
   const payloadLen = FRAME_SAMPLES;
   const udpLen = UDP_HEADER + RTP_HEADER + payloadLen;
   const ipLen = IPV4_HEADER + udpLen;
