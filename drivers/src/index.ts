@@ -1,2 +1,3 @@
-/** @hotline/drivers — see ../shared DESIGN.md; populated by later issues. */
-export const packageName = '@hotline/drivers';
+/** @hotline/drivers: the telephony-card boundary (see docs/drivers.md). */
+export * from './telephony-card.ts';
+export * from './card-error.ts';
