@@ -9,3 +9,4 @@ export * from './prompts/index.ts';
 export * from './dtmf/index.ts';
 export * from './tones/index.ts';
 export * from './mixer/index.ts';
+export * from './callerid/index.ts';
