@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigStore } from '@hotline/appliance/config';
+import { ConfigStore, type TrunkConfig } from '@hotline/appliance/config';
 import { CdrStore, openRecords, type StoredCallRecord } from '@hotline/appliance/records';
 import { ControlClient, type PbxStatus } from '@hotline/appliance/control';
 import { freePort } from './ports.ts';
@@ -30,6 +30,8 @@ export interface HilExtension {
 export interface StartPbxOptions {
   extensions?: HilExtension[];
   trustedPeers?: Array<{ address: string; name: string }>;
+  /** SIP trunks (config `trunks`), e.g. to a sipp playing the carrier. */
+  trunks?: TrunkConfig[];
   noAnswerTimeoutSec?: number;
   authFailureLimit?: number;
   banSec?: number;
@@ -75,6 +77,7 @@ async function writeConfig(dataDir: string, sipPort: number, opts: StartPbxOptio
       draft.sip.digestAlgorithms = ['MD5'];
       if (opts.noAnswerTimeoutSec !== undefined) draft.sip.noAnswerTimeoutSec = opts.noAnswerTimeoutSec;
       if (opts.trustedPeers) draft.security.trustedPeers = opts.trustedPeers;
+      if (opts.trunks) draft.trunks = opts.trunks;
       if (opts.authFailureLimit !== undefined) draft.security.authFailureLimit = opts.authFailureLimit;
       if (opts.banSec !== undefined) draft.security.banSec = opts.banSec;
       if (opts.mediaTimeoutSec !== undefined) draft.rtp.timeoutSec = opts.mediaTimeoutSec;

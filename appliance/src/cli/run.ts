@@ -7,7 +7,7 @@ import { configHelp, runConfig } from './config.ts';
 import { processContext, type CliContext } from './context.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 import { extensionHelp, runExtension } from './extension.ts';
-import { runStatus, statusHelp } from './status.ts';
+import { runStatus, runTrunks, statusHelp, trunksHelp } from './status.ts';
 import { runUser, userHelp } from './user.ts';
 
 /** Help of the whole CLI. */
@@ -18,6 +18,7 @@ Console for the Hotline appliance / 呼叫中心控制台.
 Commands:
   extension add|list|remove|passwd   SIP extensions / 分机
   status                             running PBX: listeners, registrations, calls / 状态
+  trunks                             SIP trunks and their state / 中继
   cdr list                           call detail records / 话单
   config show|validate|history|diff|rollback   configuration versions / 配置
   user add|passwd|list               management (web UI) accounts / 管理账户
@@ -29,7 +30,7 @@ Global options:
 Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX not running.
 `;
 
-const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
+const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
 
 /** Splits off the global options, which may appear anywhere on the line. */
 function globalOptions(argv: string[]): { rest: string[]; dataDir?: string; help: boolean } {
@@ -79,6 +80,8 @@ export async function runCli(argv: string[], makeContext: (dataDir: string) => C
         return await runExtension(sub, args, ctx);
       case 'status':
         return await runStatus(sub === undefined ? args : [sub, ...args], ctx);
+      case 'trunks':
+        return await runTrunks(sub === undefined ? args : [sub, ...args], ctx);
       case 'cdr':
         return await runCdr(sub, args, ctx);
       case 'config':

@@ -1,4 +1,4 @@
-import { ControlClient, PbxNotRunningError } from '../control/index.ts';
+import { ControlClient, PbxNotRunningError, type PbxStatus } from '../control/index.ts';
 import { parseCommandArgs, positionals, type CliContext } from './context.ts';
 import { ExitCode } from './errors.ts';
 import { formatTable, localTime } from './table.ts';
@@ -10,20 +10,55 @@ Shows the running PBX (状态): SIP listeners, registered phones and active call
 Exit code 3 when the PBX is not running.
 `;
 
+/** Help of `trunks`. */
+export const trunksHelp = `Usage: hotline trunks [--json]
+
+Shows the SIP trunks (中继) of the running PBX and their state: up, registering,
+unregistered (the carrier refused or has not accepted the registration) or down
+(no answer). Exit code 3 when the PBX is not running.
+`;
+
+/** The running PBX's status, or undefined after saying that it is not running. */
+async function pbxStatus(ctx: CliContext): Promise<PbxStatus | undefined> {
+  try {
+    return await new ControlClient(ctx.paths.pbxControlSocket).status();
+  } catch (err) {
+    if (err instanceof PbxNotRunningError) {
+      ctx.err(`The PBX is not running (no control socket at ${ctx.paths.pbxControlSocket}). / PBX 未运行。\n`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** Runs `hotline trunks`. */
+export async function runTrunks(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals: pos } = parseCommandArgs(args, { json: { type: 'boolean' } });
+  positionals(pos, [], 'hotline trunks [--json]');
+  const s = await pbxStatus(ctx);
+  if (!s) return ExitCode.pbxNotRunning;
+  const trunks = s.trunks ?? [];
+  if (values.json) {
+    ctx.out(JSON.stringify(trunks, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  ctx.out(
+    trunks.length
+      ? formatTable(
+          ['Trunk/中继', 'Peer/对端', 'Transport/传输', 'State/状态', 'Since/起始', 'Registered until/注册到期', 'Last error/最近错误'],
+          trunks.map((t) => [t.name, `${t.host}:${t.port}`, t.transport, t.state, localTime(t.since), t.registeredUntil ? localTime(t.registeredUntil) : '', t.lastError ?? '']),
+        )
+      : '(no trunks configured / 未配置中继)\n',
+  );
+  return ExitCode.ok;
+}
+
 /** Runs `hotline status`. */
 export async function runStatus(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals: pos } = parseCommandArgs(args, { json: { type: 'boolean' } });
   positionals(pos, [], 'hotline status [--json]');
-  let s;
-  try {
-    s = await new ControlClient(ctx.paths.pbxControlSocket).status();
-  } catch (err) {
-    if (err instanceof PbxNotRunningError) {
-      ctx.err(`The PBX is not running (no control socket at ${ctx.paths.pbxControlSocket}). / PBX 未运行。\n`);
-      return ExitCode.pbxNotRunning;
-    }
-    throw err;
-  }
+  const s = await pbxStatus(ctx);
+  if (!s) return ExitCode.pbxNotRunning;
   if (values.json) {
     ctx.out(JSON.stringify(s, null, 2) + '\n');
     return ExitCode.ok;

@@ -1,4 +1,4 @@
-import type { HotlineConfig, MgmtConfig } from './types.ts';
+import type { TrunkConfig, HotlineConfig, MgmtConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -64,4 +64,15 @@ export const DEFAULT_MEDIA_TIMEOUT_SEC = 60;
 /** Media relay settings with their defaults filled in. */
 export function mediaSettings(config: HotlineConfig): { portMin: number; portMax: number; timeoutSec: number; musicOnHold: string[] } {
   return { portMin: config.rtp.portMin, portMax: config.rtp.portMax, timeoutSec: config.rtp.timeoutSec ?? DEFAULT_MEDIA_TIMEOUT_SEC, musicOnHold: config.rtp.musicOnHold ?? [] };
+}
+
+/** A trunk with its defaults filled in. */
+export type TrunkSettings = Required<Omit<TrunkConfig, 'username' | 'password'>> & Pick<TrunkConfig, 'username' | 'password'>;
+
+/** The configured trunks with their defaults filled in. */
+export function trunkSettings(config: HotlineConfig): TrunkSettings[] {
+  return (config.trunks ?? []).map((t) => ({
+    ...t, port: t.port ?? 5060, transport: t.transport ?? 'udp', register: t.register ?? t.username !== undefined,
+    expiresSec: t.expiresSec ?? 3600, keepaliveSec: t.keepaliveSec ?? 30,
+  }));
 }

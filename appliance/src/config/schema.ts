@@ -118,5 +118,26 @@ export const configSchema = {
         },
       },
     },
+    // Optional without schema defaults (like mgmt): `trunkSettings()` fills them in.
+    trunks: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'host'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+          host: { type: 'string', minLength: 1, maxLength: 253 },
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+          transport: { enum: ['udp', 'tcp'] },
+          username: { type: 'string', minLength: 1, maxLength: 64 },
+          password: { type: 'string', minLength: 1, maxLength: 128 },
+          register: { type: 'boolean' },
+          expiresSec: { type: 'integer', minimum: 60, maximum: 86400 },
+          keepaliveSec: { type: 'integer', minimum: 5, maximum: 3600 },
+        },
+      },
+    },
   },
 } as const;

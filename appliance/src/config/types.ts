@@ -85,6 +85,27 @@ export interface HotlineConfig {
   security: SecurityConfig;
   rtp: RtpConfig;
   extensions: ExtensionConfig[];
+  /** SIP trunks to a carrier or to external FXO/FXS gateways (issue 5). */
+  trunks?: TrunkConfig[];
+}
+
+/** One SIP trunk. `host` is an IP literal (DNS for trunks is not done yet). */
+export interface TrunkConfig {
+  name: string;
+  host: string;
+  /** Default 5060. */
+  port?: number;
+  /** Default udp. */
+  transport?: 'udp' | 'tcp';
+  /** Digest credentials the carrier gives; without them the trunk is an IP-authenticated peer. */
+  username?: string;
+  password?: string;
+  /** Register to the carrier (RFC 3261 §10.2); default true when a username is set. */
+  register?: boolean;
+  /** Registration interval asked for; default 3600 s. */
+  expiresSec?: number;
+  /** OPTIONS keepalive interval; default 30 s. */
+  keepaliveSec?: number;
 }
 
 /** Metadata of one accepted configuration version, as kept in `config-history/<version>.json`. */

@@ -101,6 +101,21 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
       }
     });
   }
+  const trunks = isObj(doc) ? doc.trunks : undefined;
+  if (Array.isArray(trunks)) {
+    const seen = new Map<string, number>();
+    trunks.forEach((t, i) => {
+      if (!isObj(t)) return;
+      if (typeof t.host === 'string' && isIP(t.host) === 0) out.push({ path: `/trunks/${i}/host`, message: 'must be an IPv4 or IPv6 address literal' });
+      if (typeof t.name === 'string') {
+        const first = seen.get(t.name);
+        if (first !== undefined) out.push({ path: `/trunks/${i}/name`, message: `duplicates trunk ${t.name} at /trunks/${first}` });
+        else seen.set(t.name, i);
+      }
+      if (t.register === true && typeof t.username !== 'string') out.push({ path: `/trunks/${i}/username`, message: 'is required to register' });
+      if ((typeof t.username === 'string') !== (typeof t.password === 'string')) out.push({ path: `/trunks/${i}/password`, message: 'username and password go together' });
+    });
+  }
   return out;
 }
 

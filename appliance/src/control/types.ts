@@ -5,6 +5,8 @@ export interface PbxStatus {
   listening: Array<{ transport: 'udp' | 'tcp'; address: string; port: number }>;
   registrations: Array<{ extension: string; contact: string; source: string; transport: string; expiresAt: string; userAgent?: string }>;
   activeCalls: Array<{ callId: string; caller: string; callee: string; state: 'ringing' | 'answered'; startedAt: string; answeredAt?: string }>;
+  /** SIP trunks and their state (up, registering, unregistered, down). */
+  trunks?: Array<{ name: string; host: string; port: number; transport: string; state: string; since: string; registeredUntil?: string; lastError?: string }>;
   counters: Record<string, number>;
   /** Version of the configuration the PBX is running. */
   configVersion: number;

@@ -73,6 +73,7 @@ export class PbxService {
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
     });
+    stack.start();
     service.control = await startControlServer(paths.pbxControlSocket, {
       status: () => service.status(),
       reloadConfig: () => service.reloadConfig(),
@@ -95,6 +96,7 @@ export class PbxService {
         expiresAt: new Date(b.expiresAt).toISOString(), ...(b.userAgent ? { userAgent: b.userAgent } : {}),
       })),
       activeCalls: s.b2bua.activeCalls(),
+      trunks: s.trunks.status(),
       counters: {
         ...prefixed('transport', this.transport.counters),
         ...prefixed('transaction', s.tx.counters),
@@ -130,6 +132,7 @@ export class PbxService {
     clearInterval(this.sweepTimer);
     this.loopDelay.disable();
     this.stack.b2bua.hangupAll();
+    this.stack.trunks.stop();
     // Give the BYEs a moment on the wire before the sockets close.
     await new Promise((r) => setTimeout(r, 200));
     await this.control?.close();

@@ -1,4 +1,4 @@
-import type { HotlineConfig } from '../config/index.ts';
+import { type HotlineConfig, trunkSettings } from '../config/index.ts';
 import type { CallRecord } from '../records/index.ts';
 import { type SipRequest, type SipResponse, checkRequiredHeaders, createResponse } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
@@ -14,6 +14,7 @@ import { LocationService } from './location-service.ts';
 import { PbxCore, type TrustPolicy } from './pbx-core.ts';
 import { Registrar } from './registrar.ts';
 import type { MediaAnchor } from './media-anchor.ts';
+import { TrunkManager } from './trunks/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -44,6 +45,8 @@ export class PbxStack {
   readonly registrar: Registrar;
   readonly b2bua: B2bua;
   readonly core: PbxCore;
+  /** SIP trunks to carriers and gateways (registration, keepalive, state). */
+  readonly trunks: TrunkManager;
   /** Requests dropped because their source was banned. */
   droppedBanned = 0;
   /** Messages refused for missing or repeated mandatory headers. */
@@ -69,6 +72,12 @@ export class PbxStack {
     this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media }, b2buaSettings(config));
     this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config));
     this.tx.setUser(this.core);
+    this.trunks = new TrunkManager({ tx: this.tx, local, clock });
+  }
+
+  /** Starts what sends on its own (trunk registrations and keepalives); call once the transports listen. */
+  start(): void {
+    this.trunks.start(trunkSettings(this.config));
   }
 
   /** Entry for every parsed message from the transport; banned sources are dropped silently. */
@@ -97,6 +106,7 @@ export class PbxStack {
     this.b2bua.update(b2buaSettings(next));
     this.ban.updatePolicy(banPolicy(next));
     this.core.updateTrust(trustPolicy(next));
+    this.trunks.apply(trunkSettings(next));
     const before = this.config.sip;
     if (next.sip.udpPort !== before.udpPort || next.sip.tcpPort !== before.tcpPort || next.sip.bindAddress !== before.bindAddress) {
       log.warn('SIP listen address or ports changed: they take effect at the next restart');

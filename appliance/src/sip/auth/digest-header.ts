@@ -48,7 +48,12 @@ const NC = /^[0-9a-fA-F]{8}$/;
  * Parses `Digest k=v, k="v", ...` (RFC 7616 §3.4, RFC 3261 §25.1 digest-response).
  * Throws {@link AuthHeaderError} for anything it cannot use, never another error.
  */
-export function parseAuthorization(headerValue: string): DigestCredentials {
+/**
+ * Parses `Digest name=value, ...` (the auth-param list of RFC 7616 §3.3/§3.4, quoted-pair
+ * escapes honoured) into lower-cased names and unquoted values. Shared by the server side
+ * (Authorization) and the client side (WWW-Authenticate when the PBX registers to a carrier).
+ */
+export function parseDigestParams(headerValue: string): Map<string, string> {
   if (typeof headerValue !== 'string') throw new AuthHeaderError('malformed', 'header value is not a string', '');
   if (headerValue.length > MAX_HEADER_CHARS) throw new AuthHeaderError('malformed', 'header value too long', headerValue);
   const s = headerValue;
@@ -102,6 +107,12 @@ export function parseAuthorization(headerValue: string): DigestCredentials {
     i = skipWs(s, i + 1);
   }
 
+  return params;
+}
+
+export function parseAuthorization(headerValue: string): DigestCredentials {
+  const s = headerValue;
+  const params = parseDigestParams(headerValue);
   const algorithm = parseAlgorithm(params.get('algorithm'), s);
   if (params.get('userhash')?.toLowerCase() === 'true') {
     throw new AuthHeaderError('unsupported-algorithm', 'userhash is not supported', s);

@@ -3,7 +3,7 @@ import { AuthHeaderError, DIGEST_HEX_LENGTH, parseAuthorization, quote } from '.
 import type { DigestAlgorithm, DigestCredentials } from './digest-header.ts';
 import type { NonceManager } from './nonce-manager.ts';
 
-export { AuthHeaderError, parseAuthorization } from './digest-header.ts';
+export { AuthHeaderError, parseAuthorization, parseDigestParams } from './digest-header.ts';
 export type { AuthHeaderErrorCode, DigestAlgorithm, DigestCredentials } from './digest-header.ts';
 export { NonceManager } from './nonce-manager.ts';
 export type { NonceManagerOptions, NonceStatus } from './nonce-manager.ts';

@@ -5,6 +5,7 @@ export {
   buildChallenges,
   computeResponse,
   parseAuthorization,
+  parseDigestParams,
   verifyRequest,
 } from './digest.ts';
 export type {
@@ -21,3 +22,4 @@ export type {
 } from './digest.ts';
 export { AuthBanList } from './auth-ban.ts';
 export type { AuthBanListOptions, AuthBanPolicy } from './auth-ban.ts';
+export { authorizationFor, parseChallenge, pickChallenge, type DigestChallenge } from './digest-client.ts';
