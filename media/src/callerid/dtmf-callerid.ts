@@ -1,12 +1,12 @@
 // DTMF caller ID, as sent by exchanges in China and in a few European
-// networks (ETSI EN 300 659-1 Annex B, "DTMF based CLIP").
+// networks (ETSI EN 300 659-1, its DTMF annex, "DTMF based CLIP").
 //
 // The variant implemented here:
-//   number present:      <start> digits C      start is D (common Chinese exchange practice) or A (EN 300 659-1 Annex B)
-//   number unavailable:  <start>? B 0 0 C      Annex B "special information" code 00
-//   number private:      <start>? B 1 0 C      Annex B code 10 (presentation restricted)
+//   number present:      <start> digits C      start is D (common Chinese exchange practice) or A (the DTMF annex of EN 300 659-1)
+//   number unavailable:  <start>? B 0 0 C      information code 00 (the common convention)
+//   number private:      <start>? B 1 0 C      information code 10 (presentation restricted)
 // Some exchanges end with '#' instead of 'C'; the decoder accepts both.
-// Tones are 70 ms with 70 ms pauses by default (Annex B: 50-80 ms each), sent
+// Tones are 70 ms with 70 ms pauses by default, sent
 // before the first ring or between the first and second ring.
 //
 // The decoder is fed digits already recognised by DtmfDetector; it keeps at
@@ -18,7 +18,7 @@ import type { DtmfDigit } from '../dtmf/digits.ts';
 import type { DtmfGenerator, DtmfToneOptions } from '../dtmf/inband-generator.ts';
 import { CallerIdError, MAX_NUMBER_LENGTH, type CallerIdAbsentReason } from './message.ts';
 
-/** Start digit of a DTMF caller ID: 'D' (China) or 'A' (EN 300 659-1 Annex B). */
+/** Start digit of a DTMF caller ID: 'D' (China) or 'A' (the DTMF annex of EN 300 659-1). */
 export type DtmfCallerIdStart = 'A' | 'D';
 
 /** What DTMF caller ID carries: a number or the reason it is absent. */
@@ -82,7 +82,7 @@ export class DtmfCallerIdDecoder {
   push(digit: DtmfDigit): DtmfCallerId | null {
     if (!this.started) {
       if (digit === 'A' || digit === 'D') this.started = true;
-      // Some exchanges send the Annex B information code without a start digit.
+      // Some exchanges send the information code without a start digit.
       else if (digit === 'B') {
         this.started = true;
         this.digits = 'B';

@@ -1,14 +1,14 @@
 // FSK caller ID transmitter: the on-hook data transmission of Telcordia
-// GR-30-CORE §3 (Bell 202) and ETSI EN 300 659-1 §6 (V.23).
+// GR-30-CORE (Bell 202) and ETSI EN 300 659-1 (V.23).
 //
-// A transmission is: channel seizure (alternating 0101…, GR-30 §3.2.1), a
+// A transmission is: channel seizure (alternating 0101…, GR-30), a
 // mark signal (continuous 1s), then each message byte framed as a start bit
 // (0), 8 data bits least significant first, and a stop bit (1), then a few
 // mark bits so the last stop bit is not cut by the ramp-down.
 //
 // The carrier is phase-continuous: one phasor is rotated by the mark or the
 // space step each sample, so a bit change bends the frequency without a jump
-// in phase (EN 300 659-1 §6.1.1 asks for this; a jump would splatter energy
+// in phase (what FSK receivers are built for; a jump would splatter energy
 // into the other tone's band). Bit boundaries are kept with a fractional
 // accumulator, so any baud rate works at 8 kHz (1200 baud is 6⅔ samples per
 // bit). The bit sequence is laid out once per message; fill() allocates
@@ -21,7 +21,7 @@ import { FSK_MODEMS, type FskStandard } from './fsk-modem.ts';
 export interface FskGeneratorOptions {
   /** Modem; default 'bell202'. */
   readonly standard?: FskStandard;
-  /** Carrier level in dBm0; default -13.5 (GR-30 §3.1.2: -13.5 dBm ± 1 dB at the line). */
+  /** Carrier level in dBm0; default -13.5, the level Bell 202 caller ID is commonly sent at. */
   readonly levelDbm0?: number;
   /** Channel seizure bits; default the standard's 300. Use 0 for off-hook (type 2) transmission. */
   readonly seizureBits?: number;
@@ -29,7 +29,7 @@ export interface FskGeneratorOptions {
   readonly markBits?: number;
   /** Mark bits after the last stop bit; default 4. */
   readonly trailingMarkBits?: number;
-  /** Bit rate in baud; default 1200. Tests set it off by ±1 % (GR-30 §3.1.1 allows ±1 %). */
+  /** Bit rate in baud; default 1200. Tests set it off by ±1 % (GR-30 allows ±1 %). */
   readonly baud?: number;
 }
 
@@ -90,7 +90,7 @@ export class FskCallerIdGenerator {
     const n = this.seizure + this.marks + message.length * 10 + this.trailing;
     const bits = new Uint8Array(n);
     let i = 0;
-    // Seizure starts with a 0 (GR-30 §3.2.1: "alternating 0s and 1s").
+    // Seizure starts with a 0 (GR-30: "alternating 0s and 1s").
     for (let k = 0; k < this.seizure; k++) bits[i++] = k & 1;
     for (let k = 0; k < this.marks; k++) bits[i++] = 1;
     for (const byte of message) {

@@ -1,7 +1,7 @@
 // The two 1200-baud FSK modems used for on-hook caller ID.
 //
-// Bell 202 (Telcordia GR-30-CORE §3.1): mark (1) 1200 Hz, space (0) 2200 Hz.
-// ITU-T V.23 forward channel (ETSI EN 300 659-1 §6.1, and China's YD/T 1136
+// Bell 202 (Telcordia GR-30-CORE): mark (1) 1200 Hz, space (0) 2200 Hz.
+// ITU-T V.23 forward channel (ETSI EN 300 659-1, and China's YD/T 1136
 // FSK caller ID): mark 1300 Hz, space 2100 Hz.
 
 /** Which FSK modem carries the caller ID. */
@@ -15,9 +15,9 @@ export interface FskModem {
   readonly spaceHz: number;
   /** Nominal bit rate, baud. */
   readonly baud: number;
-  /** Channel seizure bits (alternating 0101…): 300 in GR-30 §3.2 and EN 300 659-1 §6.1.2. */
+  /** Channel seizure bits (alternating 0101…): 300 in GR-30 and EN 300 659-1. */
   readonly seizureBits: number;
-  /** Mark bits before the message: 180 in GR-30 §3.2; 80 ± 25 in EN 300 659-1 §6.1.2. */
+  /** Mark bits before the message: 180 in GR-30; 80 ± 25 in EN 300 659-1. */
   readonly markBits: number;
 }
 

@@ -1,6 +1,6 @@
 // FSK caller ID receiver: finds the mark signal, demodulates 1200-baud
 // Bell 202 or V.23 FSK, frames the asynchronous bytes and hands back the
-// message once its checksum passes (GR-30-CORE §3, EN 300 659-1 §6).
+// message once its checksum passes (GR-30-CORE, EN 300 659-1).
 //
 // Demodulation is quadrature correlation over one bit: every sample, the
 // last N ≈ 8000/1200 samples are correlated with a complex exponential at the
@@ -18,7 +18,7 @@
 // of drift over 10 bits) harmless.
 //
 // The receiver only accepts a message after a run of mark bits (the mark
-// signal of GR-30 §3.2.2 / EN 300 659-1 §6.1.2), so the channel seizure's
+// signal of GR-30 / EN 300 659-1), so the channel seizure's
 // 0101… (which looks like a stream of 0x55 bytes to a UART) never starts one.
 // The seizure itself is optional: off-hook (type 2) transmissions omit it.
 //
@@ -34,7 +34,7 @@ import { CallerIdError, callerIdMessageLength, decodeCallerId, type CallerIdMess
 export interface FskReceiverOptions {
   /** Modem; default 'bell202'. */
   readonly standard?: FskStandard;
-  /** Lowest carrier level accepted, in dBm0; default -40 (GR-30 §3.1.2 asks CPE to work down to about -32 dBm). */
+  /** Lowest carrier level accepted, in dBm0; default -40 (far below the -13.5 dBm0 sent, leaving room for line loss). */
   readonly minLevelDbm0?: number;
   /** Mark bits required before a message; default 20 (EN 300 659-1 allows as few as 55, the seizure has runs of 1). */
   readonly minMarkBits?: number;

@@ -1,12 +1,12 @@
-// Caller ID messages: SDMF and MDMF layouts (Telcordia GR-30-CORE §5.3,
-// ETSI EN 300 659-3 §5). Pure bytes in, fields out.
+// Caller ID messages: SDMF and MDMF layouts (Telcordia GR-30-CORE,
+// ETSI EN 300 659-3). Pure bytes in, fields out.
 //
 //   SDMF:  0x04 | len | MMDDHHMM (8 ASCII) | number (ASCII) or 'O'/'P' | checksum
 //   MDMF:  0x80 | len | { ptype | plen | pdata }* | checksum
 //
 // `len` counts the bytes between itself and the checksum. The checksum is the
 // two's complement of the sum (mod 256) of every byte before it, so the sum
-// of the whole message, checksum included, is 0 mod 256 (GR-30 §5.3.1).
+// of the whole message, checksum included, is 0 mod 256 (GR-30).
 //
 // Numbers are longer than GR-30's 10 digits in China (mobile 11, area code +
 // local number up to 12): YD/T 1136 lets them through, and so do we, up to
@@ -63,9 +63,9 @@ export class CallerIdError extends Error {
   }
 }
 
-/** SDMF call-setup message type (GR-30 §5.3.2). */
+/** SDMF call-setup message type (GR-30). */
 export const CID_TYPE_SDMF = 0x04;
-/** MDMF call-setup message type (GR-30 §5.3.3, EN 300 659-3 Table 1). */
+/** MDMF call-setup message type (GR-30, EN 300 659-3). */
 export const CID_TYPE_MDMF = 0x80;
 /** MDMF parameter: date and time, 8 ASCII digits MMDDHHMM. */
 export const CID_PARAM_TIME = 0x01;
@@ -79,7 +79,7 @@ export const CID_PARAM_NAME = 0x07;
 export const CID_PARAM_NAME_ABSENT = 0x08;
 /** Longest number accepted (YD/T 1136 allows more than GR-30's 10 digits). */
 export const MAX_NUMBER_LENGTH = 20;
-/** Longest name accepted (GR-30 §5.3.3: 15 characters). */
+/** Longest name accepted (GR-30: 15 characters). */
 export const MAX_NAME_LENGTH = 15;
 
 const HEADER = 2;
@@ -127,7 +127,7 @@ function checkNumber(n: string): void {
   if (n.length === 0 || n.length > MAX_NUMBER_LENGTH || !NUMBER_CHARS.test(n)) throw new CallerIdError('invalid-field', `number must be 1-${MAX_NUMBER_LENGTH} of 0-9 * # +: ${JSON.stringify(n)}`);
 }
 
-/** The checksum byte of `bytes[0..end)`: two's complement of their sum mod 256 (GR-30 §5.3.1). */
+/** The checksum byte of `bytes[0..end)`: two's complement of their sum mod 256 (GR-30). */
 export function callerIdChecksum(bytes: ArrayLike<number>, end = bytes.length): number {
   let sum = 0;
   for (let i = 0; i < end; i++) sum += bytes[i]!;
@@ -191,7 +191,7 @@ function latin(b: Uint8Array, from: number, to: number): string {
  * Decodes a call-setup message (SDMF 0x04 or MDMF 0x80). Bytes after the
  * checksum are ignored. Throws CallerIdError only: 'truncated', 'bad-checksum',
  * 'unknown-type' or 'malformed'. Unknown MDMF parameters are skipped
- * (EN 300 659-3 §5.3 lets networks add their own).
+ * (EN 300 659-3 lets networks add their own).
  */
 export function decodeCallerId(bytes: Uint8Array): CallerIdMessage {
   if (bytes.length < HEADER) throw new CallerIdError('truncated', `need at least ${HEADER} bytes, have ${bytes.length}`);
