@@ -255,3 +255,8 @@ export function decodeCallerId(bytes: Uint8Array): CallerIdMessage {
   }
   return out;
 }
+
+/** The caller ID time fields of `date` in the appliance's local time (the exchange sends local time, no zone). */
+export function callerIdTimeFromDate(date: Date): CallerIdTime {
+  return { month: date.getMonth() + 1, day: date.getDate(), hour: date.getHours(), minute: date.getMinutes() };
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CallerIdError, callerIdChecksum, decodeCallerId, encodeCallerId, type CallerIdInfo } from '../../src/callerid/index.ts';
+import { CallerIdError, callerIdChecksum, callerIdTimeFromDate, decodeCallerId, encodeCallerId, type CallerIdInfo } from '../../src/callerid/index.ts';
 
 const time = { month: 3, day: 9, hour: 8, minute: 30 };
 
@@ -110,4 +110,10 @@ test('property: arbitrary bytes never make the decoder throw anything but Caller
       assert.ok(e instanceof CallerIdError, `unexpected ${String(e)}`);
     }
   }), { numRuns: 2000 });
+});
+
+test('callerIdTimeFromDate takes month (1-based), day, hour and minute from a local Date', () => {
+  assert.deepEqual(callerIdTimeFromDate(new Date(2026, 0, 31, 23, 59, 58)), { month: 1, day: 31, hour: 23, minute: 59 });
+  const b = encodeCallerId({ number: '1', time: callerIdTimeFromDate(new Date(2026, 10, 23, 7, 4)) }, 'sdmf');
+  assert.equal(Buffer.from(b.subarray(2, 10)).toString('latin1'), '11230704');
 });
