@@ -1,3 +1,6 @@
 /** @hotline/drivers: the telephony-card boundary (see docs/drivers.md). */
 export * from './telephony-card.ts';
 export * from './card-error.ts';
+export { openDahdiCard, DahdiCard, type DahdiCardOptions, type DahdiCardStats } from './dahdi/dahdi-backend.ts';
+export { LIBC_BINDING, simulatorBinding, type DahdiBinding, type DahdiSymbols } from './dahdi/binding.ts';
+export { loadSimulator, SIMULATOR_LIBRARY, type SimulatorControl } from './simulator/sim-control.ts';

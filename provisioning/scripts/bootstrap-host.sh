@@ -30,6 +30,9 @@ if [ "$mode" = test ]; then
   # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
   # UI tests drive through playwright-core (never a downloaded browser build).
   packages+=(sip-tester baresip chromium fonts-noto-cjk)
+  # dahdi-source ships dahdi/user.h (in /usr/src/dahdi.tar.bz2): the drivers tests
+  # compile against it to check the DAHDI ioctl numbers and struct layouts.
+  packages+=(dahdi-source)
 fi
 
 missing=()
@@ -84,6 +87,10 @@ if ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; 
   npm rebuild better-sqlite3
   node -e 'new (require("better-sqlite3"))(":memory:").close()'
 fi
+
+# The DAHDI simulator library the drivers tests bind through koffi (build-essential above).
+say "building drivers/simulator"
+make -s -C drivers/simulator
 
 if [ "$mode" = test ]; then
   say "peers: $( { sipp -v 2>&1 || true; } | grep -o "SIPp v[0-9.]*" | head -1), $(command -v baresip)"
