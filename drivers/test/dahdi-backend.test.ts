@@ -102,7 +102,7 @@ test('the 20 ms clock delivers about 50 frames a second per port', async () => {
   await open();
   await new Promise((r) => setTimeout(r, 500));
   const n = frames.get(4)!.length;
-  assert.ok(n >= 20 && n <= 30, `expected ~25 frames in 500 ms, got ${n}`);
+  assert.ok(n >= 18 && n <= 32, `expected ~25 frames in 500 ms, got ${n}`);
 });
 
 test('frames written to a port are what the simulated port played', async () => {
@@ -197,6 +197,11 @@ test('a channel the card does not have is a CardError CARD_NOT_FOUND naming the 
   assert.equal(card.ports.length, 2);
 });
 
+test('a ring size that is not a power of two is refused before any port is opened', async () => {
+  sim.createCard(['FXO']);
+  await assert.rejects(openDahdiCard({ binding, ports: [{ port: 1, span: 1, kind: 'FXO' }], ringSlots: 10 }), RangeError);
+});
+
 test('unknown ports and wrong frame sizes are refused with typed errors', async () => {
   const c = await open();
   assert.throws(() => c.portState(99), (e: unknown) => e instanceof CardError && e.code === 'BAD_PORT');
@@ -204,18 +209,20 @@ test('unknown ports and wrong frame sizes are refused with typed errors', async 
   assert.throws(() => c.writeFrame(1, Buffer.alloc(100)), RangeError);
 });
 
-test('the main event loop stays responsive while the worker polls (timer lag under 15 ms)', async () => {
+test('the main event loop stays responsive while the worker polls: median 10 ms timer lag under 8 ms', async () => {
+  // Were poll(2) called on the main thread, each tick would wait for it (up to 20 ms).
   await open();
-  let worst = 0;
+  const lags: number[] = [];
   let last = performance.now();
   await new Promise<void>((resolve) => {
-    let n = 0;
     const t = setInterval(() => {
       const now = performance.now();
-      worst = Math.max(worst, now - last - 10);
+      lags.push(now - last - 10);
       last = now;
-      if (++n === 30) { clearInterval(t); resolve(); }
+      if (lags.length === 30) { clearInterval(t); resolve(); }
     }, 10);
   });
-  assert.ok(worst < 15, `timer lag ${worst.toFixed(1)} ms`);
+  lags.sort((a, b) => a - b);
+  const median = lags[15]!;
+  assert.ok(median < 8, `median timer lag ${median.toFixed(1)} ms`);
 });

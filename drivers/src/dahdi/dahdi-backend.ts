@@ -182,6 +182,8 @@ export async function openDahdiCard(opts: DahdiCardOptions): Promise<DahdiCard> 
   const law = opts.law ?? 'alaw';
   const slots = opts.ringSlots ?? 16;
   if (opts.ports.length === 0) throw new RangeError('a card needs at least one port');
+  // Checked before anything is opened, so a bad option cannot leak fds.
+  if (slots <= 0 || (slots & (slots - 1)) !== 0) throw new RangeError(`ringSlots must be a power of two, got ${slots}`);
   const lib: DahdiLib = loadDahdiLib(opts.binding);
   const channels = new Map<number, DahdiChannel>();
   const closeAll = (): void => { for (const ch of channels.values()) ch.close(); };
