@@ -9,6 +9,7 @@ import CallRecords from '../pages/CallRecords.svelte';
 import Users from '../pages/Users.svelte';
 import Audit from '../pages/Audit.svelte';
 import ConfigHistory from '../pages/ConfigHistory.svelte';
+import Trunks from '../pages/Trunks.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -29,6 +30,7 @@ const staff: readonly Role[] = ['admin', 'supervisor', 'engineer', 'auditor'];
 export const nav: readonly NavEntry[] = [
   { path: 'dashboard', label: 'nav.dashboard', icon: '◉', roles: [...staff, 'agent'], component: Dashboard },
   { path: 'extensions', label: 'nav.extensions', icon: '☎', roles: staff, component: Extensions },
+  { path: 'trunks', label: 'nav.trunks', icon: '⇄', roles: staff, component: Trunks },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },

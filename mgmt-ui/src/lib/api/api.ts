@@ -2,7 +2,7 @@
 import { apiUrl, request, type Query } from './client.ts';
 import type {
   AuditEntry, CallRecord, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
-  SessionInfo, SystemSummary, UserAccount, UserInput, WriteResult,
+  SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
 } from './types.ts';
 
 /** Filters of the call-record list, stats and export. */
@@ -43,6 +43,9 @@ export const api = {
     create: (body: ExtensionInput) => request<WriteResult>('POST', '/extensions', { body }),
     update: (number: string, body: ExtensionInput) => request<WriteResult>('PUT', `/extensions/${encodeURIComponent(number)}`, { body }),
     remove: (number: string) => request<WriteResult>('DELETE', `/extensions/${encodeURIComponent(number)}`),
+  },
+  trunks: {
+    list: () => request<TrunkList>('GET', '/trunks'),
   },
   cdr: {
     list: (f: CdrFilter) => request<Page<CallRecord>>('GET', '/cdr', { query: f }),

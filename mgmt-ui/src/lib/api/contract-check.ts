@@ -3,7 +3,7 @@
 // backend changes a response, `npm run -w @hotline/mgmt-ui check` fails here.
 import type { paths } from './schema.gen.ts';
 import type {
-  AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, SessionInfo, SystemSummary, UserAccount,
+  AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, SessionInfo, SystemSummary, TrunkList, UserAccount,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -29,6 +29,7 @@ export type ContractChecks = [
   Check<Accepts<SessionInfo, Json<'/api/v1/auth/login', 'post', 200>>>,
   Check<Accepts<SystemSummary, Json<'/api/v1/system/summary', 'get', 200>>>,
   Check<Accepts<Page<Extension>, Json<'/api/v1/extensions', 'get', 200>>>,
+  Check<Accepts<TrunkList, Json<'/api/v1/trunks', 'get', 200>>>,
   Check<Accepts<Page<CallRecord>, Json<'/api/v1/cdr', 'get', 200>>>,
   Check<Accepts<{ buckets: HourBucket[] }, Json<'/api/v1/cdr/stats/hourly', 'get', 200>>>,
   Check<Accepts<UserAccount[], Json<'/api/v1/users', 'get', 200>>>,

@@ -33,6 +33,27 @@ export interface SystemSummary {
   pbx: { running: boolean; registrations: number; activeCalls: number; configVersion: number };
 }
 
+/** State of a SIP trunk (docs/sip.md, "Trunks"). */
+export type TrunkState = 'up' | 'registering' | 'unregistered' | 'down';
+
+/** A trunk row of `GET /trunks`. */
+export interface Trunk {
+  name: string;
+  host: string;
+  port: number;
+  transport: string;
+  state: TrunkState;
+  since: string;
+  registeredUntil?: string;
+  lastError?: string;
+}
+
+/** Answer of `GET /trunks`: no items and `pbxRunning: false` while the PBX is stopped. */
+export interface TrunkList {
+  items: Trunk[];
+  pbxRunning: boolean;
+}
+
 /** An extension row of `GET /extensions`; the secret is write-only and never listed. */
 export interface Extension {
   number: string;
