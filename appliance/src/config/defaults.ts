@@ -1,4 +1,4 @@
-import type { TrunkConfig, HotlineConfig, MgmtConfig } from './types.ts';
+import type { AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -75,4 +75,26 @@ export function trunkSettings(config: HotlineConfig): TrunkSettings[] {
     ...t, port: t.port ?? 5060, transport: t.transport ?? 'udp', register: t.register ?? t.username !== undefined,
     expiresSec: t.expiresSec ?? 3600, keepaliveSec: t.keepaliveSec ?? 30,
   }));
+}
+
+/** The analog section with its defaults filled in (every card, port and group given). */
+export interface AnalogSettings extends Required<Omit<AnalogConfig, 'cards' | 'lineGroups'>> {
+  cards: CardConfig[];
+  lineGroups: Array<Required<LineGroupConfig>>;
+}
+
+/** Default UDP port of the analog gateway's SIP user agent (on 127.0.0.1). */
+export const DEFAULT_ANALOG_SIP_PORT = 5062;
+
+/** The `analog` section with defaults filled in; undefined when no card is configured. */
+export function analogSettings(config: HotlineConfig): AnalogSettings | undefined {
+  const a = config.analog;
+  if (!a || a.cards.length === 0) return undefined;
+  return {
+    cards: a.cards,
+    lineGroups: (a.lineGroups ?? []).map((g) => ({ name: g.name, hunt: g.hunt ?? 'sequential' })),
+    law: a.law ?? 'alaw', toneZone: a.toneZone ?? 'cn', callerId: a.callerId ?? 'bell202',
+    ringsBeforeAnswer: a.ringsBeforeAnswer ?? 2, interDigitTimeoutSec: a.interDigitTimeoutSec ?? 4,
+    sipPort: a.sipPort ?? DEFAULT_ANALOG_SIP_PORT,
+  };
 }

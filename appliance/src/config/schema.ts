@@ -139,5 +139,62 @@ export const configSchema = {
         },
       },
     },
+    // Optional without schema defaults (like mgmt): `analogSettings()` fills them in.
+    analog: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cards'],
+      properties: {
+        cards: {
+          type: 'array',
+          maxItems: 8,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'driver', 'ports'],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+              driver: { enum: ['dahdi', 'simulator'] },
+              ports: {
+                type: 'array',
+                maxItems: 240,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['port', 'kind'],
+                  properties: {
+                    port: { type: 'integer', minimum: 1, maximum: 1024 },
+                    kind: { enum: ['FXS', 'FXO'] },
+                    extension: { type: 'string', pattern: '^[0-9]{2,8}$' },
+                    group: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+                    did: { type: 'string', pattern: '^[0-9*#+]{1,32}$' },
+                    echoCancelTaps: { type: 'integer', minimum: 0, maximum: 1024 },
+                  },
+                },
+              },
+            },
+          },
+        },
+        lineGroups: {
+          type: 'array',
+          maxItems: 64,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+              hunt: { enum: ['sequential', 'round-robin'] },
+            },
+          },
+        },
+        law: { enum: ['alaw', 'ulaw'] },
+        toneZone: { enum: ['cn', 'us', 'eu', 'uk'] },
+        callerId: { enum: ['bell202', 'v23', 'dtmf', 'off'] },
+        ringsBeforeAnswer: { type: 'integer', minimum: 1, maximum: 10 },
+        interDigitTimeoutSec: { type: 'integer', minimum: 1, maximum: 30 },
+        sipPort: { type: 'integer', minimum: 1024, maximum: 65535 },
+      },
+    },
   },
 } as const;

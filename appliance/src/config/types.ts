@@ -87,6 +87,60 @@ export interface HotlineConfig {
   extensions: ExtensionConfig[];
   /** SIP trunks to a carrier or to external FXO/FXS gateways (issue 5). */
   trunks?: TrunkConfig[];
+  /** Telephony cards: FXS desk phones and FXO lines, served by the analog gateway service (issue 5). */
+  analog?: AnalogConfig;
+}
+
+/** How caller ID is sent to FXS phones: FSK (Bell 202 or V.23 tones) or DTMF digits, or not at all. */
+export type CallerIdSignalling = 'bell202' | 'v23' | 'dtmf' | 'off';
+
+/** One port of a card. */
+export interface AnalogPortConfig {
+  /** DAHDI channel number (1-based, counted across cards as DAHDI numbers them). */
+  port: number;
+  /** FXS feeds a phone; FXO takes a line from the exchange. */
+  kind: 'FXS' | 'FXO';
+  /** FXS: the extension the phone is (it must exist in /extensions). */
+  extension?: string;
+  /** FXO: the line group the line belongs to (it must exist in /analog/lineGroups). */
+  group?: string;
+  /** FXO: the number this line counts as dialled, matched by inbound routes (its DID). */
+  did?: string;
+  /** Echo canceller length in taps (8 per ms); 0 turns it off; default 128 (16 ms). */
+  echoCancelTaps?: number;
+}
+
+/** One telephony card and the ports it has. */
+export interface CardConfig {
+  name: string;
+  /** dahdi: the kernel driver through /dev/dahdi/channel; simulator: libdahdisim (tests and demos). */
+  driver: 'dahdi' | 'simulator';
+  ports: AnalogPortConfig[];
+}
+
+/** FXO lines that outbound routes use together. */
+export interface LineGroupConfig {
+  name: string;
+  /** sequential: the lowest free line first; round-robin: the free line after the one used last. Default sequential. */
+  hunt?: 'sequential' | 'round-robin';
+}
+
+/** Cards, their ports and how the analog gateway treats them. Optional fields have defaults in `analogSettings()`. */
+export interface AnalogConfig {
+  cards: CardConfig[];
+  lineGroups?: LineGroupConfig[];
+  /** Companding law on the cards; default alaw (China, Europe). */
+  law?: 'alaw' | 'ulaw';
+  /** Tone zone for dial, ringback and busy tones (media/src/tones); default cn. */
+  toneZone?: 'cn' | 'us' | 'eu' | 'uk';
+  /** Caller ID signalling to FXS phones; default bell202 (the FSK China's YDN 069 uses). */
+  callerId?: CallerIdSignalling;
+  /** FXO: rings before the line is answered (caller ID arrives after the first); default 2. */
+  ringsBeforeAnswer?: number;
+  /** FXS: seconds after the last digit before the number counts as complete; default 4. */
+  interDigitTimeoutSec?: number;
+  /** UDP port on 127.0.0.1 the analog gateway's SIP user agent listens on; default 5062. */
+  sipPort?: number;
 }
 
 /** One SIP trunk. `host` is an IP literal (DNS for trunks is not done yet). */

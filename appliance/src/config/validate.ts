@@ -116,6 +116,48 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
       if ((typeof t.username === 'string') !== (typeof t.password === 'string')) out.push({ path: `/trunks/${i}/password`, message: 'username and password go together' });
     });
   }
+  out.push(...analogIssues(doc));
+  return out;
+}
+
+/** Ports used once, FXS ports naming known extensions, FXO groups that exist, names apart from trunks. */
+function analogIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const analog = doc.analog;
+  if (!isObj(analog) || !Array.isArray(analog.cards)) return out;
+  const extensions = new Set(Array.isArray(doc.extensions) ? doc.extensions.filter(isObj).map((e) => e.number) : []);
+  const groups = new Set(Array.isArray(analog.lineGroups) ? analog.lineGroups.filter(isObj).map((g) => g.name) : []);
+  const trunkNames = new Set(Array.isArray(doc.trunks) ? doc.trunks.filter(isObj).map((t) => t.name) : []);
+  if (Array.isArray(analog.lineGroups)) {
+    analog.lineGroups.forEach((g, i) => {
+      // Outbound routes name trunks and line groups in one list, so the names must not clash.
+      if (isObj(g) && trunkNames.has(g.name)) out.push({ path: `/analog/lineGroups/${i}/name`, message: `is also the name of a trunk` });
+    });
+  }
+  const portAt = new Map<number, string>();
+  const stationOf = new Map<string, string>();
+  analog.cards.forEach((card, c) => {
+    if (!isObj(card) || !Array.isArray(card.ports)) return;
+    card.ports.forEach((p, i) => {
+      if (!isObj(p)) return;
+      const path = `/analog/cards/${c}/ports/${i}`;
+      if (isInt(p.port)) {
+        const first = portAt.get(p.port);
+        if (first !== undefined) out.push({ path: `${path}/port`, message: `duplicates port ${p.port} at ${first}` });
+        else portAt.set(p.port, path);
+      }
+      if (p.kind === 'FXS') {
+        if (typeof p.extension !== 'string') out.push({ path: `${path}/extension`, message: 'is required for an FXS port' });
+        else if (!extensions.has(p.extension)) out.push({ path: `${path}/extension`, message: `names no extension in /extensions (${p.extension})` });
+        else if (stationOf.has(p.extension)) out.push({ path: `${path}/extension`, message: `is already the phone on ${stationOf.get(p.extension)}` });
+        else stationOf.set(p.extension, path);
+        if (p.group !== undefined || p.did !== undefined) out.push({ path, message: 'group and did apply to FXO ports only' });
+      } else if (p.kind === 'FXO') {
+        if (typeof p.group === 'string' && !groups.has(p.group)) out.push({ path: `${path}/group`, message: `names no line group in /analog/lineGroups (${p.group})` });
+        if (p.extension !== undefined) out.push({ path: `${path}/extension`, message: 'applies to FXS ports only' });
+      }
+    });
+  });
   return out;
 }
 

@@ -1,0 +1,2 @@
+/** Dial plans: number patterns shared by outbound routes and FXS digit collection. */
+export { DialPattern, DialPatternError, type PatternMatch } from './dial-pattern.ts';
