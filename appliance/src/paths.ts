@@ -14,6 +14,7 @@ export function dataPaths(root: string = dataDir()) {
     records: resolve(root, 'records.db'),
     run: resolve(root, 'run'),
     pbxControlSocket: resolve(root, 'run', 'pbx.sock'),
+    analogControlSocket: resolve(root, 'run', 'analog.sock'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
   };
 }

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigStore, type ChangeMeta, type ConfigVersion } from '../config/index.ts';
-import { ControlClient, ControlRequestError, PbxNotRunningError } from '../control/index.ts';
+import { ControlClient, ControlRequestError, ServiceNotRunningError } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 
@@ -77,7 +77,7 @@ export async function applyToPbx(ctx: CliContext, saved: ConfigVersion): Promise
     ctx.out(`PBX reloaded; it now runs configuration version ${r.configVersion}.\n`);
     return ExitCode.ok;
   } catch (err) {
-    if (err instanceof PbxNotRunningError) {
+    if (err instanceof ServiceNotRunningError) {
       ctx.out(`PBX is not running; version ${saved.version} is saved and applies at next start.\n`);
       return ExitCode.ok;
     }

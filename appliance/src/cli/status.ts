@@ -1,4 +1,4 @@
-import { ControlClient, PbxNotRunningError, type PbxStatus } from '../control/index.ts';
+import { ControlClient, ServiceNotRunningError, type PbxStatus } from '../control/index.ts';
 import { parseCommandArgs, positionals, type CliContext } from './context.ts';
 import { ExitCode } from './errors.ts';
 import { formatTable, localTime } from './table.ts';
@@ -23,7 +23,7 @@ async function pbxStatus(ctx: CliContext): Promise<PbxStatus | undefined> {
   try {
     return await new ControlClient(ctx.paths.pbxControlSocket).status();
   } catch (err) {
-    if (err instanceof PbxNotRunningError) {
+    if (err instanceof ServiceNotRunningError) {
       ctx.err(`The PBX is not running (no control socket at ${ctx.paths.pbxControlSocket}). / PBX 未运行。\n`);
       return undefined;
     }

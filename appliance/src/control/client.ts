@@ -1,39 +1,46 @@
 import { request } from 'node:http';
 import type { ControlErrorBody, PbxStatus } from './types.ts';
 
-/** Nothing listens on the control socket: the PBX is not running (or runs with another data dir). */
-export class PbxNotRunningError extends Error {
-  override readonly name = 'PbxNotRunningError';
-  constructor(readonly socketPath: string, readonly code: string) {
-    super(`the PBX is not running (nothing listens on ${socketPath}: ${code})`);
+/** Nothing listens on the control socket: the service is not running (or runs with another data dir). */
+export class ServiceNotRunningError extends Error {
+  override readonly name = 'ServiceNotRunningError';
+  constructor(readonly socketPath: string, readonly code: string, readonly service = 'PBX') {
+    super(`the ${service} is not running (nothing listens on ${socketPath}: ${code})`);
   }
 }
 
-/** The PBX answered with an error status. */
+/** The service answered with an error status. */
 export class ControlRequestError extends Error {
   override readonly name = 'ControlRequestError';
-  constructor(readonly status: number, readonly body: ControlErrorBody) {
-    super(`PBX control request failed (${status}): ${body.error}`);
+  constructor(readonly status: number, readonly body: ControlErrorBody, service = 'PBX') {
+    super(`${service} control request failed (${status}): ${body.error}`);
   }
 }
 
-/** Client of the PBX control API over its unix socket, used by the CLI and the management API. */
+/**
+ * Client of a service's control API over its unix socket (the PBX's by default; the analog
+ * gateway's with `service` set), used by the CLI, the management API and the tests.
+ */
 export class ControlClient {
-  constructor(readonly socketPath: string, private readonly timeoutMs = 5_000) {}
+  constructor(readonly socketPath: string, private readonly timeoutMs = 5_000, private readonly service = 'PBX') {}
 
   /** Listeners, registrations, active calls and counters of the running PBX. */
   status(): Promise<PbxStatus> {
-    return this.#call<PbxStatus>('GET', '/v1/status');
+    return this.call<PbxStatus>('GET', '/v1/status');
   }
 
   /** Asks the PBX to re-read its configuration; resolves with the version it now runs. */
   reloadConfig(): Promise<{ configVersion: number }> {
-    return this.#call<{ configVersion: number }>('POST', '/v1/config/reload');
+    return this.call<{ configVersion: number }>('POST', '/v1/config/reload');
   }
 
-  #call<T>(method: string, path: string): Promise<T> {
+  /** One request; `body` is sent as JSON. Resolves with the parsed 2xx body, rejects with ControlRequestError otherwise. */
+  call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     return new Promise<T>((resolve, reject) => {
-      const req = request({ socketPath: this.socketPath, method, path, headers: { accept: 'application/json' }, timeout: this.timeoutMs }, (res) => {
+      const req = request({ socketPath: this.socketPath, method, path, headers, timeout: this.timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -42,19 +49,19 @@ export class ControlClient {
           try {
             body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch {
-            return reject(new ControlRequestError(res.statusCode ?? 0, { error: 'response is not JSON' }));
+            return reject(new ControlRequestError(res.statusCode ?? 0, { error: 'response is not JSON' }, this.service));
           }
           if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) resolve(body as T);
-          else reject(new ControlRequestError(res.statusCode ?? 0, body as ControlErrorBody));
+          else reject(new ControlRequestError(res.statusCode ?? 0, body as ControlErrorBody, this.service));
         });
       });
-      req.on('timeout', () => req.destroy(new Error(`PBX control request ${method} ${path} timed out after ${this.timeoutMs} ms`)));
+      req.on('timeout', () => req.destroy(new Error(`${this.service} control request ${method} ${path} timed out after ${this.timeoutMs} ms`)));
       req.on('error', (err: NodeJS.ErrnoException) => {
         // ENOENT: no socket file; ECONNREFUSED: a stale file with no listener behind it.
-        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new PbxNotRunningError(this.socketPath, err.code));
+        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new ServiceNotRunningError(this.socketPath, err.code, this.service));
         else reject(err);
       });
-      req.end();
+      req.end(payload);
     });
   }
 }

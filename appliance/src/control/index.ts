@@ -1,4 +1,4 @@
-/** PBX control channel: HTTP/1.1 over a unix socket, server for the PBX and client for the CLI and mgmt. */
-export type { ControlErrorBody, ControlHandlers, PbxStatus } from './types.ts';
-export { startControlServer, ControlSocketInUseError } from './server.ts';
-export { ControlClient, ControlRequestError, PbxNotRunningError } from './client.ts';
+/** Control channels of the services (PBX, analog gateway): HTTP/1.1 over a unix socket, server for the PBX and client for the CLI and mgmt. */
+export type { ControlErrorBody, ControlHandlers, ControlRoutes, PbxStatus } from './types.ts';
+export { serveControl, startControlServer, ControlSocketInUseError } from './server.ts';
+export { ControlClient, ControlRequestError, ServiceNotRunningError } from './client.ts';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { moduleLogger } from '../log.ts';
-import type { ControlErrorBody, ControlHandlers } from './types.ts';
+import type { ControlErrorBody, ControlHandlers, ControlRoutes } from './types.ts';
 
 const log = moduleLogger('control-server');
 
@@ -38,43 +38,73 @@ function errorBody(err: unknown): ControlErrorBody {
   return Array.isArray(e.errors) ? { error: e.message ?? String(err), details: e.errors } : { error: e?.message ?? String(err) };
 }
 
-/** Routes one request. Unknown path: 404; known path, wrong method: 405 with Allow (RFC 9110 §15.5.6). */
-async function route(handlers: ControlHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  const routes: Record<string, { method: string; run: () => Promise<unknown> | unknown }> = {
+/** Control requests carry a few small JSON objects; anything bigger is a mistake. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** The PBX's routes. */
+function pbxRoutes(handlers: ControlHandlers): ControlRoutes {
+  return {
     '/v1/status': { method: 'GET', run: () => handlers.status() },
     '/v1/config/reload': { method: 'POST', run: () => handlers.reloadConfig() },
   };
-  const r = routes[path];
+}
+
+/** Reads a JSON body (undefined when empty); a bad one is a RangeError answered 400. */
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError(`request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(c as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new RangeError('request body is not JSON');
+  }
+}
+
+/** Routes one request. Unknown path: 404; known path, wrong method: 405 with Allow (RFC 9110 §15.5.6). */
+async function route(routes: ControlRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!;
+  const r = Object.hasOwn(routes, path) ? routes[path] : undefined;
   if (!r) return send(res, 404, { error: `no route ${path}` });
   if (req.method !== r.method) {
     res.setHeader('allow', r.method);
+    req.resume();
     return send(res, 405, { error: `${req.method} not allowed on ${path}` });
   }
-  req.resume(); // neither route reads a body; drain it so keep-alive works
   try {
-    send(res, 200, await r.run());
+    send(res, 200, await r.run(await readBody(req)));
   } catch (err) {
-    // A refused reload is the caller's business (422), anything else is the PBX's fault (500).
+    if (err instanceof RangeError) return send(res, 400, errorBody(err));
+    // A refused reload is the caller's business (422), anything else is the service's fault (500).
     const refused = Array.isArray((err as { errors?: unknown }).errors);
     log.warn({ err, path }, 'control request failed');
     send(res, refused ? 422 : 500, errorBody(err));
   }
 }
 
+/** Serves the PBX control API (see {@link serveControl}). */
+export function startControlServer(socketPath: string, handlers: ControlHandlers): Promise<{ close(): Promise<void> }> {
+  return serveControl(socketPath, pbxRoutes(handlers));
+}
+
 /**
- * Serves the PBX control API (HTTP/1.1 over a unix socket, DESIGN.md "control API"). A socket
- * file left by a crashed PBX is removed; one that still answers means another PBX runs and is
- * an error. The socket is mode 0660 so only the hotline user and group can drive the PBX.
+ * Serves a control API (HTTP/1.1 over a unix socket, DESIGN.md "control API"). A socket
+ * file left by a crashed process is removed; one that still answers means another instance
+ * runs and is an error. The socket is mode 0660 so only the hotline user and group can use it.
  */
-export async function startControlServer(socketPath: string, handlers: ControlHandlers): Promise<{ close(): Promise<void> }> {
+export async function serveControl(socketPath: string, routes: ControlRoutes): Promise<{ close(): Promise<void> }> {
   await mkdir(dirname(socketPath), { recursive: true });
   if (await socketAlive(socketPath)) throw new ControlSocketInUseError(socketPath);
   await unlink(socketPath).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
   const server = createServer((req, res) => {
-    route(handlers, req, res).catch((err) => {
+    route(routes, req, res).catch((err) => {
       log.error({ err }, 'control request crashed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();

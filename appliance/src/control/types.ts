@@ -1,3 +1,5 @@
+import type { Alarm } from '../alarms/index.ts';
+
 /** What `GET /v1/status` returns: the PBX's listeners, registrations, calls and counters. */
 export interface PbxStatus {
   /** ISO time the PBX process started. */
@@ -8,6 +10,8 @@ export interface PbxStatus {
   /** SIP trunks and their state (up, registering, unregistered, down). */
   trunks?: Array<{ name: string; host: string; port: number; transport: string; state: string; since: string; registeredUntil?: string; lastError?: string }>;
   counters: Record<string, number>;
+  /** Active alarms derived from the state above (trunks down or refused). */
+  alarms?: Alarm[];
   /** Version of the configuration the PBX is running. */
   configVersion: number;
 }
@@ -25,3 +29,6 @@ export interface ControlErrorBody {
   /** Per-field problems when a reload was refused by validation. */
   details?: Array<{ path: string; message: string }>;
 }
+
+/** A control API's routes by path: one method each; `run` gets the parsed JSON body (undefined when empty). */
+export type ControlRoutes = Record<string, { method: 'GET' | 'POST'; run(body: unknown): unknown }>;

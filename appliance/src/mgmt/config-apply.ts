@@ -1,5 +1,5 @@
 import { ConfigValidationError, type ChangeMeta, type ConfigVersion, type HotlineConfig } from '../config/index.ts';
-import { PbxNotRunningError } from '../control/index.ts';
+import { ServiceNotRunningError } from '../control/index.ts';
 import { moduleLogger } from '../log.ts';
 import { ApiError } from './errors.ts';
 import type { MgmtServices } from './services.ts';
@@ -40,7 +40,7 @@ export async function applyToPbx(svc: MgmtServices, saved: ConfigVersion): Promi
     await svc.deps.pbx.reloadConfig();
     return { configVersion: saved.version, applied: true };
   } catch (err) {
-    if (err instanceof PbxNotRunningError) return { configVersion: saved.version, applied: false };
+    if (err instanceof ServiceNotRunningError) return { configVersion: saved.version, applied: false };
     log.warn({ err, version: saved.version }, 'PBX did not apply the saved configuration');
     return { configVersion: saved.version, applied: false, applyError: (err as Error).message };
   }

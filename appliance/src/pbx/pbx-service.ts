@@ -6,6 +6,7 @@ import { CdrWriter } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
+import { trunkAlarms } from '../alarms/index.ts';
 import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
@@ -88,6 +89,7 @@ export class PbxService {
   /** Snapshot for `hotline status` and the control API. */
   status(): PbxStatus {
     const s = this.stack;
+    const trunks = s.trunks.status();
     return {
       startedAt: this.startedAt.toISOString(),
       listening: this.transport.listening(),
@@ -96,7 +98,8 @@ export class PbxService {
         expiresAt: new Date(b.expiresAt).toISOString(), ...(b.userAgent ? { userAgent: b.userAgent } : {}),
       })),
       activeCalls: s.b2bua.activeCalls(),
-      trunks: s.trunks.status(),
+      trunks,
+      alarms: trunkAlarms(trunks),
       counters: {
         ...prefixed('transport', this.transport.counters),
         ...prefixed('transaction', s.tx.counters),

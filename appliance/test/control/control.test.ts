@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigValidationError } from '../../src/config/index.ts';
-import { ControlClient, ControlRequestError, ControlSocketInUseError, PbxNotRunningError, startControlServer, type ControlHandlers, type PbxStatus } from '../../src/control/index.ts';
+import { ControlClient, ControlRequestError, ControlSocketInUseError, ServiceNotRunningError, startControlServer, type ControlHandlers, type PbxStatus } from '../../src/control/index.ts';
 
 const fakeStatus: PbxStatus = {
   startedAt: '2024-05-01T08:00:00.000Z',
@@ -86,12 +86,12 @@ test('a handler that throws yields 500 and the server keeps serving', async (t) 
   assert.equal((await new ControlClient(socket).status()).configVersion, 7);
 });
 
-test('PbxNotRunningError when no socket file exists (ENOENT)', async (t) => {
+test('ServiceNotRunningError when no socket file exists (ENOENT)', async (t) => {
   const socket = await tempSocket(t);
-  await assert.rejects(new ControlClient(socket).status(), (e: unknown) => e instanceof PbxNotRunningError && e.code === 'ENOENT');
+  await assert.rejects(new ControlClient(socket).status(), (e: unknown) => e instanceof ServiceNotRunningError && e.code === 'ENOENT');
 });
 
-test('PbxNotRunningError when a stale socket file has no listener (ECONNREFUSED), and the server replaces that file', async (t) => {
+test('ServiceNotRunningError when a stale socket file has no listener (ECONNREFUSED), and the server replaces that file', async (t) => {
   const socket = await tempSocket(t);
   await mkdir(dirname(socket), { recursive: true });
   // A PBX killed with SIGKILL leaves its socket file behind with nobody listening on it.
@@ -100,7 +100,7 @@ test('PbxNotRunningError when a stale socket file has no listener (ECONNREFUSED)
   child.kill('SIGKILL');
   await new Promise<void>((r) => child.once('exit', () => r()));
   assert.ok((await stat(socket)).isSocket(), 'the stale socket file is still there');
-  await assert.rejects(new ControlClient(socket).status(), (e: unknown) => e instanceof PbxNotRunningError && e.code === 'ECONNREFUSED');
+  await assert.rejects(new ControlClient(socket).status(), (e: unknown) => e instanceof ServiceNotRunningError && e.code === 'ECONNREFUSED');
   const server = await startControlServer(socket, { status: () => fakeStatus, reloadConfig: async () => ({ configVersion: 1 }) });
   t.after(() => server.close());
   assert.equal((await new ControlClient(socket).status()).configVersion, 7);

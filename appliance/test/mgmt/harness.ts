@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore, defaultConfig } from '../../src/config/index.ts';
-import { PbxNotRunningError, type PbxStatus } from '../../src/control/index.ts';
+import { ServiceNotRunningError, type PbxStatus } from '../../src/control/index.ts';
 import { openRecords, type RecordsDb, type UserRole } from '../../src/records/index.ts';
 import { createMgmtApp } from '../../src/mgmt/app.ts';
 import type { PbxControl } from '../../src/mgmt/deps.ts';
@@ -18,11 +18,11 @@ export class FakePbx implements PbxControl {
   reloads = 0;
   state: PbxStatus = { startedAt: new Date(0).toISOString(), listening: [], registrations: [], activeCalls: [], counters: {}, configVersion: 1 };
   async status(): Promise<PbxStatus> {
-    if (!this.running) throw new PbxNotRunningError('/fake.sock', 'ENOENT');
+    if (!this.running) throw new ServiceNotRunningError('/fake.sock', 'ENOENT');
     return structuredClone(this.state);
   }
   async reloadConfig(): Promise<{ configVersion: number }> {
-    if (!this.running) throw new PbxNotRunningError('/fake.sock', 'ENOENT');
+    if (!this.running) throw new ServiceNotRunningError('/fake.sock', 'ENOENT');
     this.reloads++;
     return { configVersion: this.state.configVersion };
   }

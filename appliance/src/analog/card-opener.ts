@@ -1,0 +1,45 @@
+import { LIBC_BINDING, loadSimulator, openDahdiCard, simulatorBinding, type PortInfo, type SimulatorControl, type TelephonyCard } from '@hotline/drivers';
+import type { AnalogSettings } from '../config/index.ts';
+
+/** The card the gateway drives, and the simulator behind it when the driver is `simulator`. */
+export interface OpenedCard {
+  card: TelephonyCard;
+  simulator?: SimulatorControl;
+}
+
+/** The configured cards refused before anything was opened (the operator must fix the config). */
+export class CardConfigError extends Error {
+  override readonly name = 'CardConfigError';
+}
+
+/**
+ * The ports of every configured card as one TelephonyCard: DAHDI numbers channels across
+ * cards, so one backend opens them all; each configured card is a span (alarms are per span).
+ */
+export function portsOf(settings: AnalogSettings): PortInfo[] {
+  return settings.cards.flatMap((card, i) => card.ports.map((p) => ({ port: p.port, kind: p.kind, span: i + 1 }))).sort((a, b) => a.port - b.port);
+}
+
+/**
+ * Opens the cards: the kernel driver (libc on /dev/dahdi/channel) or the simulator library,
+ * which then gets the same cards created in it first. Throws CardError (drivers) when the
+ * hardware or library is missing, CardConfigError for a configuration the driver cannot take.
+ */
+export async function openCards(settings: AnalogSettings, simulatorLibrary?: string): Promise<OpenedCard> {
+  const drivers = new Set(settings.cards.map((c) => c.driver));
+  if (drivers.size !== 1) throw new CardConfigError(`all cards must use one driver (found ${[...drivers].join(', ')})`);
+  const ports = portsOf(settings);
+  const taps = Math.max(0, ...settings.cards.flatMap((c) => c.ports.map((p) => p.echoCancelTaps ?? 128)));
+  if (settings.cards[0]!.driver === 'dahdi') {
+    return { card: await openDahdiCard({ binding: LIBC_BINDING, ports, law: settings.law, echoCancelTaps: taps }) };
+  }
+  // The simulator numbers channels 1, 2, ... in the order cards and ports are created.
+  ports.forEach((p, i) => {
+    if (p.port !== i + 1) throw new CardConfigError(`the simulator numbers channels from 1 without gaps: port ${p.port} found where ${i + 1} was expected`);
+  });
+  const simulator = loadSimulator(simulatorLibrary);
+  simulator.reset();
+  for (const card of settings.cards) simulator.createCard([...card.ports].sort((a, b) => a.port - b.port).map((p) => p.kind));
+  const card = await openDahdiCard({ binding: simulatorBinding(simulator.library), ports, law: settings.law, echoCancelTaps: taps });
+  return { card, simulator };
+}
