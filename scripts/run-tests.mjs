@@ -1,4 +1,4 @@
-// Runs node's test runner over every *.test.ts below the given workspace folders.
+// Runs node's test runner over every *.test.ts below the given folders (or the given test files).
 // Node 20's --test does not expand globs, so the file list is built here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,10 @@ function walk(dir) {
     else if (name.endsWith('.test.ts')) files.push(p);
   }
 }
-for (const r of roots) walk(r);
+for (const r of roots) {
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 files.sort();
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);

@@ -34,8 +34,14 @@ export async function saveAndApply(svc: MgmtServices, mutate: (draft: HotlineCon
   return applyToPbx(svc, saved);
 }
 
-/** Asks the PBX to reload after `saved` was written. */
+/**
+ * Asks the PBX (and the analog gateway, which reads the same file) to reload after `saved`
+ * was written. The result reports the PBX; a stopped or refusing gateway is logged.
+ */
 export async function applyToPbx(svc: MgmtServices, saved: ConfigVersion): Promise<ConfigWriteResult> {
+  svc.deps.analog?.reloadConfig().catch((err) => {
+    if (!(err instanceof ServiceNotRunningError)) log.warn({ err, version: saved.version }, 'analog gateway did not apply the saved configuration');
+  });
   try {
     await svc.deps.pbx.reloadConfig();
     return { configVersion: saved.version, applied: true };

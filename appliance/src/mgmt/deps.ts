@@ -1,5 +1,6 @@
 import type { ConfigStore } from '../config/index.ts';
 import type { PbxStatus } from '../control/index.ts';
+import type { AnalogControl } from '../analog/analog-client.ts';
 import type { RecordsDb } from '../records/index.ts';
 import type { ScryptParams } from './auth/password-hash.ts';
 
@@ -34,6 +35,8 @@ export interface MgmtDeps {
   config: ConfigStore;
   records: RecordsDb;
   pbx: PbxControl;
+  /** The analog gateway's control API (cards, ports); absent in tests that do not need it. */
+  analog?: AnalogControl;
   system: SystemInfoSource;
   /** Epoch ms. */
   now: () => number;

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigStore, mgmtSettings } from '../config/index.ts';
 import { ControlClient } from '../control/index.ts';
+import { analogControl } from '../analog/analog-client.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
 import { openRecords } from '../records/index.ts';
@@ -41,6 +42,7 @@ const { app, services } = createMgmtApp(
     config,
     records,
     pbx: new ControlClient(paths.pbxControlSocket, 3000),
+    analog: analogControl(paths.analogControlSocket),
     system: systemInfoSource(),
     now: Date.now,
     version,

@@ -7,6 +7,8 @@ import { configRoutes } from './routes/config.ts';
 import { extensionRoutes } from './routes/extensions.ts';
 import { systemRoutes } from './routes/system.ts';
 import { trunkRoutes } from './routes/trunks.ts';
+import { portRoutes } from './routes/ports.ts';
+import { alarmRoutes } from './routes/alarms.ts';
 import { userRoutes } from './routes/users.ts';
 
 /** The OpenAPI document route; it describes the table it belongs to. */
@@ -26,4 +28,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, openApiRoute];

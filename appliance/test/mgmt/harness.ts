@@ -9,6 +9,8 @@ import { ServiceNotRunningError, type PbxStatus } from '../../src/control/index.
 import { openRecords, type RecordsDb, type UserRole } from '../../src/records/index.ts';
 import { createMgmtApp } from '../../src/mgmt/app.ts';
 import type { PbxControl } from '../../src/mgmt/deps.ts';
+import type { AnalogControl } from '../../src/analog/analog-client.ts';
+import type { AnalogStatus } from '../../src/analog/analog-status.ts';
 import { attachLive, type LiveHub } from '../../src/mgmt/live.ts';
 import type { MgmtServices } from '../../src/mgmt/services.ts';
 
@@ -28,6 +30,22 @@ export class FakePbx implements PbxControl {
   }
 }
 
+/** An analog gateway whose status the test sets; `running: false` acts like a stopped gateway. */
+export class FakeAnalog implements AnalogControl {
+  running = true;
+  reloads = 0;
+  state: AnalogStatus = { startedAt: new Date(0).toISOString(), configVersion: 1, card: { state: 'none', since: new Date(0).toISOString() }, ports: [], registrations: [], calls: [], alarms: [] };
+  async status(): Promise<AnalogStatus> {
+    if (!this.running) throw new ServiceNotRunningError('/fake-analog.sock', 'ENOENT', 'analog gateway');
+    return structuredClone(this.state);
+  }
+  async reloadConfig(): Promise<{ configVersion: number }> {
+    if (!this.running) throw new ServiceNotRunningError('/fake-analog.sock', 'ENOENT', 'analog gateway');
+    this.reloads++;
+    return { configVersion: this.state.configVersion };
+  }
+}
+
 /** Strong enough for the policy; used for every seeded account. */
 export const GOOD_PASSWORD = 'Correct-Horse-9';
 
@@ -36,6 +54,7 @@ export interface Harness {
   base: string;
   port: number;
   pbx: FakePbx;
+  analog: FakeAnalog;
   config: ConfigStore;
   records: RecordsDb;
   services: MgmtServices;
@@ -54,10 +73,12 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
   const config = await ConfigStore.open({ config: join(dir, 'config.json'), configHistory: join(dir, 'config-history') }, { initial: { config: initial, meta: { author: 'test', comment: 'seed' } } });
   const records = openRecords(join(dir, 'records.db'));
   const pbx = new FakePbx();
+  const analog = new FakeAnalog();
   const { app, services } = createMgmtApp({
     config,
     records,
     pbx,
+    analog,
     system: { snapshot: async () => ({ hostname: 'test-box', uptimeSec: 42, cpu: { loadPercent: 3.5, cores: 2 }, memory: { totalBytes: 1000, usedBytes: 400 }, disks: [{ mount: '/', totalBytes: 100, usedBytes: 10 }] }) },
     now: () => clock.now,
     version: '0.1.0-test',
@@ -77,7 +98,7 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
     records.close();
     await rm(dir, { recursive: true, force: true });
   });
-  return { base: `http://127.0.0.1:${port}`, port, pbx, config, records, services, live, server, clock, dir };
+  return { base: `http://127.0.0.1:${port}`, port, pbx, analog, config, records, services, live, server, clock, dir };
 }
 
 /** A signed-in client: the cookie and CSRF token of one session. */
