@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigStore, type ChangeMeta, type ConfigVersion } from '../config/index.ts';
 import { ControlClient, ControlRequestError, ServiceNotRunningError } from '../control/index.ts';
+import { analogControl } from '../analog/analog-client.ts';
 import { dataPaths } from '../paths.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 
@@ -72,6 +73,10 @@ export function changeMeta(ctx: CliContext, comment: string | undefined, fallbac
  * start); a PBX that refuses the new configuration is reported and makes the command fail.
  */
 export async function applyToPbx(ctx: CliContext, saved: ConfigVersion): Promise<number> {
+  // The analog gateway reads the same file; it is told too, and says so only when it refuses.
+  await analogControl(ctx.paths.analogControlSocket).reloadConfig().catch((err) => {
+    if (!(err instanceof ServiceNotRunningError)) ctx.err(`warning: the analog gateway did not apply version ${saved.version} (${(err as Error).message})\n`);
+  });
   try {
     const r = await new ControlClient(ctx.paths.pbxControlSocket).reloadConfig();
     ctx.out(`PBX reloaded; it now runs configuration version ${r.configVersion}.\n`);

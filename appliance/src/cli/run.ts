@@ -8,6 +8,7 @@ import { processContext, type CliContext } from './context.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 import { extensionHelp, runExtension } from './extension.ts';
 import { runStatus, runTrunks, statusHelp, trunksHelp } from './status.ts';
+import { portsHelp, runPorts } from './ports.ts';
 import { runUser, userHelp } from './user.ts';
 
 /** Help of the whole CLI. */
@@ -19,6 +20,7 @@ Commands:
   extension add|list|remove|passwd   SIP extensions / 分机
   status                             running PBX: listeners, registrations, calls / 状态
   trunks                             SIP trunks and their state / 中继
+  ports                              telephony card ports and their state / 端口
   cdr list                           call detail records / 话单
   config show|validate|history|diff|rollback   configuration versions / 配置
   user add|passwd|list               management (web UI) accounts / 管理账户
@@ -27,10 +29,10 @@ Global options:
   --data-dir <dir>   data directory (default: $HOTLINE_DATA_DIR, else ./var)
   -h, --help         help for any command, e.g. "hotline extension --help"
 
-Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX not running.
+Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX (or, for ports, the analog gateway) not running.
 `;
 
-const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
+const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, ports: portsHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
 
 /** Splits off the global options, which may appear anywhere on the line. */
 function globalOptions(argv: string[]): { rest: string[]; dataDir?: string; help: boolean } {
@@ -82,6 +84,8 @@ export async function runCli(argv: string[], makeContext: (dataDir: string) => C
         return await runStatus(sub === undefined ? args : [sub, ...args], ctx);
       case 'trunks':
         return await runTrunks(sub === undefined ? args : [sub, ...args], ctx);
+      case 'ports':
+        return await runPorts(sub === undefined ? args : [sub, ...args], ctx);
       case 'cdr':
         return await runCdr(sub, args, ctx);
       case 'config':

@@ -233,3 +233,34 @@ test('--help works for the CLI and each command group', async (t) => {
   }
   assert.equal((await cli(dir)).code, 2, 'no command at all is bad input');
 });
+
+test('ports: the card and its ports from the running analog gateway, alarms after them; exit 3 when it is not running', async (t) => {
+  const dir = await tempDir(t);
+  assert.equal((await cli(dir, 'ports')).code, 3);
+  const paths = dataPaths(dir);
+  const store = await ConfigStore.open(paths);
+  await store.update((c) => {
+    c.extensions.push({ number: '8001', secret: 'secret-8001', maxContacts: 1, callWaiting: false });
+    c.analog = { cards: [{ name: 'sim1', driver: 'simulator', ports: [{ port: 1, kind: 'FXS', extension: '8001' }, { port: 2, kind: 'FXO', group: 'pstn' }] }], lineGroups: [{ name: 'pstn' }] };
+  }, { author: 'test', comment: 'card' });
+  const { AnalogService } = await import('../../src/analog/analog-service.ts');
+  const service = await AnalogService.start({
+    paths, env: {},
+    gateway: async (opened) => ({
+      status: () => ({
+        ports: opened.card.ports.map((p) => ({ port: p.port, kind: p.kind, card: 'sim1', ...(p.kind === 'FXS' ? { extension: '8001' } : { group: 'pstn' }), state: 'idle', since: '2025-03-01T08:00:00.000Z' })),
+        registrations: [], calls: [],
+      }),
+      applyConfig() {}, async stop() {},
+    }),
+  });
+  t.after(() => service.stop());
+  const run = await cli(dir, 'ports');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Card\/板卡: open \/ 正常 \(simulator\)/);
+  assert.match(run.stdout, /1\s+FXS\s+sim1\s+8001\s+idle/);
+  assert.match(run.stdout, /2\s+FXO\s+sim1\s+pstn\s+idle/);
+  const json = JSON.parse((await cli(dir, 'ports', '--json')).stdout) as { card: { state: string }; ports: unknown[] };
+  assert.equal(json.card.state, 'open');
+  assert.equal(json.ports.length, 2);
+});
