@@ -5,12 +5,12 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigStore, type TrunkConfig } from '@hotline/appliance/config';
+import { ConfigStore, type HotlineConfig, type TrunkConfig } from '@hotline/appliance/config';
 import { CdrStore, openRecords, type StoredCallRecord } from '@hotline/appliance/records';
 import { ControlClient, type PbxStatus } from '@hotline/appliance/control';
 import { freePort } from './ports.ts';
 import { REPO_ROOT } from './paths.ts';
-import { spawnService } from './service-process.ts';
+import { spawnService, waitUntilAnswering } from './service-process.ts';
 
 export { REPO_ROOT };
 
@@ -39,6 +39,8 @@ export interface StartPbxOptions {
   mediaTimeoutSec?: number;
   /** `rtp.musicOnHold`: absolute paths of 8 kHz WAV files played to a leg whose peer holds. */
   musicOnHold?: string[];
+  /** Any other configuration (analog cards, routes...), applied last to the draft. */
+  configure?: (draft: HotlineConfig) => void;
   /** Milliseconds to wait for the control socket to answer; 20 s by default (tsx compiles on first start). */
   startTimeoutMs?: number;
 }
@@ -89,6 +91,7 @@ async function writeConfig(dataDir: string, sipPort: number, opts: StartPbxOptio
         maxContacts: 5,
         callWaiting: e.callWaiting ?? false,
       }));
+      opts.configure?.(draft);
     },
     { author: 'hil', comment: 'interop test configuration' },
   );
@@ -103,28 +106,12 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<HilPbx> {
     HOTLINE_SERVICE: 'pbx', HOTLINE_DATA_DIR: dataDir, HOTLINE_SIP_PORT: String(sipPort), HOTLINE_SIP_BIND: '127.0.0.1',
   }, pbxNodeArgs());
 
-  const socketPath = join(dataDir, 'run', 'pbx.sock');
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
-  let client: ControlClient | undefined;
-  let lastError: unknown;
-  while (!client) {
-    if (!proc.running()) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`PBX exited during start (${proc.exitInfo()})\n${proc.output().slice(-5000)}`);
-    }
-    if (Date.now() > deadline) {
-      await proc.kill();
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`PBX control API did not answer within the start timeout: ${String(lastError)}\n${proc.output().slice(-5000)}`);
-    }
-    try {
-      const c = new ControlClient(socketPath);
-      await c.status();
-      client = c;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  const client = new ControlClient(join(dataDir, 'run', 'pbx.sock'));
+  try {
+    await waitUntilAnswering(proc, 'PBX', () => client.status(), opts.startTimeoutMs ?? 20_000);
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   }
   const ready = client;
 

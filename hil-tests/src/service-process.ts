@@ -51,3 +51,25 @@ export function spawnService(main: string, env: Record<string, string>, nodeArgs
     },
   };
 }
+
+/**
+ * Polls `probe` (a control-API call) until it answers, while watching the process: fails
+ * at once with its output if it exits, or after `timeoutMs` with the last error.
+ */
+export async function waitUntilAnswering<T>(proc: ServiceProcess, name: string, probe: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    if (!proc.running()) throw new Error(`${name} exited during start (${proc.exitInfo()})\n${proc.output().slice(-5000)}`);
+    if (Date.now() > deadline) {
+      await proc.kill();
+      throw new Error(`${name} control API did not answer within ${timeoutMs} ms: ${String(lastError)}\n${proc.output().slice(-5000)}`);
+    }
+    try {
+      return await probe();
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
