@@ -1,4 +1,4 @@
-import type { AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig } from './types.ts';
+import type { AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -96,5 +96,25 @@ export function analogSettings(config: HotlineConfig): AnalogSettings | undefine
     law: a.law ?? 'alaw', toneZone: a.toneZone ?? 'cn', callerId: a.callerId ?? 'bell202',
     ringsBeforeAnswer: a.ringsBeforeAnswer ?? 2, interDigitTimeoutSec: a.interDigitTimeoutSec ?? 4,
     sipPort: a.sipPort ?? DEFAULT_ANALOG_SIP_PORT,
+  };
+}
+
+/** China's police, fire, ambulance and traffic-accident numbers, and 112 (GSM's, answered by mobile networks in China too). */
+export const DEFAULT_EMERGENCY_NUMBERS: readonly string[] = ['110', '119', '120', '122', '112'];
+
+/** The routes section with its defaults filled in. */
+export interface RouteSettings {
+  inbound: InboundRouteConfig[];
+  outbound: Array<Required<OutboundRouteConfig>>;
+  emergencyNumbers: string[];
+}
+
+/** The `routes` section with defaults filled in (no routes: nothing routed but extensions and emergency numbers). */
+export function routeSettings(config: HotlineConfig): RouteSettings {
+  const r = config.routes ?? {};
+  return {
+    inbound: r.inbound ?? [],
+    outbound: (r.outbound ?? []).map((o) => ({ ...o, strip: o.strip ?? 0, prepend: o.prepend ?? '' })),
+    emergencyNumbers: r.emergencyNumbers ?? [...DEFAULT_EMERGENCY_NUMBERS],
   };
 }

@@ -8,6 +8,9 @@ const seconds = (min: number, max: number) => ({ type: 'integer', minimum: min, 
  * `default` keywords are applied by the validator, so a hand-written file may omit them.
  * Checks that span fields (unique numbers, port ranges) live in `validate.ts`.
  */
+/** A dial pattern (X Z N [..] . !, optionally after `_`) or a literal number, as routes match them; DialPattern checks the rest. */
+const DIAL_MATCHER = '^_?[0-9XZNxzn*#+.!\\[\\],-]{1,64}$';
+
 export const configSchema = {
   $id: 'https://hotline.local/schemas/config-1.json',
   type: 'object',
@@ -194,6 +197,52 @@ export const configSchema = {
         ringsBeforeAnswer: { type: 'integer', minimum: 1, maximum: 10 },
         interDigitTimeoutSec: { type: 'integer', minimum: 1, maximum: 30 },
         sipPort: { type: 'integer', minimum: 1024, maximum: 65535 },
+      },
+    },
+    // Optional without schema defaults: `routeSettings()` fills them in.
+    routes: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        inbound: {
+          type: 'array',
+          maxItems: 500,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'destination'],
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 64 },
+              did: { type: 'string', pattern: DIAL_MATCHER },
+              callerNumber: { type: 'string', pattern: DIAL_MATCHER },
+              destination: {
+                type: 'object',
+                required: ['kind'],
+                oneOf: [
+                  { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
+                  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
+                ],
+              },
+            },
+          },
+        },
+        outbound: {
+          type: 'array',
+          maxItems: 500,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'patterns', 'trunks'],
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 64 },
+              patterns: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', pattern: DIAL_MATCHER } },
+              strip: { type: 'integer', minimum: 0, maximum: 32 },
+              prepend: { type: 'string', pattern: '^[0-9*#+]{0,32}$' },
+              trunks: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' } },
+            },
+          },
+        },
+        emergencyNumbers: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
       },
     },
   },

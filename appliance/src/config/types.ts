@@ -89,6 +89,49 @@ export interface HotlineConfig {
   trunks?: TrunkConfig[];
   /** Telephony cards: FXS desk phones and FXO lines, served by the analog gateway service (issue 5). */
   analog?: AnalogConfig;
+  /** Inbound and outbound call routing, emergency numbers (issue 5). */
+  routes?: RoutesConfig;
+}
+
+/** Where an inbound call goes. Later issues add IVR menus and queues as kinds. */
+export type RouteDestination = { kind: 'extension'; number: string } | { kind: 'hangup' };
+
+/**
+ * An inbound route: calls from a trunk or an FXO line whose dialled number (DID) and caller
+ * number match go to `destination`. Both matchers are dial patterns (`_` prefixed, Asterisk
+ * style: X Z N [..] . !) or literal numbers; a missing matcher matches anything. The first
+ * matching route in the list wins.
+ */
+export interface InboundRouteConfig {
+  name: string;
+  did?: string;
+  callerNumber?: string;
+  destination: RouteDestination;
+}
+
+/**
+ * An outbound route: digits an extension dials that match one of `patterns` go out through
+ * `trunks` (SIP trunk names or analog line group names), tried in order until one takes the
+ * call. `strip` leading digits are removed, then `prepend` is added.
+ */
+export interface OutboundRouteConfig {
+  name: string;
+  patterns: string[];
+  strip?: number;
+  prepend?: string;
+  trunks: string[];
+}
+
+/** Call routing. Optional fields have defaults in `routeSettings()`. */
+export interface RoutesConfig {
+  inbound?: InboundRouteConfig[];
+  outbound?: OutboundRouteConfig[];
+  /**
+   * Numbers that always go out, whatever the routes say, through every trunk and line group
+   * in turn until one takes the call; default 110, 119, 120, 122 (China's police, fire,
+   * ambulance, traffic) and 112.
+   */
+  emergencyNumbers?: string[];
 }
 
 /** How caller ID is sent to FXS phones: FSK (Bell 202 or V.23 tones) or DTMF digits, or not at all. */

@@ -4,6 +4,7 @@ import { ConfigValidationError, type ConfigIssue } from './errors.ts';
 import { migrateConfigDocument } from './migrations.ts';
 import { configSchema } from './schema.ts';
 import type { HotlineConfig } from './types.ts';
+import { DialPattern, DialPatternError } from '../dialplan/index.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -117,6 +118,52 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
     });
   }
   out.push(...analogIssues(doc));
+  out.push(...routeIssues(doc));
+  return out;
+}
+
+/** Patterns that parse, destinations that exist, trunks that are trunks or line groups. */
+function routeIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const routes = doc.routes;
+  if (!isObj(routes)) return out;
+  const pattern = (path: string, v: unknown) => {
+    if (typeof v !== 'string') return;
+    try {
+      new DialPattern(v);
+    } catch (err) {
+      if (!(err instanceof DialPatternError)) throw err;
+      out.push({ path, message: err.message });
+    }
+  };
+  const extensions = new Set(Array.isArray(doc.extensions) ? doc.extensions.filter(isObj).map((e) => e.number) : []);
+  if (Array.isArray(routes.inbound)) {
+    routes.inbound.forEach((r, i) => {
+      if (!isObj(r)) return;
+      pattern(`/routes/inbound/${i}/did`, r.did);
+      pattern(`/routes/inbound/${i}/callerNumber`, r.callerNumber);
+      const d = r.destination;
+      if (isObj(d) && d.kind === 'extension' && typeof d.number === 'string' && !extensions.has(d.number)) {
+        out.push({ path: `/routes/inbound/${i}/destination/number`, message: `names no extension in /extensions (${d.number})` });
+      }
+    });
+  }
+  const analog = isObj(doc.analog) ? doc.analog : {};
+  const carriers = new Set([
+    ...(Array.isArray(doc.trunks) ? doc.trunks.filter(isObj).map((t) => t.name) : []),
+    ...(Array.isArray(analog.lineGroups) ? analog.lineGroups.filter(isObj).map((g) => g.name) : []),
+  ]);
+  if (Array.isArray(routes.outbound)) {
+    routes.outbound.forEach((r, i) => {
+      if (!isObj(r)) return;
+      if (Array.isArray(r.patterns)) r.patterns.forEach((p, j) => pattern(`/routes/outbound/${i}/patterns/${j}`, p));
+      if (Array.isArray(r.trunks)) {
+        r.trunks.forEach((t, j) => {
+          if (typeof t === 'string' && !carriers.has(t)) out.push({ path: `/routes/outbound/${i}/trunks/${j}`, message: `names no trunk in /trunks and no line group in /analog/lineGroups (${t})` });
+        });
+      }
+    });
+  }
   return out;
 }
 

@@ -104,3 +104,37 @@ test('the migrations hook chains steps from an older revision up to the target',
   );
   assert.deepEqual(migrated, { schemaVersion: 2, sip: { udpPort: 5060 } });
 });
+
+test('routes: patterns parse, destinations and trunks exist, defaults filled in by routeSettings', async () => {
+  const { routeSettings } = await import('../../src/config/index.ts');
+  const base = {
+    ...defaultConfig(),
+    extensions: [{ number: '1001', secret: 'abcdefgh' }],
+    trunks: [{ name: 'carrier', host: '192.0.2.1' }],
+    analog: { cards: [{ name: 'c1', driver: 'simulator', ports: [{ port: 1, kind: 'FXO', group: 'pstn' }] }], lineGroups: [{ name: 'pstn' }] },
+  };
+  const good = validateConfig({
+    ...base,
+    routes: {
+      inbound: [{ name: 'hotline', did: '95598', destination: { kind: 'extension', number: '1001' } }],
+      outbound: [{ name: 'local', patterns: ['_9NXXXXXXX', '_9[1,3-5]X.'], strip: 1, trunks: ['carrier', 'pstn'] }],
+    },
+  });
+  const s = routeSettings(good);
+  assert.deepEqual(s.outbound[0], { name: 'local', patterns: ['_9NXXXXXXX', '_9[1,3-5]X.'], strip: 1, prepend: '', trunks: ['carrier', 'pstn'] });
+  assert.ok(s.emergencyNumbers.includes('110') && s.emergencyNumbers.includes('120'));
+  assert.deepEqual(routeSettings(defaultConfig()), { inbound: [], outbound: [], emergencyNumbers: ['110', '119', '120', '122', '112'] });
+
+  const errs = errorsOf({
+    ...base,
+    routes: {
+      inbound: [{ name: 'x', did: '_9[5', destination: { kind: 'extension', number: '2002' } }, { name: 'y', destination: { kind: 'queue' } }],
+      outbound: [{ name: 'z', patterns: ['_9X.'], trunks: ['nowhere'] }],
+    },
+  });
+  const paths = errs.map((e) => e.path);
+  assert.ok(paths.includes('/routes/inbound/0/did'), JSON.stringify(errs));
+  assert.ok(paths.includes('/routes/inbound/0/destination/number'), JSON.stringify(errs));
+  assert.ok(paths.some((p) => p.startsWith('/routes/inbound/1/destination')), JSON.stringify(errs));
+  assert.ok(paths.includes('/routes/outbound/0/trunks/0'), JSON.stringify(errs));
+});
