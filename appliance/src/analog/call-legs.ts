@@ -11,7 +11,32 @@
  *   implements {@link SipSide}.
  * Audio crosses as 20 ms G.711 frames in the card's law; the RTP endpoint behind
  * {@link CallAudio} offers that law, and the PBX's relay transcodes when the far end differs.
+ *
+ * On the wire between gateway (127.0.0.1:analog.sipPort) and PBX:
+ * - each FXS phone REGISTERs as its extension with the extension's digest credentials;
+ * - INVITEs from the gateway's address and port are trusted (no digest challenge):
+ *   - without a `group` Request-URI parameter, an FXS phone dials: From user = its extension,
+ *     Request-URI user = the digits dialled;
+ *   - with `;group=<line group>` in the Request-URI, a PSTN call came in on an FXO line:
+ *     Request-URI user = the line's DID (or `s`), From user = the caller ID number (or
+ *     `anonymous`), From display name = the caller ID name; the PBX routes it by its inbound routes;
+ * - the PBX calls an FXS phone at its registered contact (no `group`), and dials out through
+ *   a line group with `sip:<number>@127.0.0.1:<sipPort>;group=<name>`.
  */
+
+/** How far digits dialled on an FXS phone get against the dial plan (see dialplan/DialPattern). */
+export interface DigitVerdict {
+  /** The digits are a whole number (an extension, a route's pattern, an emergency number). */
+  full: boolean;
+  /** More digits could still make a number. */
+  canExtend: boolean;
+}
+
+/**
+ * The FXS dial plan: full and cannot extend → dial at once; can extend → wait for the next
+ * digit until the inter-digit timeout, then dial if full; neither → number unobtainable.
+ */
+export type DigitPlan = (digits: string) => DigitVerdict;
 
 /** Who is calling, as caller ID carries it. Either part may be missing (withheld, unavailable). */
 export interface CallerIdentity {
