@@ -32,6 +32,8 @@ export class FxoPort extends PortMachine {
   private disconnect: DisconnectDetector | undefined;
   /** Audio flows both ways (the call is answered). */
   private talking = false;
+  /** The PBX sends audio before the answer. */
+  private earlyAudio = false;
 
   /** Free for an outbound call: idle (not ringing, not in alarm). */
   get free(): boolean {
@@ -129,6 +131,7 @@ export class FxoPort extends PortMachine {
       ringing: (early) => {
         if (!live()) return;
         // The PSTN caller hears the PBX's early audio, or ringback from here.
+        this.earlyAudio = early;
         if (early && this.call) this.player.call(this.call.audio);
         else if (!early) this.player.tone('ringback');
       },
@@ -152,8 +155,9 @@ export class FxoPort extends PortMachine {
       return this.release(false);
     }
     if (!live()) return;
+    // The SIP side may have reported progress before returning the call.
     this.call = call;
-    if (this.talking) this.player.call(call.audio);
+    if (this.talking || this.earlyAudio) this.player.call(call.audio);
   }
 
   private offHook(): void {
@@ -188,6 +192,7 @@ export class FxoPort extends PortMachine {
     if (this.disconnect) this.hook('onhook');
     this.disconnect = undefined;
     this.talking = false;
+    this.earlyAudio = false;
     this.rings = 0;
     this.caller = undefined;
     this.detector?.reset();

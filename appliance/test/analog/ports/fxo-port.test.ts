@@ -10,7 +10,7 @@ import {
 import { FakeClock } from '../../../src/sip/clock.ts';
 import { AnalogPorts, DIAL_TONE_DELAY_MS, RING_GONE_MS, SILENCE_DISCONNECT_MS, huntLine, type PortPlan } from '../../../src/analog/ports/index.ts';
 import type { AnalogSettings } from '../../../src/config/index.ts';
-import { FakeCard, FakeIncoming, FakeSip, markFrame, settings } from './fakes.ts';
+import { FakeCard, FakeIncoming, FakeSip, markFrame, settings, toneLevel } from './fakes.ts';
 
 const PLANS: PortPlan[] = [
   { port: 1, kind: 'FXO', card: 'c1', group: 'pstn', did: '4008001234' },
@@ -290,4 +290,20 @@ test('stop() hangs up and releases every seized line', () => {
   assert.deepEqual(out.log, ['ringing', 'hangup']);
   assert.deepEqual(card.hooksOf(2), ['offhook', 'onhook']);
   assert.equal(card.listeners, 0);
+});
+
+test('while the PBX sets the call up the PSTN caller hears local ringback, or the PBX\'s early audio', () => {
+  const { card, sip } = setup({ ringsBeforeAnswer: 1 });
+  card.emit({ type: 'Ring', port: 1 });
+  sip.calls[0]!.events.ringing(false);
+  card.takePlayed(1);
+  card.run(1000);
+  assert.ok(toneLevel(card.takePlayed(1), 450, 800, 6400) > 500, 'cn ringback burst');
+  sip.onCall = (c) => {
+    c.audio.toPlay.push(markFrame(0x77));
+    c.events.ringing(true);
+  };
+  card.emit({ type: 'Ring', port: 2 });
+  card.tick();
+  assert.equal(card.played.get(2)!.at(-1)![0], 0x77, 'early audio reported before sip.call() returned still plays');
 });
