@@ -69,7 +69,7 @@ export class DisconnectDetector {
     return false;
   }
 
-  /** Tracks on/off runs; true once BUSY_CYCLES whole cycles matched one spec's first on/off pair. */
+  /** Tracks on/off runs; true once BUSY_CYCLES whole on/off cycles in a row matched one spec's cadence. */
   private cadence(on: boolean): boolean {
     if (on === this.toneOn) {
       this.runMs += FRAME_MS;
@@ -85,7 +85,10 @@ export class DisconnectDetector {
     // A tone burst starts: the on run before and the off run just ended make one cycle.
     let gone = false;
     this.specs.forEach((spec, i) => {
-      const ok = near(this.lastOnMs, spec.cadenceMs[0]!) && near(ended, spec.cadenceMs[1]!);
+      const c = spec.cadenceMs;
+      // Any on/off pair of the cadence counts (uk congestion has two different pairs).
+      let ok = false;
+      for (let k = 0; k + 1 < c.length; k += 2) if (near(this.lastOnMs, c[k]!) && near(ended, c[k + 1]!)) ok = true;
       this.cycles[i] = ok ? this.cycles[i]! + 1 : 0;
       if (this.cycles[i]! >= BUSY_CYCLES) gone = true;
     });
