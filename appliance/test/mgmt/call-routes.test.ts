@@ -21,7 +21,7 @@ test('PUT /config/routes saves the routes section as a new version with the comm
   assert.equal(history.at(-1)!.author, 'web:root');
   assert.deepEqual(h.config.current.routes, routes);
   assert.equal(h.pbx.reloads, 1);
-  const entries = await call(h, 'GET', '/api/v1/audit?action=config.routes.updated', { client: c });
+  const entries = await call(h, 'GET', '/api/v1/audit?action=config.routes_updated', { client: c });
   assert.equal(entries.json.total, 1);
 
   const forbidden = await call(h, 'PUT', '/api/v1/config/routes', { client: mint(h, 'eve'), body: { routes, comment: 'x' } });

@@ -31,7 +31,7 @@ export const callRouteRoutes: AnyRoute[] = [
     async handler({ ctx, svc, user, body }) {
       const before = (await freshConfig(svc)).routes ?? {};
       const result = await saveAndApply(svc, (d) => void (d.routes = body.routes), { author: `web:${user!.username}`, comment: body.comment });
-      audit(svc, ctx, user, { action: 'config.routes.updated', target: `version ${result.configVersion}`, outcome: 'ok', before, after: body.routes });
+      audit(svc, ctx, user, { action: 'config.routes_updated', target: `version ${result.configVersion}`, outcome: 'ok', before, after: body.routes });
       return result;
     },
   }),
