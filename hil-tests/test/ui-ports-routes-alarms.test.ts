@@ -114,6 +114,7 @@ test('the Ports page shows the card, ports with live state, FXS registrations an
   assert.match((await page.getAttribute('tr[data-port="2"] .badge', 'class')) ?? '', /\bbad\b/);
   assert.match((await page.textContent('tr[data-port="3"]')) ?? '', /Line group pstn/);
   assert.equal(await page.locator('[data-testid="port-registrations"] tr[data-reg]').count(), 2);
+  assert.match((await page.textContent('tr[data-reg="1001"]')) ?? '', /Registered/);
   assert.match((await page.textContent('[data-testid="port-calls"] tr[data-call-port="1"]')) ?? '', /Outgoing/);
   await screenshot(page, 'ports-en');
 
@@ -121,6 +122,7 @@ test('the Ports page shows the card, ports with live state, FXS registrations an
   await page.waitForSelector('tr[data-port="1"]:has-text("通话中")');
   assert.match((await page.textContent('tr[data-port="2"]')) ?? '', /摘机未拨号/);
   assert.match((await page.textContent('[data-testid="card-state"]')) ?? '', /正常/);
+  assert.match((await page.textContent('tr[data-reg="1001"]')) ?? '', /已注册/);
   await screenshot(page, 'ports-zh');
   await setLanguage('en');
 
