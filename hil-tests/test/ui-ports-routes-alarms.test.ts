@@ -237,3 +237,31 @@ test('an engineer sees the routes read-only in Chinese: no save, no add, disable
     await other.close();
   }
 });
+
+test('pages and alarms follow the roles: a supervisor has Ports but no Routes, an agent neither and no alarm panel', async () => {
+  for (const [username, role] of [['sup', 'supervisor'], ['agt', 'agent']] as const) {
+    const created = await apiFromPage(page, 'POST', '/users', { username, role, password: `Onetime-${role}-2024!` });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const other = await hb.newContext({ locale: 'en-US' });
+    try {
+      const p = await other.newPage();
+      p.setDefaultTimeout(10_000);
+      await firstSignIn(p, app.baseUrl, username, `Onetime-${role}-2024!`, `${role}-Chosen-2024!`);
+      await p.waitForSelector('nav a[data-nav="dashboard"][aria-current="page"]');
+      assert.equal(await p.locator('nav a[data-nav="routes"]').count(), 0, `${role}: no Routes page`);
+      if (role === 'supervisor') {
+        await p.waitForSelector('[data-alarm="trunk-down:carrier-a"]');
+        assert.equal(await p.textContent('[data-testid="nav-badge-dashboard"]'), '2');
+        await openPage(p, 'ports');
+        await p.waitForSelector('[data-testid="ports-gateway-stopped"]');
+      } else {
+        await p.waitForSelector('[data-testid="live-state"][data-connected="true"]');
+        assert.equal(await p.locator('nav a[data-nav="ports"]').count(), 0, 'agent: no Ports page');
+        assert.equal(await p.locator('[data-testid="alarms"], [data-testid="alarms-empty"], .field-error').count(), 0, 'agent: no alarm panel and no 403 shown');
+        assert.equal(await p.locator('[data-testid="nav-badge-dashboard"]').count(), 0);
+      }
+    } finally {
+      await other.close();
+    }
+  }
+});

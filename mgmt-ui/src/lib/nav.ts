@@ -13,6 +13,7 @@ import Trunks from '../pages/Trunks.svelte';
 import Ports from '../pages/Ports.svelte';
 import Routes from '../pages/Routes.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
+import { configReaders, staff } from './roles.ts';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -28,13 +29,6 @@ export interface NavEntry {
   /** A count shown next to the label when above zero (read reactively by the nav bar). */
   badge?: () => number;
 }
-
-const staff: readonly Role[] = ['admin', 'supervisor', 'engineer', 'auditor'];
-/** Who may read configuration versions (CONFIG_READERS on the server); only admins write. */
-const configReaders: readonly Role[] = ['admin', 'engineer', 'auditor'];
-
-/** Roles that may read `/alarms` (OPERATIONS_READERS on the server). */
-export const alarmReaders: readonly Role[] = staff;
 
 /** All pages, in menu order. */
 export const nav: readonly NavEntry[] = [
