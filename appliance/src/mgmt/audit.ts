@@ -17,6 +17,7 @@ export type AuditAction =
   | 'extension.updated'
   | 'extension.deleted'
   | 'config.rollback'
+  | 'config.routes_updated'
   | 'cdr.exported'
   | 'audit.exported'
   | 'system.certificate_replaced';

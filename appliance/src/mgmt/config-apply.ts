@@ -54,6 +54,6 @@ export async function applyToPbx(svc: MgmtServices, saved: ConfigVersion): Promi
 
 /** ConfigValidationError → 400 VALIDATION with every path; anything else unchanged. */
 export function toApiError(err: unknown): unknown {
-  if (err instanceof ConfigValidationError) return new ApiError('VALIDATION', 'the configuration would be invalid', { details: err.errors.map((e) => ({ path: e.path, message: e.message })) });
+  if (err instanceof ConfigValidationError) return new ApiError('VALIDATION', 'the configuration would be invalid', { messageZh: '修改后的配置无效', details: err.errors.map((e) => ({ path: e.path, message: e.message })) });
   return err;
 }

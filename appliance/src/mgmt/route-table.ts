@@ -4,6 +4,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cdrRoutes } from './routes/cdr.ts';
 import { configRoutes } from './routes/config.ts';
+import { callRouteRoutes } from './routes/call-routes.ts';
 import { extensionRoutes } from './routes/extensions.ts';
 import { systemRoutes } from './routes/system.ts';
 import { trunkRoutes } from './routes/trunks.ts';
@@ -28,4 +29,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, openApiRoute];

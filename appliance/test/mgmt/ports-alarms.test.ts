@@ -11,10 +11,14 @@ test('GET /ports shows the card and its ports from the analog gateway, and runni
   const fxo = { port: 2, kind: 'FXO' as const, card: 'card1', group: 'pstn', state: 'idle', since: '2025-03-01T07:00:00.000Z' };
   h.analog.state.card = { state: 'open', driver: 'simulator', since: '2025-03-01T07:00:00.000Z' };
   h.analog.state.ports = [fxs, { ...fxo, secret: 'x' } as typeof fxo];
+  const reg = { extension: '8001', state: 'registered', expiresAt: '2025-03-01T08:59:00.000Z' };
+  const inCall = { port: 1, direction: 'out' as const, state: 'connected', number: '13800138000' };
+  h.analog.state.registrations = [{ ...reg, password: 'x' } as typeof reg];
+  h.analog.state.calls = [inCall];
 
   const res = await call(h, 'GET', '/api/v1/ports', { client: c });
   assert.equal(res.status, 200, res.text);
-  assert.deepEqual(res.json, { running: true, card: { state: 'open', driver: 'simulator', since: '2025-03-01T07:00:00.000Z' }, items: [fxs, fxo] });
+  assert.deepEqual(res.json, { running: true, card: { state: 'open', driver: 'simulator', since: '2025-03-01T07:00:00.000Z' }, items: [fxs, fxo], registrations: [reg], calls: [inCall] });
   assert.equal((await call(h, 'GET', '/api/v1/ports', { client: mint(h, 'bob') })).status, 403, 'agents do not read ports');
 
   h.analog.running = false;
@@ -22,6 +26,7 @@ test('GET /ports shows the card and its ports from the analog gateway, and runni
   assert.equal(down.status, 200, down.text);
   assert.equal((down.json as { running: boolean }).running, false);
   assert.equal((down.json as { card: { state: string } }).card.state, 'unknown');
+  assert.deepEqual((down.json as { registrations: unknown[] }).registrations, []);
 });
 
 test('GET /alarms merges the PBX and gateway alarms newest first and says which services answered', async (t) => {

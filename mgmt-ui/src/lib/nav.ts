@@ -10,6 +10,10 @@ import Users from '../pages/Users.svelte';
 import Audit from '../pages/Audit.svelte';
 import ConfigHistory from '../pages/ConfigHistory.svelte';
 import Trunks from '../pages/Trunks.svelte';
+import Ports from '../pages/Ports.svelte';
+import Routes from '../pages/Routes.svelte';
+import { alarms } from './stores/alarms.svelte.ts';
+import { configReaders, staff } from './roles.ts';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -22,19 +26,21 @@ export interface NavEntry {
   /** Roles that see the page; the API enforces the same rules on its side. */
   roles: readonly Role[];
   component: Component;
+  /** A count shown next to the label when above zero (read reactively by the nav bar). */
+  badge?: () => number;
 }
-
-const staff: readonly Role[] = ['admin', 'supervisor', 'engineer', 'auditor'];
 
 /** All pages, in menu order. */
 export const nav: readonly NavEntry[] = [
-  { path: 'dashboard', label: 'nav.dashboard', icon: '◉', roles: [...staff, 'agent'], component: Dashboard },
+  { path: 'dashboard', label: 'nav.dashboard', icon: '◉', roles: [...staff, 'agent'], component: Dashboard, badge: () => alarms.items.length },
   { path: 'extensions', label: 'nav.extensions', icon: '☎', roles: staff, component: Extensions },
   { path: 'trunks', label: 'nav.trunks', icon: '⇄', roles: staff, component: Trunks },
+  { path: 'ports', label: 'nav.ports', icon: '☷', roles: staff, component: Ports },
+  { path: 'routes', label: 'nav.routes', icon: '⤳', roles: configReaders, component: Routes },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
-  { path: 'config', label: 'nav.config', icon: '⟲', roles: ['admin', 'engineer', 'auditor'], component: ConfigHistory },
+  { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },
 ];
 
 /** Pages a role may open. */

@@ -1,8 +1,8 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, request, type Query } from './client.ts';
 import type {
-  AuditEntry, CallRecord, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
-  SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
+  AlarmList, AuditEntry, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
+  PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
 } from './types.ts';
 
 /** Filters of the call-record list, stats and export. */
@@ -47,6 +47,12 @@ export const api = {
   trunks: {
     list: () => request<TrunkList>('GET', '/trunks'),
   },
+  ports: {
+    list: () => request<PortList>('GET', '/ports'),
+  },
+  alarms: {
+    list: () => request<AlarmList>('GET', '/alarms'),
+  },
   cdr: {
     list: (f: CdrFilter) => request<Page<CallRecord>>('GET', '/cdr', { query: f }),
     hourly: (f: { from?: string; to?: string }) => request<{ buckets: HourBucket[] }>('GET', '/cdr/stats/hourly', { query: f }),
@@ -66,6 +72,9 @@ export const api = {
     versions: () => request<ConfigVersion[]>('GET', '/config/versions'),
     diff: (a: number, b: number) => request<{ diff: string }>('GET', '/config/diff', { query: { a, b } }),
     rollback: (version: number) => request<ConfigVersion>('POST', '/config/rollback', { body: { version } }),
+    /** One stored version, secrets masked. */
+    version: (version: number) => request<ConfigDocument>('GET', `/config/versions/${version}`),
+    saveRoutes: (routes: RoutesConfig, comment: string) => request<WriteResult & { configVersion: number }>('PUT', '/config/routes', { body: { routes, comment } }),
   },
 };
 

@@ -3,7 +3,7 @@
 // backend changes a response, `npm run -w @hotline/mgmt-ui check` fails here.
 import type { paths } from './schema.gen.ts';
 import type {
-  AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, SessionInfo, SystemSummary, TrunkList, UserAccount,
+  AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, SessionInfo, SystemSummary, TrunkList, UserAccount,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -30,6 +30,9 @@ export type ContractChecks = [
   Check<Accepts<SystemSummary, Json<'/api/v1/system/summary', 'get', 200>>>,
   Check<Accepts<Page<Extension>, Json<'/api/v1/extensions', 'get', 200>>>,
   Check<Accepts<TrunkList, Json<'/api/v1/trunks', 'get', 200>>>,
+  Check<Accepts<PortList, Json<'/api/v1/ports', 'get', 200>>>,
+  Check<Accepts<AlarmList, Json<'/api/v1/alarms', 'get', 200>>>,
+  Check<Accepts<{ configVersion: number; applied: boolean; applyError: string }, Json<'/api/v1/config/routes', 'put', 200>>>,
   Check<Accepts<Page<CallRecord>, Json<'/api/v1/cdr', 'get', 200>>>,
   Check<Accepts<{ buckets: HourBucket[] }, Json<'/api/v1/cdr/stats/hourly', 'get', 200>>>,
   Check<Accepts<UserAccount[], Json<'/api/v1/users', 'get', 200>>>,

@@ -174,6 +174,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Telephony card state, its FXS/FXO ports with live state, the FXS registrations and calls through the ports; running=false while the analog gateway is stopped */
+        get: operations["getPorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active alarms of the PBX (trunks) and the analog gateway (card, spans, ports), newest first */
+        get: operations["getAlarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cdr": {
         parameters: {
             query?: never;
@@ -357,6 +391,23 @@ export interface paths {
         put?: never;
         /** Make a NEW version with the content of an older one, then the PBX reloads */
         post: operations["postConfigRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the call routes (inbound, outbound, emergency numbers) with a change comment; saved as a new configuration version, then the PBX reloads */
+        put: operations["putConfigRoutes"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1238,6 +1289,149 @@ export interface operations {
             };
         };
     };
+    getPorts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        running: boolean;
+                        card: {
+                            /** @enum {string} */
+                            state: "none" | "open" | "missing" | "misconfigured" | "unknown";
+                            driver?: string;
+                            since: string;
+                            error?: string;
+                        };
+                        items: {
+                            port: number;
+                            /** @enum {string} */
+                            kind: "FXS" | "FXO";
+                            card: string;
+                            extension?: string;
+                            group?: string;
+                            state: string;
+                            since: string;
+                            callerId?: string;
+                        }[];
+                        registrations: {
+                            extension: string;
+                            state: string;
+                            expiresAt?: string;
+                            lastError?: string;
+                        }[];
+                        calls: {
+                            port: number;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            state: string;
+                            number?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlarms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            severity: "critical" | "major" | "minor" | "warning";
+                            source: string;
+                            text: {
+                                en: string;
+                                zh: string;
+                            };
+                            raisedAt: string;
+                        }[];
+                        services: {
+                            pbx: boolean;
+                            analog: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCdr: {
         parameters: {
             query?: {
@@ -2064,6 +2258,73 @@ export interface operations {
                         sha256?: string;
                         configVersion?: number;
                         applied?: boolean;
+                        applyError?: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putConfigRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    routes: Record<string, never>;
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configVersion: number;
+                        applied: boolean;
                         applyError?: string;
                     };
                 };

@@ -54,6 +54,102 @@ export interface TrunkList {
   pbxRunning: boolean;
 }
 
+/** State of the telephony card; `unknown` while the analog gateway is not running. */
+export type CardState = 'none' | 'open' | 'missing' | 'misconfigured' | 'unknown';
+
+/** One FXS or FXO port of `GET /ports`. */
+export interface AnalogPort {
+  port: number;
+  kind: 'FXS' | 'FXO';
+  card: string;
+  /** FXS: the extension the phone is. */
+  extension?: string;
+  /** FXO: the line group. */
+  group?: string;
+  /** idle, dialtone, dialing, ringing, connected, busy-tone, stuck-offhook, seized, alarm... */
+  state: string;
+  since: string;
+  callerId?: string;
+}
+
+/** An FXS extension the analog gateway registers at the PBX. */
+export interface PortRegistration {
+  extension: string;
+  state: string;
+  expiresAt?: string;
+  lastError?: string;
+}
+
+/** A call through a card port. */
+export interface PortCall {
+  port: number;
+  direction: 'in' | 'out';
+  state: string;
+  number?: string;
+}
+
+/** Answer of `GET /ports`: `running: false` (and card `unknown`) while the gateway is stopped. */
+export interface PortList {
+  running: boolean;
+  card: { state: CardState; driver?: string; since: string; error?: string };
+  items: AnalogPort[];
+  registrations: PortRegistration[];
+  calls: PortCall[];
+}
+
+/** ITU-T X.733 perceived severity. */
+export type AlarmSeverity = 'critical' | 'major' | 'minor' | 'warning';
+
+/** An active alarm of `GET /alarms`. */
+export interface Alarm {
+  id: string;
+  severity: AlarmSeverity;
+  source: string;
+  text: { en: string; zh: string };
+  raisedAt: string;
+}
+
+/** Answer of `GET /alarms`, newest first; `services` says which services answered. */
+export interface AlarmList {
+  items: Alarm[];
+  services: { pbx: boolean; analog: boolean };
+}
+
+/** Where an inbound call goes. */
+export type RouteDestination = { kind: 'extension'; number: string } | { kind: 'hangup' };
+
+/** An inbound route: DID and caller number are dial patterns or literal numbers; absent matches any. */
+export interface InboundRoute {
+  name: string;
+  did?: string;
+  callerNumber?: string;
+  destination: RouteDestination;
+}
+
+/** An outbound route: matching digits go out through `trunks` (trunks or line groups) in order. */
+export interface OutboundRoute {
+  name: string;
+  patterns: string[];
+  strip?: number;
+  prepend?: string;
+  trunks: string[];
+}
+
+/** The `routes` section of the configuration. */
+export interface RoutesConfig {
+  inbound?: InboundRoute[];
+  outbound?: OutboundRoute[];
+  emergencyNumbers?: string[];
+}
+
+/** The parts of a configuration version (`GET /config/versions/:version`) the Routes page reads. */
+export interface ConfigDocument {
+  extensions: Array<{ number: string; name?: string }>;
+  trunks?: Array<{ name: string }>;
+  analog?: { lineGroups?: Array<{ name: string }> };
+  routes?: RoutesConfig;
+}
+
 /** An extension row of `GET /extensions`; the secret is write-only and never listed. */
 export interface Extension {
   number: string;

@@ -28,12 +28,16 @@ export class Polled<T> {
     return this.inflight;
   }
 
-  /** Refreshes every `ms` while at least one page watches; returns the stop function. */
+  /** Refreshes every `ms` while at least one page watches and the tab is visible; returns the stop function. */
   watch(ms = this.defaultMs): () => void {
     this.users++;
     if (!this.timer) {
       void this.refresh();
-      this.timer = setInterval(() => void this.refresh(), ms);
+      // A background tab skips its ticks: nobody looks, and the appliance serves many browsers.
+      this.timer = setInterval(() => {
+        if (typeof document !== 'undefined' && document.hidden) return;
+        void this.refresh();
+      }, ms);
     }
     return () => {
       this.users--;
