@@ -109,11 +109,15 @@ export class AcdEngine {
     return { state: a.state, ...(a.reason !== undefined ? { reason: a.reason } : {}), ...(a.call ? { callId: a.call.id } : {}) };
   }
 
-  /** 1-based position of a waiting caller among the callers of its queue, by priority and wait. O(callers in the queue). */
+  /**
+   * 1-based position of a caller among the callers of its queue still waiting for an agent (those
+   * ringing one are not counted), by priority and wait. O(callers in the queue): it runs per
+   * announcement, never per routing decision.
+   */
   position(callId: string): number {
     const c = this.caller(callId);
     let p = 1;
-    for (const o of c.queue.waiting.values()) if (o !== c && callerBefore(o, c)) p++;
+    for (const o of c.queue.waiting.values()) if (o !== c && o.state !== 'ringing' && callerBefore(o, c)) p++;
     return p;
   }
 
