@@ -319,6 +319,8 @@ export class AcdEngine {
   /** The agent rejected the offer (noAnswer false) or let it ring out / was unreachable (true). */
   private declined(a: AgentState, c: Caller, noAnswer: boolean): void {
     c.ringing.delete(a);
+    // Said before the caller is offered elsewhere, so every offer ends in an answer or a stop, in order.
+    this.emit({ type: 'RingingStopped', callId: c.id, agent: a.id, why: noAnswer ? 'no-answer' : 'rejected' });
     a.totals.missed++;
     delete a.call;
     if (c.ringing.size === 0) {
@@ -532,7 +534,7 @@ export class AcdEngine {
   /** O(1) peek (ring-all: every idle agent of the class, O(k)). */
   private indexAgentFor(c: Caller): Membership[] {
     const heap = c.cls.agents;
-    if (c.queue.def.strategy === 'ring-all') return heap.values().map((cm) => cm.m);
+    if (c.queue.def.strategy === 'ring-all') return ringAllOrder(c.cls, heap.values());
     const top = heap.peek();
     return top ? [top.m] : [];
   }
@@ -540,17 +542,16 @@ export class AcdEngine {
   /** O(agents) walk, same order as the heap. */
   private scanAgentFor(c: Caller): Membership[] {
     const before = c.cls.agentBefore;
-    const all: Membership[] = [];
+    const all: ClassMember[] = [];
     let best: ClassMember | undefined;
     for (const a of this.agentList) {
       if (a.state !== 'ready') continue;
-      const m = a.byQueue.get(c.queue.name);
-      const cm = m?.classes.get(c.cls);
-      if (!m || !cm) continue;
-      all.push(m);
+      const cm = a.byQueue.get(c.queue.name)?.classes.get(c.cls);
+      if (!cm) continue;
+      all.push(cm);
       if (!best || before(cm, best)) best = cm;
     }
-    if (c.queue.def.strategy === 'ring-all') return all;
+    if (c.queue.def.strategy === 'ring-all') return ringAllOrder(c.cls, all);
     return best ? [best.m] : [];
   }
 
@@ -712,6 +713,11 @@ export class AcdEngine {
     if (a.state !== 'ringing' || a.call !== c) throw new AcdError('bad-state', `agent ${agent} is not ringing with call ${callId}`);
     return c;
   }
+}
+
+/** Ring-all rings in the class order (the commands then come in a stable order). O(k log k). */
+function ringAllOrder(cls: ReqClass, members: readonly ClassMember[]): Membership[] {
+  return [...members].sort((a, b) => (cls.agentBefore(a, b) ? -1 : 1)).map((cm) => cm.m);
 }
 
 /** The queue's requirement with the caller's own added (the higher level wins), sorted by skill. */

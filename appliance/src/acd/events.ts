@@ -25,7 +25,7 @@ export type AcdEvent =
 export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'wrap-up' | 'not-ready';
 
 /** Why an agent's phone stops ringing. */
-export type StopRingingWhy = 'answered-elsewhere' | 'timeout' | 'abandoned' | 'overflowed';
+export type StopRingingWhy = 'answered-elsewhere' | 'timeout' | 'abandoned' | 'overflowed' | 'rejected' | 'no-answer';
 
 /** Why a caller overflows. */
 export type OverflowWhy = 'full' | 'empty' | 'max-wait';

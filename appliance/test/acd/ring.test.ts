@@ -64,7 +64,7 @@ test('ring-all: when every phone rings out, all of them stop and the caller wait
   // 8001 rejected and is ready again, but c1 still rings 8002, so 8001 is not rung a second time.
   assert.deepEqual(b.offers().sort(), [['c1', '8001'], ['c1', '8002']]);
   b.advanceSec(10);
-  assert.deepEqual(b.all('RingingStopped').map((r) => r.agent), ['8002']);
+  assert.deepEqual(b.all('RingingStopped').map((r) => [r.agent, r.why]), [['8001', 'rejected'], ['8002', 'timeout']]);
   assert.deepEqual(b.offers().at(-1), ['c1', '8001']);
 });
 
