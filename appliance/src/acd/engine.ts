@@ -47,6 +47,7 @@ export class AcdEngine {
   private readonly agentList: AgentState[] = [];
   private readonly callers = new Map<string, Caller>();
   private readonly reasons: Set<string>;
+  private readonly skills: Set<string>;
   private readonly outbox: AcdCommand[] = [];
   private flushing = false;
   private callerSeq = 0;
@@ -58,6 +59,7 @@ export class AcdEngine {
     this.decider = options.decider ?? 'index';
     const s = options.settings;
     this.reasons = new Set([...s.notReadyReasons.map((r) => r.code), ACD_NO_ANSWER_REASON.code]);
+    this.skills = new Set(s.skills.map((k) => k.name));
     for (const q of s.queues) this.queues.set(q.name, newQueue(q));
     const now = this.clock.now();
     for (const def of s.agents) {
@@ -165,6 +167,11 @@ export class AcdEngine {
   private join(callId: string, queueName: string, number?: string, priority?: number, skills?: AcdSkillRequirement[], ivrDigit?: string): void {
     const q = this.queue(queueName);
     if (this.callers.has(callId)) throw new AcdError('duplicate-call', `call ${callId} is already queued`);
+    if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0 && priority <= 100)) throw new AcdError('bad-priority', `priority must be an integer 0..100, not ${priority}`);
+    for (const r of skills ?? []) {
+      if (!this.skills.has(r.skill)) throw new AcdError('unknown-skill', `no skill named ${r.skill}`);
+      if (!(Number.isInteger(r.minLevel) && r.minLevel >= 1 && r.minLevel <= 10)) throw new AcdError('unknown-skill', `skill level must be 1..10, not ${r.minLevel}`);
+    }
     const d = q.def;
     const now = this.clock.now();
     if ((d.joinEmpty === 'if-logged-in' && q.loggedIn === 0) || (d.joinEmpty === 'if-ready' && q.readyCount === 0)) {

@@ -54,7 +54,7 @@ export type AcdCommand =
 export type AcdListener = (command: AcdCommand) => void;
 
 /** Codes of AcdError. */
-export type AcdErrorCode = 'unknown-queue' | 'unknown-agent' | 'unknown-call' | 'duplicate-call' | 'bad-state' | 'unknown-reason' | 'callback-not-allowed';
+export type AcdErrorCode = 'unknown-queue' | 'unknown-agent' | 'unknown-call' | 'duplicate-call' | 'bad-state' | 'unknown-reason' | 'unknown-skill' | 'bad-priority' | 'callback-not-allowed';
 
 /** Bad input to the engine (unknown agent, an answer for a call that is not ringing there…); the engine state is unchanged. */
 export class AcdError extends Error {
