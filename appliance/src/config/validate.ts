@@ -123,7 +123,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   return out;
 }
 
-/** Names unique, skills and queues named by agents and queues exist, overflow destinations exist, no queue overflows into itself. */
+/** Names unique, skills and queues named by agents and queues exist, overflow destinations exist and never loop. */
 function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const acd = doc.acd;
@@ -161,6 +161,20 @@ function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
       }
       if (isObj(o) && o.kind === 'extension' && typeof o.number === 'string' && !extensions.has(o.number)) {
         out.push({ path: `${path}/overflow/number`, message: `names no extension in /extensions (${o.number})` });
+      }
+    });
+  }
+  // Overflow chains must end: a queue full or empty overflowing into one that sends callers back would loop forever.
+  const next = new Map<unknown, unknown>();
+  list(acd.queues).forEach((q) => { if (isObj(q.overflow) && q.overflow.kind === 'queue' && q.overflow.name !== q.name) next.set(q.name, q.overflow.name); });
+  if (Array.isArray(acd.queues)) {
+    acd.queues.forEach((q, i) => {
+      if (!isObj(q) || !next.has(q.name)) return;
+      const seen = new Set<unknown>([q.name]);
+      for (let at = next.get(q.name); at !== undefined; at = next.get(at)) {
+        if (at === q.name) { out.push({ path: `/acd/queues/${i}/overflow/name`, message: `overflows in a loop back to ${String(q.name)}` }); break; }
+        if (seen.has(at)) break;
+        seen.add(at);
       }
     });
   }

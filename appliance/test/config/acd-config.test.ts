@@ -107,3 +107,20 @@ test('acd: schema rejects bad shapes (unknown strategy, level out of range, bad 
   assert.ok(paths.includes('/acd/queues/0/colour'), JSON.stringify(errs));
   assert.ok(paths.includes('/acd/agents/0/pin'), JSON.stringify(errs));
 });
+
+test('acd: overflow chains between queues must not loop', () => {
+  const errs = errorsOf({
+    ...base(),
+    acd: {
+      queues: [
+        { name: 'a', overflow: { kind: 'queue', name: 'b' } },
+        { name: 'b', overflow: { kind: 'queue', name: 'c' } },
+        { name: 'c', overflow: { kind: 'queue', name: 'a' } },
+        { name: 'd', overflow: { kind: 'queue', name: 'a' } },
+      ],
+    },
+  });
+  assert.deepEqual(errs.map((e) => e.path).sort(), ['/acd/queues/0/overflow/name', '/acd/queues/1/overflow/name', '/acd/queues/2/overflow/name']);
+  assert.match(errs[0]!.message, /loop/);
+  validateConfig({ ...base(), acd: { queues: [{ name: 'a', overflow: { kind: 'queue', name: 'b' } }, { name: 'b', overflow: { kind: 'queue', name: 'c' } }, { name: 'c' }] } });
+});
