@@ -178,7 +178,7 @@ export class AcdEngine {
       return this.overflowOnJoin(q, callId, 'empty');
     }
     if (d.maxLength > 0 && q.waiting.size >= d.maxLength) return this.overflowOnJoin(q, callId, 'full');
-    const vip = (number !== undefined && d.vipNumbers.includes(number)) || (d.vipIvrDigit !== '' && ivrDigit === d.vipIvrDigit);
+    const vip = (number !== undefined && q.vipNumbers.has(number)) || (d.vipIvrDigit !== '' && ivrDigit === d.vipIvrDigit);
     const baseReq = mergeRequirements(d.requiredSkills, skills ?? []);
     const c: Caller = {
       id: callId, queue: q, seq: ++this.callerSeq, priority: Math.max(priority ?? 0, vip ? d.vipPriority : 0), joinedAt: now,

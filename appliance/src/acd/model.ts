@@ -13,6 +13,8 @@ export interface QueueState {
   readonly def: AcdQueueSettings;
   readonly name: string;
   readonly priority: number;
+  /** VIP caller numbers, as a set: a join looks one up in O(1). */
+  readonly vipNumbers: ReadonlySet<string>;
   /** Members in configuration order (linear strategy). */
   readonly members: Membership[];
   /** Requirement classes created so far, by key. */
@@ -178,7 +180,7 @@ export function callerBeforeAcrossQueues(a: Caller, b: Caller): boolean {
 
 /** Creates the state of a queue. */
 export function newQueue(def: AcdQueueSettings): QueueState {
-  return { def, name: def.name, priority: def.priority, members: [], classes: new Map(), waiting: new Map(), loggedIn: 0, readyCount: 0, rrCounter: 0, totals: new QueueTotals() };
+  return { def, name: def.name, priority: def.priority, vipNumbers: new Set(def.vipNumbers), members: [], classes: new Map(), waiting: new Map(), loggedIn: 0, readyCount: 0, rrCounter: 0, totals: new QueueTotals() };
 }
 
 /** Creates the state of an agent (logged out). */
