@@ -1,4 +1,4 @@
-import type { AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
+import type { AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -116,5 +116,87 @@ export function routeSettings(config: HotlineConfig): RouteSettings {
     inbound: r.inbound ?? [],
     outbound: (r.outbound ?? []).map((o) => ({ ...o, strip: o.strip ?? 0, prepend: o.prepend ?? '' })),
     emergencyNumbers: r.emergencyNumbers ?? [...DEFAULT_EMERGENCY_NUMBERS],
+  };
+}
+
+/** A queue with every default filled in (overflow stays optional in form: hangup when absent). */
+export type AcdQueueSettings = Required<Omit<AcdQueueConfig, 'musicOnHold'>> & Pick<AcdQueueConfig, 'musicOnHold'>;
+
+/** An agent with its defaults filled in. */
+export interface AcdAgentSettings {
+  number: string;
+  name: string;
+  pin?: string;
+  skills: Array<{ skill: string; level: number }>;
+  queues: Array<{ queue: string; penalty: number }>;
+}
+
+/** The ACD section with defaults filled in. */
+export interface AcdSettings {
+  skills: AcdSkillConfig[];
+  queues: AcdQueueSettings[];
+  agents: AcdAgentSettings[];
+  notReadyReasons: AcdReasonConfig[];
+}
+
+/** The reason the engine itself gives an agent who let an offer ring out; always known. */
+export const ACD_NO_ANSWER_REASON: AcdReasonConfig = { code: 'no-answer', zh: '未接听', en: 'Missed call' };
+
+/** Reasons offered when the section names none. */
+export const DEFAULT_NOT_READY_REASONS: readonly AcdReasonConfig[] = [
+  { code: 'break', zh: '小休', en: 'Break' },
+  { code: 'meal', zh: '用餐', en: 'Meal' },
+  { code: 'training', zh: '培训', en: 'Training' },
+  { code: 'after-call-work', zh: '事后处理', en: 'After-call work' },
+];
+
+/** One queue with defaults filled in. */
+export function acdQueueSettings(q: AcdQueueConfig): AcdQueueSettings {
+  return {
+    name: q.name,
+    strategy: q.strategy ?? 'longest-idle',
+    ringTimeoutSec: q.ringTimeoutSec ?? 15,
+    retrySec: q.retrySec ?? 0,
+    wrapUpSec: q.wrapUpSec ?? 10,
+    maxWaitSec: q.maxWaitSec ?? 0,
+    maxLength: q.maxLength ?? 0,
+    overflow: q.overflow ?? { kind: 'hangup' },
+    joinEmpty: q.joinEmpty ?? 'always',
+    serviceLevelSec: q.serviceLevelSec ?? 20,
+    priority: q.priority ?? 0,
+    requiredSkills: q.requiredSkills ?? [],
+    relaxation: [...(q.relaxation ?? [])].sort((a, b) => a.afterSec - b.afterSec),
+    announcePositionSec: q.announcePositionSec ?? 60,
+    announceWaitSec: q.announceWaitSec ?? 0,
+    callbackAllowed: q.callbackAllowed ?? false,
+    vipNumbers: q.vipNumbers ?? [],
+    vipIvrDigit: q.vipIvrDigit ?? '',
+    vipPriority: q.vipPriority ?? 10,
+    noAnswer: q.noAnswer ?? 'not-ready',
+    ...(q.musicOnHold !== undefined ? { musicOnHold: q.musicOnHold } : {}),
+  };
+}
+
+/** One agent with defaults filled in. */
+export function acdAgentSettings(a: AcdAgentConfig): AcdAgentSettings {
+  return {
+    number: a.number,
+    name: a.name ?? a.number,
+    ...(a.pin !== undefined ? { pin: a.pin } : {}),
+    skills: a.skills ?? [],
+    queues: a.queues.map((m) => ({ queue: m.queue, penalty: m.penalty ?? 0 })),
+  };
+}
+
+/** The `acd` section with defaults filled in (no section: no queues, no agents, the default reasons). */
+export function acdSettings(config: HotlineConfig): AcdSettings {
+  const a = config.acd ?? {};
+  const reasons = [...(a.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
+  if (!reasons.some((r) => r.code === ACD_NO_ANSWER_REASON.code)) reasons.push(ACD_NO_ANSWER_REASON);
+  return {
+    skills: a.skills ?? [],
+    queues: (a.queues ?? []).map(acdQueueSettings),
+    agents: (a.agents ?? []).map(acdAgentSettings),
+    notReadyReasons: reasons,
   };
 }

@@ -11,6 +11,13 @@ const seconds = (min: number, max: number) => ({ type: 'integer', minimum: min, 
 /** A dial pattern (X Z N [..] . !, optionally after `_`) or a literal number, as routes match them; DialPattern checks the rest. */
 const DIAL_MATCHER = '^_?[0-9XZNxzn*#+.!\\[\\],-]{1,64}$';
 
+/** Names of ACD skills, queues and reason codes: they appear in stats, CTI events and logs. */
+const ACD_NAME = '^[A-Za-z0-9_.-]{1,32}$';
+/** A label a user reads (zh-CN or English). */
+const LABEL = { type: 'string', minLength: 1, maxLength: 64 } as const;
+/** Skill levels run 1 (novice) to 10 (expert). */
+const SKILL_LEVEL = { type: 'integer', minimum: 1, maximum: 10 } as const;
+
 export const configSchema = {
   $id: 'https://hotline.local/schemas/config-1.json',
   type: 'object',
@@ -243,6 +250,129 @@ export const configSchema = {
           },
         },
         emergencyNumbers: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
+      },
+    },
+    // Optional without schema defaults: `acdSettings()` fills them in.
+    acd: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        skills: {
+          type: 'array',
+          maxItems: 200,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: { name: { type: 'string', pattern: ACD_NAME }, zh: LABEL, en: LABEL },
+          },
+        },
+        queues: {
+          type: 'array',
+          maxItems: 500,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: {
+              name: { type: 'string', pattern: ACD_NAME },
+              strategy: { enum: ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'random', 'linear'] },
+              ringTimeoutSec: seconds(1, 600),
+              retrySec: seconds(0, 600),
+              wrapUpSec: seconds(0, 3600),
+              maxWaitSec: seconds(0, 86400),
+              maxLength: { type: 'integer', minimum: 0, maximum: 100000 },
+              overflow: {
+                type: 'object',
+                required: ['kind'],
+                oneOf: [
+                  { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
+                  { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'queue' }, name: { type: 'string', pattern: ACD_NAME } } },
+                  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
+                ],
+              },
+              joinEmpty: { enum: ['always', 'if-logged-in', 'if-ready'] },
+              serviceLevelSec: seconds(1, 3600),
+              priority: { type: 'integer', minimum: 0, maximum: 100 },
+              requiredSkills: {
+                type: 'array',
+                maxItems: 10,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['skill', 'minLevel'],
+                  properties: { skill: { type: 'string', pattern: ACD_NAME }, minLevel: SKILL_LEVEL },
+                },
+              },
+              relaxation: {
+                type: 'array',
+                maxItems: 10,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['afterSec'],
+                  properties: {
+                    afterSec: seconds(1, 86400),
+                    lowerLevelsBy: { type: 'integer', minimum: 1, maximum: 9 },
+                    anyAgent: { type: 'boolean' },
+                  },
+                },
+              },
+              announcePositionSec: seconds(0, 3600),
+              announceWaitSec: seconds(0, 3600),
+              callbackAllowed: { type: 'boolean' },
+              vipNumbers: { type: 'array', maxItems: 10000, items: { type: 'string', pattern: '^[0-9*#+]{1,32}$' } },
+              vipIvrDigit: { type: 'string', pattern: '^[0-9*#]$' },
+              vipPriority: { type: 'integer', minimum: 1, maximum: 100 },
+              noAnswer: { enum: ['not-ready', 'stay-ready'] },
+              musicOnHold: { type: 'string', minLength: 1, maxLength: 64 },
+            },
+          },
+        },
+        agents: {
+          type: 'array',
+          maxItems: 5000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['number', 'queues'],
+            properties: {
+              number: { type: 'string', pattern: '^[0-9]{2,8}$' },
+              name: { type: 'string', minLength: 1, maxLength: 64 },
+              pin: { type: 'string', pattern: '^[0-9]{4,8}$' },
+              skills: {
+                type: 'array',
+                maxItems: 50,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['skill', 'level'],
+                  properties: { skill: { type: 'string', pattern: ACD_NAME }, level: SKILL_LEVEL },
+                },
+              },
+              queues: {
+                type: 'array',
+                maxItems: 100,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['queue'],
+                  properties: { queue: { type: 'string', pattern: ACD_NAME }, penalty: { type: 'integer', minimum: 0, maximum: 100 } },
+                },
+              },
+            },
+          },
+        },
+        notReadyReasons: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['code', 'zh', 'en'],
+            properties: { code: { type: 'string', pattern: ACD_NAME }, zh: LABEL, en: LABEL },
+          },
+        },
       },
     },
   },

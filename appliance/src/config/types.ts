@@ -91,6 +91,8 @@ export interface HotlineConfig {
   analog?: AnalogConfig;
   /** Inbound and outbound call routing, emergency numbers (issue 5). */
   routes?: RoutesConfig;
+  /** Call-center queues, agents, skills and not-ready reasons (issue 6). */
+  acd?: AcdConfig;
 }
 
 /** Where an inbound call goes. Later issues add IVR menus and queues as kinds. */
@@ -220,4 +222,115 @@ export interface ConfigVersion {
 export interface ChangeMeta {
   author: string;
   comment: string;
+}
+
+/** How a queue picks among the idle agents that may take a caller (docs/acd.md). */
+export type AcdStrategy = 'ring-all' | 'longest-idle' | 'round-robin' | 'fewest-calls' | 'random' | 'linear';
+
+/** Where a caller goes when a queue is full, empty (per joinEmpty) or the wait runs out. */
+export type AcdOverflowDestination =
+  | { kind: 'extension'; number: string }
+  | { kind: 'queue'; name: string }
+  | { kind: 'hangup' };
+
+/**
+ * When a caller may join a queue: always; only while some agent of the queue is logged in;
+ * only while some logged-in agent is not in not-ready (busy and wrap-up count as ready).
+ */
+export type AcdJoinEmpty = 'always' | 'if-logged-in' | 'if-ready';
+
+/** A skill agents may carry, with the labels supervisors read. */
+export interface AcdSkillConfig {
+  name: string;
+  zh?: string;
+  en?: string;
+}
+
+/** A skill a call needs, at a level (1..10) or better. */
+export interface AcdSkillRequirement {
+  skill: string;
+  minLevel: number;
+}
+
+/**
+ * One relaxation step: once a caller has waited `afterSec`, every required level drops by
+ * `lowerLevelsBy` (cumulative over steps, never below 1), or with `anyAgent` any agent of the
+ * queue will do.
+ */
+export interface AcdRelaxStep {
+  afterSec: number;
+  lowerLevelsBy?: number;
+  anyAgent?: boolean;
+}
+
+/** One ACD queue. Optional fields have defaults in `acdSettings()`. */
+export interface AcdQueueConfig {
+  name: string;
+  /** Default longest-idle. */
+  strategy?: AcdStrategy;
+  /** Seconds an offered call rings an agent before the next one is tried; default 15. */
+  ringTimeoutSec?: number;
+  /** Seconds a caller waits after an unanswered or rejected offer before the next offer; default 0. */
+  retrySec?: number;
+  /** Seconds an agent stays in wrap-up after a call from this queue; default 10. */
+  wrapUpSec?: number;
+  /** Longest wait before the caller overflows; 0 = no limit; default 0. */
+  maxWaitSec?: number;
+  /** Most callers waiting at once; a caller beyond it overflows on joining; 0 = no limit; default 0. */
+  maxLength?: number;
+  /** Overflow destination; default hangup. */
+  overflow?: AcdOverflowDestination;
+  /** Default always. */
+  joinEmpty?: AcdJoinEmpty;
+  /** Answered within this many seconds counts toward the service level; default 20. */
+  serviceLevelSec?: number;
+  /** Queues with a higher priority are served first by agents they share; default 0. */
+  priority?: number;
+  /** Skills every call of the queue needs; default none. */
+  requiredSkills?: AcdSkillRequirement[];
+  /** Steps by which the skill requirement relaxes as the wait grows, in afterSec order; default none. */
+  relaxation?: AcdRelaxStep[];
+  /** Position announcement interval; 0 = never; default 60. */
+  announcePositionSec?: number;
+  /** Estimated-wait announcement interval; 0 = never; default 0. */
+  announceWaitSec?: number;
+  /** Whether a caller may press a key to be called back instead of waiting; default false. */
+  callbackAllowed?: boolean;
+  /** Caller numbers served as VIP (they jump ahead); default none. */
+  vipNumbers?: string[];
+  /** An IVR digit that marks the caller VIP; default none. */
+  vipIvrDigit?: string;
+  /** Priority a VIP caller gets (callers with a higher one are served first); default 10. */
+  vipPriority?: number;
+  /** What happens to an agent who lets an offer ring out: set not-ready (reason no-answer) or stay ready; default not-ready. */
+  noAnswer?: 'not-ready' | 'stay-ready';
+  /** Music-on-hold class played while waiting (rtp.musicOnHold when absent). */
+  musicOnHold?: string;
+}
+
+/** One agent: a person who logs in on any phone with number and PIN. */
+export interface AcdAgentConfig {
+  /** Agent number, 2 to 8 digits, unique among agents. */
+  number: string;
+  name?: string;
+  /** Login PIN, 4 to 8 digits. */
+  pin?: string;
+  skills?: Array<{ skill: string; level: number }>;
+  /** Queues the agent serves; a lower penalty is offered calls first (default 0). */
+  queues: Array<{ queue: string; penalty?: number }>;
+}
+
+/** A not-ready reason code with its labels. */
+export interface AcdReasonConfig {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+/** The call-center section. Optional fields have defaults in `acdSettings()`. */
+export interface AcdConfig {
+  skills?: AcdSkillConfig[];
+  queues?: AcdQueueConfig[];
+  agents?: AcdAgentConfig[];
+  notReadyReasons?: AcdReasonConfig[];
 }

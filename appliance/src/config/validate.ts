@@ -119,6 +119,83 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   }
   out.push(...analogIssues(doc));
   out.push(...routeIssues(doc));
+  out.push(...acdIssues(doc));
+  return out;
+}
+
+/** Names unique, skills and queues named by agents and queues exist, overflow destinations exist and never loop. */
+function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const acd = doc.acd;
+  if (!isObj(acd)) return out;
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObj) : []);
+  const unique = (items: unknown, key: string, path: string, what: string): Set<unknown> => {
+    const seen = new Map<unknown, number>();
+    if (Array.isArray(items)) {
+      items.forEach((it, i) => {
+        if (!isObj(it) || typeof it[key] !== 'string') return;
+        const first = seen.get(it[key]);
+        if (first !== undefined) out.push({ path: `${path}/${i}/${key}`, message: `duplicates ${what} ${String(it[key])} at ${path}/${first}` });
+        else seen.set(it[key], i);
+      });
+    }
+    return new Set(seen.keys());
+  };
+  const skills = unique(acd.skills, 'name', '/acd/skills', 'skill');
+  const queues = unique(acd.queues, 'name', '/acd/queues', 'queue');
+  unique(acd.agents, 'number', '/acd/agents', 'agent');
+  unique(acd.notReadyReasons, 'code', '/acd/notReadyReasons', 'reason');
+  const extensions = new Set(list(doc.extensions).map((e) => e.number));
+  const skillRef = (path: string, name: unknown) => {
+    if (typeof name === 'string' && !skills.has(name)) out.push({ path, message: `names no skill in /acd/skills (${name})` });
+  };
+  if (Array.isArray(acd.queues)) {
+    acd.queues.forEach((q, i) => {
+      if (!isObj(q)) return;
+      const path = `/acd/queues/${i}`;
+      list(q.requiredSkills).forEach((r, j) => skillRef(`${path}/requiredSkills/${j}/skill`, r.skill));
+      const o = q.overflow;
+      if (isObj(o) && o.kind === 'queue' && typeof o.name === 'string') {
+        if (!queues.has(o.name)) out.push({ path: `${path}/overflow/name`, message: `names no queue in /acd/queues (${o.name})` });
+        else if (o.name === q.name) out.push({ path: `${path}/overflow/name`, message: 'must not be the queue itself' });
+      }
+      if (isObj(o) && o.kind === 'extension' && typeof o.number === 'string' && !extensions.has(o.number)) {
+        out.push({ path: `${path}/overflow/number`, message: `names no extension in /extensions (${o.number})` });
+      }
+    });
+  }
+  // Overflow chains must end: a queue full or empty overflowing into one that sends callers back would loop forever.
+  const next = new Map<unknown, unknown>();
+  list(acd.queues).forEach((q) => { if (isObj(q.overflow) && q.overflow.kind === 'queue' && q.overflow.name !== q.name) next.set(q.name, q.overflow.name); });
+  if (Array.isArray(acd.queues)) {
+    acd.queues.forEach((q, i) => {
+      if (!isObj(q) || !next.has(q.name)) return;
+      const seen = new Set<unknown>([q.name]);
+      for (let at = next.get(q.name); at !== undefined; at = next.get(at)) {
+        if (at === q.name) { out.push({ path: `/acd/queues/${i}/overflow/name`, message: `overflows in a loop back to ${String(q.name)}` }); break; }
+        if (seen.has(at)) break;
+        seen.add(at);
+      }
+    });
+  }
+  if (Array.isArray(acd.agents)) {
+    acd.agents.forEach((a, i) => {
+      if (!isObj(a)) return;
+      const path = `/acd/agents/${i}`;
+      const own = new Set<unknown>();
+      list(a.skills).forEach((s, j) => {
+        skillRef(`${path}/skills/${j}/skill`, s.skill);
+        if (own.has(s.skill)) out.push({ path: `${path}/skills/${j}/skill`, message: `lists skill ${String(s.skill)} twice` });
+        own.add(s.skill);
+      });
+      const inQueues = new Set<unknown>();
+      list(a.queues).forEach((m, j) => {
+        if (typeof m.queue === 'string' && !queues.has(m.queue)) out.push({ path: `${path}/queues/${j}/queue`, message: `names no queue in /acd/queues (${m.queue})` });
+        if (inQueues.has(m.queue)) out.push({ path: `${path}/queues/${j}/queue`, message: `lists queue ${String(m.queue)} twice` });
+        inQueues.add(m.queue);
+      });
+    });
+  }
   return out;
 }
 
