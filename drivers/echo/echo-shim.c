@@ -22,17 +22,31 @@
 #define HL_LAW_MULAW 1
 #define HL_LAW_ALAW 2
 #define HL_MAX_TAPS 1024
+#define HL_MAX_BLOCK 8192 /* DAHDI_SET_BLOCKSIZE's limit; bounds the stack buffer below */
+
+/* Non-linear processor (NLP). The linear filter alone takes several seconds of far-end
+   speech to reach 20 dB; G.168 cancellers follow it with an NLP that suppresses the
+   residual while only the far end talks. spandsp 0.0.6's own NLP (ECHO_CAN_USE_NLP)
+   mutes the near end too (measured: double talk comes out silent), so this shim does
+   its own, per frame: a Geigel double-talk detector (near end present when the
+   received peak exceeds half the far-end peak over the echo window, i.e. assuming the
+   hybrid returns at least 6 dB less than it gets) with a hangover, and a fixed
+   attenuation of the cleaned signal when the far end talks alone. */
+#define HL_NLP_GAIN_SHIFT 4     /* residual attenuated by 1/16: 24 dB */
+#define HL_NLP_HANGOVER 2       /* frames the double-talk decision holds after the near end stops */
+#define HL_FAR_ACTIVE 64        /* far-end peak (linear) below which there is nothing to suppress */
+#define HL_PEAK_FRAMES 16       /* frame peaks kept: covers 1024 taps at 160 samples a frame */
 
 typedef struct {
   echo_can_state_t *ec;
-  int law;
+  int law, taps;
+  int tx_peak[HL_PEAK_FRAMES]; int peak_pos; /* |tx| peak of each of the last frames */
+  int hangover;
 } hl_ec_t;
 
-/* Adaption, plus the non-linear processor that removes the residual the linear filter
-   leaves (it switches off while the near end talks); no comfort noise, no clipping,
-   so a silent line stays silent. The receive high-pass filter strips DC and hum that
-   would otherwise slow convergence. */
-#define HL_EC_MODE (ECHO_CAN_USE_ADAPTION | ECHO_CAN_USE_NLP | ECHO_CAN_USE_RX_HPF)
+/* Linear filter adaption plus the receive high-pass that strips DC and hum, which would
+   otherwise slow convergence; no spandsp NLP, comfort noise or clipping (see above). */
+#define HL_EC_MODE (ECHO_CAN_USE_ADAPTION | ECHO_CAN_USE_RX_HPF)
 
 /* libspandsp 0.0.6's echo_can_update prints debugging lines per sample; the Makefile
    routes its printf calls here (ld --wrap), where they are dropped. */
@@ -49,18 +63,36 @@ void *hl_ec_create(int taps, int law) {
   h->ec = echo_can_init(len, HL_EC_MODE);
   if (!h->ec) { free(h); return NULL; }
   h->law = law;
+  h->taps = len;
   return h;
 }
+
+static int16_t dec(const hl_ec_t *h, uint8_t b) { return h->law == HL_LAW_ALAW ? alaw_to_linear(b) : ulaw_to_linear(b); }
+static uint8_t enc(const hl_ec_t *h, int v) { return h->law == HL_LAW_ALAW ? linear_to_alaw(v) : linear_to_ulaw(v); }
 
 /** Cleans n received samples in place against the n samples played over the same time. Returns n, or -1. */
 int hl_ec_process(void *handle, const uint8_t *tx, uint8_t *rx, int n) {
   hl_ec_t *h = handle;
-  if (!h || !tx || !rx || n < 0) return -1;
-  if (h->law == HL_LAW_ALAW) {
-    for (int i = 0; i < n; i++) rx[i] = linear_to_alaw(echo_can_update(h->ec, alaw_to_linear(tx[i]), alaw_to_linear(rx[i])));
-  } else {
-    for (int i = 0; i < n; i++) rx[i] = linear_to_ulaw(echo_can_update(h->ec, ulaw_to_linear(tx[i]), ulaw_to_linear(rx[i])));
+  if (!h || !tx || !rx || n < 0 || n > HL_MAX_BLOCK) return -1;
+  if (n == 0) return 0;
+  int16_t clean[n];
+  int tx_peak = 0, rx_peak = 0;
+  for (int i = 0; i < n; i++) {
+    int16_t t = dec(h, tx[i]), r = dec(h, rx[i]);
+    if (abs(t) > tx_peak) tx_peak = abs(t);
+    if (abs(r) > rx_peak) rx_peak = abs(r);
+    clean[i] = echo_can_update(h->ec, t, r);
   }
+  h->tx_peak[h->peak_pos] = tx_peak;
+  h->peak_pos = (h->peak_pos + 1) % HL_PEAK_FRAMES;
+  /* Far-end peak over the echo window: this frame and the frames the taps reach back into. */
+  int frames = h->taps / n + 2; if (frames > HL_PEAK_FRAMES) frames = HL_PEAK_FRAMES;
+  int far = 0;
+  for (int k = 1; k <= frames; k++) { int p = h->tx_peak[(h->peak_pos - k + HL_PEAK_FRAMES) % HL_PEAK_FRAMES]; if (p > far) far = p; }
+  if (2 * rx_peak > far) h->hangover = HL_NLP_HANGOVER + 1; /* Geigel: louder than any echo could be */
+  int suppress = far >= HL_FAR_ACTIVE && h->hangover == 0;
+  if (h->hangover > 0) h->hangover--;
+  for (int i = 0; i < n; i++) rx[i] = enc(h, suppress ? clean[i] >> HL_NLP_GAIN_SHIFT : clean[i]);
   return n;
 }
 

@@ -12,7 +12,9 @@
  * The control API (sim_create_card, sim_ring, ...) plays the lines and phones;
  * sim_set_echo gives a channel a hybrid's echo path (what it plays comes back in
  * what it receives, delayed and attenuated), and DAHDI_ECHOCANCEL fails with ENOTTY
- * like a driver without an echo canceller, so the backend's software canceller runs.
+ * like a driver without an echo canceller, so the backend's software canceller runs —
+ * unless sim_set_driver_echocan gave the channel a "driver" canceller, which takes the
+ * ioctl and then removes the echo path's echo entirely.
  * Channels are numbered from 1 across cards; each card is one span.
  * One mutex guards everything; a condition variable wakes sim_poll on injection.
  */
@@ -73,6 +75,7 @@ typedef struct {
   /* Echo path: each block read plays one block of what was written (the playout
      queue, like the card's transmit buffer), which comes back delayed and attenuated. */
   int echo_on, echo_delay; double echo_gain;
+  int driver_ec /* the "driver" has a canceller */, ec_taps /* DAHDI_ECHOCANCEL it took */;
   uint8_t po[TXQ]; int po_head, po_len;
   int16_t dl[ECHO_MAX_DELAY]; int dl_pos;
 } chan_t;
@@ -239,7 +242,7 @@ int sim_ioctl(int fd, unsigned long req, void *arg) {
     case DAHDI_SET_BLOCKSIZE: { int bs = *(int *)arg; if (bs < 16 || bs > 8192) err = EINVAL; else c->blocksize = bs; break; }
     case DAHDI_SETLAW: c->law = *(int *)arg; break;
     case DAHDI_HOOK: c->hook = *(int *)arg; break;
-    case DAHDI_ECHOCANCEL: err = ENOTTY; break; /* no echo canceller in this "driver" */
+    case DAHDI_ECHOCANCEL: if (c->driver_ec) c->ec_taps = *(int *)arg; else err = ENOTTY; break;
     case DAHDI_GETEVENT:
       if (c->ev_len == 0) *(int *)arg = 0;
       else { *(int *)arg = c->ev[c->ev_head]; c->ev_head = (c->ev_head + 1) % EVQ; c->ev_len--; }
@@ -278,7 +281,10 @@ long sim_read(int fd, uint8_t *buf, unsigned long len) {
       int k = 0;
       for (; k < bs && c->rx_len > 0; k++) { buf[k] = c->rx[c->rx_head]; c->rx_head = (c->rx_head + 1) % RXQ; c->rx_len--; }
       memset(buf + k, silence(c), bs - k);
-      if (c->echo_on) mix_echo(c, buf, bs);
+      if (c->echo_on && c->ec_taps == 0) mix_echo(c, buf, bs);
+      else if (c->echo_on) { /* played, and the driver's canceller removed its echo */
+        int m = c->po_len < bs ? c->po_len : bs; c->po_head = (c->po_head + m) % TXQ; c->po_len -= m;
+      }
       if (t >= c->next_due_ns) {
         long long late = t - c->next_due_ns; if (late > c->late_ns_max) c->late_ns_max = late;
         /* Like a TDM bus, the clock does not wait for the reader: fall back at most 5 blocks behind. */
@@ -354,6 +360,12 @@ int sim_set_echo(int chan, int delay_samples, double gain_db) {
     rc = 0;
   }
   pthread_mutex_unlock(&mu); return rc;
+}
+
+/** Gives the channel's "driver" an echo canceller (DAHDI_ECHOCANCEL succeeds) or takes it away. Returns 0, -1 for a bad channel. */
+int sim_set_driver_echocan(int chan, int on) {
+  pthread_mutex_lock(&mu); chan_t *c = chan_of(chan); if (c) { c->driver_ec = on != 0; if (!on) c->ec_taps = 0; }
+  pthread_mutex_unlock(&mu); return c ? 0 : -1;
 }
 
 /** Largest lateness (ns) of a clocked block read on the channel, then resets it; -1 for a bad channel. */

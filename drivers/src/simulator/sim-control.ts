@@ -50,6 +50,8 @@ export interface SimulatorControl {
    * so the card's software canceller is what removes this echo.
    */
   setEcho(channel: number, delaySamples: number, gainDb: number): void;
+  /** Gives the channel's driver an echo canceller of its own (DAHDI_ECHOCANCEL then succeeds and removes the echo path's echo), or takes it away. */
+  setDriverEchoCanceller(channel: number, present: boolean): void;
 }
 
 /** Loads the simulator library and binds its control API. */
@@ -75,6 +77,7 @@ export function loadSimulator(library: string = SIMULATOR_LIBRARY): SimulatorCon
   const clear = lib.func('int sim_clear_alarm(int span)');
   const lateness = lib.func('long long sim_take_max_lateness(int chan)');
   const setEcho = lib.func('int sim_set_echo(int chan, int delay, double gain_db)');
+  const driverEc = lib.func('int sim_set_driver_echocan(int chan, int on)');
   const check = (rc: number, what: string): void => {
     if (rc < 0) throw new CardError('BAD_PORT', `simulator: ${what} refused (no such channel or span)`);
   };
@@ -108,5 +111,6 @@ export function loadSimulator(library: string = SIMULATOR_LIBRARY): SimulatorCon
       if (Number.isNaN(gainDb)) throw new RangeError('echo gain must be a number of dB');
       check(setEcho(ch, delay, gainDb), `setEcho ${ch}`);
     },
+    setDriverEchoCanceller(ch, present) { check(driverEc(ch, present ? 1 : 0), `setDriverEchoCanceller ${ch}`); },
   };
 }
