@@ -97,12 +97,6 @@ int hl_ec_process(void *handle, const uint8_t *tx, uint8_t *rx, int n) {
   return n;
 }
 
-/** Forgets what the canceller learned (a new call on the port: a new echo path). */
-void hl_ec_flush(void *handle) {
-  hl_ec_t *h = handle;
-  if (h) echo_can_flush(h->ec);
-}
-
 /** Frees a canceller (NULL is ignored). */
 void hl_ec_free(void *handle) {
   hl_ec_t *h = handle;

@@ -24,8 +24,6 @@ export interface EchoLib {
   create(taps: number, law: G711Law): unknown;
   /** Cleans `rx` in place against `tx`, played over the same samples; both the same length. */
   process(handle: unknown, tx: Uint8Array, rx: Uint8Array): void;
-  /** Forgets the learned echo path. */
-  flush(handle: unknown): void;
   /** Frees a canceller. */
   free(handle: unknown): void;
 }
@@ -47,7 +45,6 @@ export function loadEchoLib(library: string = ECHO_LIBRARY): EchoLib {
   }
   const create = lib.func('void *hl_ec_create(int taps, int law)');
   const process = lib.func('int hl_ec_process(void *h, const uint8_t *tx, uint8_t *rx, int n)');
-  const flush = lib.func('void hl_ec_flush(void *h)');
   const free = lib.func('void hl_ec_free(void *h)');
   return {
     library,
@@ -56,7 +53,6 @@ export function loadEchoLib(library: string = ECHO_LIBRARY): EchoLib {
       if (tx.length !== rx.length) throw new RangeError(`tx (${tx.length}) and rx (${rx.length}) differ in length`);
       process(h, tx, rx, rx.length);
     },
-    flush: (h) => flush(h),
     free: (h) => free(h),
   };
 }
