@@ -4,10 +4,8 @@
  * keeps the main event loop free. The loop allocates nothing per frame.
  *
  * Software echo cancellation also runs here, on each received block before it reaches
- * the ring. Its reference is what the port played while that block was received: a
- * card plays one written block per block it captures, so a per-port FIFO of the blocks
- * written to the fd, popped once per block read, stays in step with the driver's own
- * transmit queue (kept for every port, so a canceller turned on mid-call is aligned).
+ * the ring, against what the port played meanwhile (PlayoutHistory, kept for every
+ * port so a canceller turned on mid-call is aligned).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDahdiLib } from './binding.ts';
@@ -15,6 +13,7 @@ import { DahdiChannel, IO_AGAIN, IO_DONE, IO_EVENT } from './dahdi-channel.ts';
 import { FrameRing } from './frame-ring.ts';
 import * as abi from './abi.ts';
 import { loadEchoLib, type EchoLib } from '../echo/echo-canceller.ts';
+import { PlayoutHistory } from '../echo/playout-history.ts';
 import {
   CTRL_EC_GEN, CTRL_ROUNDS, CTRL_RX_DROPPED, CTRL_RX_NOTIFIED, CTRL_STOP, EC_SLOT_SERIAL, EC_SLOT_TAPS, EC_SLOTS,
   type WorkerInit, type WorkerMessage,
@@ -46,32 +45,14 @@ const failed = new Uint8Array(n);
 // --- software echo cancellation ---
 /** Blocks of playout history per port: deeper than any driver transmit queue. */
 const PLAYED_SLOTS = 64;
-const fb = init.frameBytes;
-const played = init.ports.map(() => Buffer.alloc(PLAYED_SLOTS * fb));
-const playedHead = new Int32Array(n);
-const playedLen = new Int32Array(n);
-const reference = Buffer.alloc(fb);
-const silenceByte = init.law === 'alaw' ? 0xd5 : 0xff; // G.711 idle codes
+const idleByte = init.law === 'alaw' ? 0xd5 : 0xff; // G.711 idle codes
+const played = init.ports.map(() => new PlayoutHistory(PLAYED_SLOTS, init.frameBytes, idleByte));
+const reference = Buffer.alloc(init.frameBytes);
 const echoReq = new Int32Array(init.echo);
 const echoSerial = new Int32Array(n);
 const cancellers: unknown[] = new Array<unknown>(n).fill(null);
 let echoGen = 0;
 let echoLib: EchoLib | undefined;
-
-/** Records a block just written to port i's fd (the driver plays blocks in write order). */
-function recordPlayed(i: number, block: Uint8Array): void {
-  if (playedLen[i] === PLAYED_SLOTS) { playedHead[i] = (playedHead[i]! + 1) % PLAYED_SLOTS; playedLen[i]!--; } // keep the newest
-  played[i]!.set(block, ((playedHead[i]! + playedLen[i]!) % PLAYED_SLOTS) * fb);
-  playedLen[i]!++;
-}
-
-/** Takes the block port i played while its latest block was received; into `reference` only when `copy`. */
-function takePlayed(i: number, copy: boolean): void {
-  if (playedLen[i] === 0) { if (copy) reference.fill(silenceByte); return; } // transmit underrun: the card played idle
-  if (copy) played[i]!.copy(reference, 0, playedHead[i]! * fb, playedHead[i]! * fb + fb);
-  playedHead[i] = (playedHead[i]! + 1) % PLAYED_SLOTS;
-  playedLen[i]!--;
-}
 
 /** Applies the main thread's echo canceller requests (rare: after echoCancel()). */
 function syncCancellers(): void {
@@ -120,7 +101,7 @@ function readAll(i: number): boolean {
     if (r === IO_EVENT) { drainEvents(i); continue; } // ELAST: take the event, retry the read
     if (r === IO_AGAIN) break;
     const ec = cancellers[i];
-    takePlayed(i, ec !== null);
+    played[i]!.played(ec !== null ? reference : null); // taken for every port, to stay in step
     if (ec !== null) echoLib!.process(ec, reference, readBuf);
     if (!ring.push(readBuf)) Atomics.add(control, CTRL_RX_DROPPED, 1);
     got = true;
@@ -138,7 +119,7 @@ function writeAll(i: number): void {
     let r = ch.write(writeBuf);
     if (r === IO_EVENT) { drainEvents(i); r = ch.write(writeBuf); }
     if (r !== IO_DONE) return; // driver buffer full (or event again): keep the frame for the next round
-    recordPlayed(i, writeBuf);
+    played[i]!.written(writeBuf);
     ring.advance();
   }
 }
