@@ -4,7 +4,8 @@
  * per sample (8000/s x 120 ports would cost more in call overhead than in filtering).
  *
  * hl_ec_create(taps, law)  -> handle (NULL on a bad argument or out of memory)
- * hl_ec_process(h, tx, rx, n): rx[i] -= echo of tx, in place, both G.711 in the card's law
+ * hl_ec_process(h, tx, rx, n): rx[i] -= echo of tx, in place, both G.711 in the card's law,
+ *                              then the non-linear processor below
  * hl_ec_free(h)
  *
  * tx is what the port played during the same n samples as rx was received (the
@@ -35,7 +36,7 @@
 #define HL_NLP_GAIN_SHIFT 4     /* residual attenuated by 1/16: 24 dB */
 #define HL_NLP_HANGOVER 2       /* frames the double-talk decision holds after the near end stops */
 #define HL_FAR_ACTIVE 64        /* far-end peak (linear) below which there is nothing to suppress */
-#define HL_PEAK_FRAMES 16       /* frame peaks kept: covers 1024 taps at 160 samples a frame */
+#define HL_PEAK_FRAMES 16       /* frame peaks kept: covers 1024 taps with 160-sample frames */
 
 typedef struct {
   echo_can_state_t *ec;
