@@ -38,11 +38,18 @@
 #define HL_FAR_ACTIVE 64        /* far-end peak (linear) below which there is nothing to suppress */
 #define HL_PEAK_FRAMES 16       /* frame peaks kept: covers 1024 taps with 160-sample frames */
 
+/* A port with nothing played (an idle line, the pauses of a call) has no echo to cancel.
+   Once the far end has been silent for longer than the taps reach back, the filter's
+   history holds only silence whatever follows, so frames are passed through untouched
+   until the far end plays again: idle ports then cost next to nothing. */
+#define HL_SILENT_LEVEL 16      /* |sample| at or below which tx counts as silence (idle codes decode to 0 or 8) */
+
 typedef struct {
   echo_can_state_t *ec;
   int law, taps;
   int tx_peak[HL_PEAK_FRAMES]; int peak_pos; /* |tx| peak of each of the last frames */
   int hangover;
+  int silent; /* samples since tx was last above HL_SILENT_LEVEL */
 } hl_ec_t;
 
 /* Linear filter adaption only: no spandsp NLP, comfort noise or clipping (see above),
@@ -77,11 +84,24 @@ int hl_ec_process(void *handle, const uint8_t *tx, uint8_t *rx, int n) {
   hl_ec_t *h = handle;
   if (!h || !tx || !rx || n < 0 || n > HL_MAX_BLOCK) return -1;
   if (n == 0) return 0;
+  int tx_peak = 0;
+  for (int i = 0; i < n; i++) { int t = abs(dec(h, tx[i])); if (t > tx_peak) tx_peak = t; }
+  if (tx_peak <= HL_SILENT_LEVEL) {
+    int skip = h->silent >= h->taps; /* the history is silence already: nothing to learn, nothing to cancel */
+    if (h->silent < HL_MAX_TAPS) h->silent += n;
+    if (skip) {
+      h->tx_peak[h->peak_pos] = 0;
+      h->peak_pos = (h->peak_pos + 1) % HL_PEAK_FRAMES;
+      if (h->hangover > 0) h->hangover--;
+      return n;
+    }
+  } else {
+    h->silent = 0;
+  }
   int16_t clean[n];
-  int tx_peak = 0, rx_peak = 0;
+  int rx_peak = 0;
   for (int i = 0; i < n; i++) {
     int16_t t = dec(h, tx[i]), r = dec(h, rx[i]);
-    if (abs(t) > tx_peak) tx_peak = abs(t);
     if (abs(r) > rx_peak) rx_peak = abs(r);
     clean[i] = echo_can_update(h->ec, t, r);
   }

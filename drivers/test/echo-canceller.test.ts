@@ -57,3 +57,46 @@ test('the linear filter converges: during double talk after 4 s, the echo under 
     assert.ok(erle >= 10, `${law}: linear ERLE ${erle.toFixed(1)} dB`);
   }
 });
+
+test('a silent far end: frames pass through untouched once the taps hold only silence, and the learned path survives the pause', () => {
+  const h = lib.create(128, 'alaw');
+  let seed = 5;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1;
+  const played: number[] = [];
+  let lp = 0;
+  /** One frame: far-end noise (or silence) played, its echo (5 ms, -10 dB) plus `near` received. */
+  const frame = (talking: boolean, near: number): { tx: Buffer; rx: Buffer; echo: number } => {
+    const tx = Buffer.alloc(160);
+    const rx = Buffer.alloc(160);
+    let echo = 0;
+    for (let i = 0; i < 160; i++) {
+      lp = 0.7 * lp + 0.3 * rnd();
+      tx[i] = talking ? linearToAlaw(Math.round(5000 * lp)) : 0xd5;
+      played.push(alawToLinear(tx[i]!));
+      const e = played.length > 40 ? 0.316 * played[played.length - 41]! : 0;
+      echo += e * e;
+      rx[i] = linearToAlaw(Math.round(e + near * Math.sin(i / 3)));
+    }
+    return { tx, rx, echo };
+  };
+  for (let f = 0; f < 200; f++) { const { tx, rx } = frame(true, 0); lib.process(h, tx, rx); } // 4 s of learning
+  for (let f = 0; f < 2; f++) { const { tx, rx } = frame(false, 2000); lib.process(h, tx, rx); } // the echo tail dies out
+  for (let f = 0; f < 50; f++) {
+    const { tx, rx } = frame(false, 2000);
+    const before = Buffer.from(rx);
+    lib.process(h, tx, rx);
+    assert.deepEqual(rx, before, 'silent far end: the near end passes bit-exact');
+  }
+  let echo = 0;
+  let left = 0;
+  for (let f = 0; f < 10; f++) { // the far end talks again: cancelled from the first frames
+    const { tx, rx, echo: e } = frame(true, 0);
+    lib.process(h, tx, rx);
+    echo += e;
+    for (const b of rx) left += alawToLinear(b) ** 2;
+  }
+  lib.free(h);
+  const erle = 10 * Math.log10(echo / left);
+  console.log(`# after 1 s of far-end silence, the first 200 ms: ${erle.toFixed(1)} dB`);
+  assert.ok(erle >= 20, `ERLE right after a pause ${erle.toFixed(1)} dB`);
+});
