@@ -32,7 +32,8 @@
    its own, per frame: a Geigel double-talk detector (near end present when the
    received peak exceeds half the far-end peak over the echo window, i.e. assuming the
    hybrid returns at least 6 dB less than it gets) with a hangover, and a fixed
-   attenuation of the cleaned signal when the far end talks alone. */
+   attenuation of the cleaned signal when the far end talks alone and the linear filter
+   removed at least 6 dB of the frame. */
 #define HL_NLP_GAIN_SHIFT 4     /* residual attenuated by 1/16: 24 dB */
 #define HL_NLP_HANGOVER 2       /* frames the double-talk decision holds after the near end stops */
 #define HL_FAR_ACTIVE 64        /* far-end peak (linear) below which there is nothing to suppress */
@@ -100,10 +101,13 @@ int hl_ec_process(void *handle, const uint8_t *tx, uint8_t *rx, int n) {
   }
   int16_t clean[n];
   int rx_peak = 0;
+  double rx_energy = 0, clean_energy = 0;
   for (int i = 0; i < n; i++) {
     int16_t t = dec(h, tx[i]), r = dec(h, rx[i]);
     if (abs(r) > rx_peak) rx_peak = abs(r);
     clean[i] = echo_can_update(h->ec, t, r);
+    rx_energy += (double)r * r;
+    clean_energy += (double)clean[i] * clean[i];
   }
   h->tx_peak[h->peak_pos] = tx_peak;
   h->peak_pos = (h->peak_pos + 1) % HL_PEAK_FRAMES;
@@ -112,7 +116,10 @@ int hl_ec_process(void *handle, const uint8_t *tx, uint8_t *rx, int n) {
   int far = 0;
   for (int k = 1; k <= frames; k++) { int p = h->tx_peak[(h->peak_pos - k + HL_PEAK_FRAMES) % HL_PEAK_FRAMES]; if (p > far) far = p; }
   if (2 * rx_peak > far) h->hangover = HL_NLP_HANGOVER + 1; /* Geigel: louder than any echo could be */
-  int suppress = far >= HL_FAR_ACTIVE && h->hangover == 0;
+  /* ...and only when the filter explained most of what arrived (took out 6 dB or more):
+     then it was echo. A near end quieter than the far end but louder than the echo
+     (DTMF keyed over dial tone, a soft talker) is not explained, and passes. */
+  int suppress = far >= HL_FAR_ACTIVE && h->hangover == 0 && 4 * clean_energy < rx_energy;
   if (h->hangover > 0) h->hangover--;
   for (int i = 0; i < n; i++) rx[i] = enc(h, suppress ? clean[i] >> HL_NLP_GAIN_SHIFT : clean[i]);
   return n;
