@@ -15,6 +15,8 @@ export function dataPaths(root: string = dataDir()) {
     run: resolve(root, 'run'),
     pbxControlSocket: resolve(root, 'run', 'pbx.sock'),
     analogControlSocket: resolve(root, 'run', 'analog.sock'),
+    /** DAHDI configuration generated from the analog section, for the operator to install in /etc/dahdi. */
+    dahdiSystemConf: resolve(root, 'dahdi', 'system.conf'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
   };
 }

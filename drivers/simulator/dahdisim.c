@@ -9,7 +9,12 @@
  *    remainder plus silence) each time the simulated 20 ms clock ticks; else EAGAIN;
  *  - read and write fail with errno ELAST while an event is pending, and
  *    DAHDI_GETEVENT dequeues it; poll reports pending events as POLLPRI.
- * The control API (sim_create_card, sim_ring, ...) plays the lines and phones.
+ * The control API (sim_create_card, sim_ring, ...) plays the lines and phones;
+ * sim_set_echo gives a channel a hybrid's echo path (what it plays comes back in
+ * what it receives, delayed and attenuated), and DAHDI_ECHOCANCEL fails with ENOTTY
+ * like a driver without an echo canceller, so the backend's software canceller runs —
+ * unless sim_set_driver_echocan gave the channel a "driver" canceller, which takes the
+ * ioctl and then removes the echo path's echo entirely.
  * Channels are numbered from 1 across cards; each card is one span.
  * One mutex guards everything; a condition variable wakes sim_poll on injection.
  */
@@ -20,7 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <math.h>
 #include <linux/ioctl.h>
+#include <spandsp/telephony.h>
+#include <spandsp/bit_operations.h> /* top_bit(), which g711.h uses */
+#include <spandsp/g711.h>
 
 /* DAHDI ABI subset (include/dahdi/user.h); the TypeScript side is checked against the real header. */
 #define DAHDI_CODE 0xDA
@@ -54,14 +63,21 @@
 #define RXQ 16000 /* 2 s of audio */
 #define TXQ 16000
 #define FRAME_NS 20000000LL
+#define ECHO_MAX_DELAY 2048 /* samples: 256 ms, beyond any hybrid */
 
 typedef struct {
-  int used, kind /* 'O' FXO, 'S' FXS */, span, law, blocksize, hook /* last DAHDI_HOOK, -1 none */, ec;
+  int used, kind /* 'O' FXO, 'S' FXS */, span, law, blocksize, hook /* last DAHDI_HOOK, -1 none */;
   int ev[EVQ]; int ev_head, ev_len;
   uint8_t rx[RXQ]; int rx_head, rx_len;
   uint8_t tx[TXQ]; int tx_head, tx_len;
   long long next_due_ns;
   long long late_ns_max;
+  /* Echo path: each block read plays one block of what was written (the playout
+     queue, like the card's transmit buffer), which comes back delayed and attenuated. */
+  int echo_on, echo_delay; double echo_gain;
+  int driver_ec /* the "driver" has a canceller */, ec_taps /* DAHDI_ECHOCANCEL it took */;
+  uint8_t po[TXQ]; int po_head, po_len;
+  int16_t dl[ECHO_MAX_DELAY]; int dl_pos;
 } chan_t;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -92,6 +108,22 @@ static chan_t *chan_of_fd(int fd) {
   int i = fd - FD_BASE; if (i < 0 || i >= MAX_FDS || fd_chan[i] <= 0) return NULL; return chan_of(fd_chan[i]);
 }
 static uint8_t silence(const chan_t *c) { return c->law == DAHDI_LAW_ALAW ? 0xD5 : 0xFF; }
+static int16_t decode(const chan_t *c, uint8_t b) { return c->law == DAHDI_LAW_ALAW ? alaw_to_linear(b) : ulaw_to_linear(b); }
+static uint8_t encode(const chan_t *c, int v) {
+  if (v > 32767) v = 32767; else if (v < -32768) v = -32768;
+  return c->law == DAHDI_LAW_ALAW ? linear_to_alaw(v) : linear_to_ulaw(v);
+}
+
+/* Mixes the echo of one block of playout into a block just read (the hybrid). */
+static void mix_echo(chan_t *c, uint8_t *buf, int n) {
+  for (int k = 0; k < n; k++) {
+    int16_t played = 0;
+    if (c->po_len > 0) { played = decode(c, c->po[c->po_head]); c->po_head = (c->po_head + 1) % TXQ; c->po_len--; }
+    int16_t echo = played;
+    if (c->echo_delay > 0) { echo = c->dl[c->dl_pos]; c->dl[c->dl_pos] = played; c->dl_pos = (c->dl_pos + 1) % c->echo_delay; }
+    buf[k] = encode(c, decode(c, buf[k]) + (int)lrint(echo * c->echo_gain));
+  }
+}
 /* A block can be read: enough injected audio, or the clock ticked. */
 static int rx_ready(const chan_t *c, long long t) { return c->rx_len >= c->blocksize || t >= c->next_due_ns; }
 
@@ -210,7 +242,7 @@ int sim_ioctl(int fd, unsigned long req, void *arg) {
     case DAHDI_SET_BLOCKSIZE: { int bs = *(int *)arg; if (bs < 16 || bs > 8192) err = EINVAL; else c->blocksize = bs; break; }
     case DAHDI_SETLAW: c->law = *(int *)arg; break;
     case DAHDI_HOOK: c->hook = *(int *)arg; break;
-    case DAHDI_ECHOCANCEL: c->ec = *(int *)arg; break;
+    case DAHDI_ECHOCANCEL: if (c->driver_ec) c->ec_taps = *(int *)arg; else err = ENOTTY; break;
     case DAHDI_GETEVENT:
       if (c->ev_len == 0) *(int *)arg = 0;
       else { *(int *)arg = c->ev[c->ev_head]; c->ev_head = (c->ev_head + 1) % EVQ; c->ev_len--; }
@@ -249,6 +281,10 @@ long sim_read(int fd, uint8_t *buf, unsigned long len) {
       int k = 0;
       for (; k < bs && c->rx_len > 0; k++) { buf[k] = c->rx[c->rx_head]; c->rx_head = (c->rx_head + 1) % RXQ; c->rx_len--; }
       memset(buf + k, silence(c), bs - k);
+      if (c->echo_on && c->ec_taps == 0) mix_echo(c, buf, bs);
+      else if (c->echo_on) { /* played, and the driver's canceller removed its echo */
+        int m = c->po_len < bs ? c->po_len : bs; c->po_head = (c->po_head + m) % TXQ; c->po_len -= m;
+      }
       if (t >= c->next_due_ns) {
         long long late = t - c->next_due_ns; if (late > c->late_ns_max) c->late_ns_max = late;
         /* Like a TDM bus, the clock does not wait for the reader: fall back at most 5 blocks behind. */
@@ -271,6 +307,10 @@ long sim_write(int fd, const uint8_t *buf, unsigned long len) {
     for (unsigned long k = 0; k < len; k++) {
       if (c->tx_len == TXQ) { c->tx_head = (c->tx_head + 1) % TXQ; c->tx_len--; } /* keep the newest */
       c->tx[(c->tx_head + c->tx_len) % TXQ] = buf[k]; c->tx_len++;
+      if (c->echo_on) {
+        if (c->po_len == TXQ) { c->po_head = (c->po_head + 1) % TXQ; c->po_len--; }
+        c->po[(c->po_head + c->po_len) % TXQ] = buf[k]; c->po_len++;
+      }
     }
     n = (long)len;
   }
@@ -305,6 +345,27 @@ int sim_poll(struct pollfd *fds, unsigned long nfds, int timeout_ms) {
     ts.tv_sec = wake / 1000000000LL; ts.tv_nsec = wake % 1000000000LL;
     pthread_cond_timedwait(&cv, &mu, &ts);
   }
+}
+
+/**
+ * Gives the channel an echo path: from now on what it plays comes back in what it
+ * receives `delay_samples` later (0..2048), at `gain_db` (e.g. -10). A gain of
+ * -INFINITY or below -120 dB removes the path. Returns 0, or -1 for a bad channel or delay.
+ */
+int sim_set_echo(int chan, int delay_samples, double gain_db) {
+  pthread_mutex_lock(&mu); chan_t *c = chan_of(chan); int rc = -1;
+  if (c && delay_samples >= 0 && delay_samples <= ECHO_MAX_DELAY) {
+    c->echo_on = gain_db > -120.0; c->echo_delay = delay_samples; c->echo_gain = c->echo_on ? pow(10.0, gain_db / 20.0) : 0.0;
+    c->po_head = c->po_len = 0; c->dl_pos = 0; memset(c->dl, 0, sizeof c->dl);
+    rc = 0;
+  }
+  pthread_mutex_unlock(&mu); return rc;
+}
+
+/** Gives the channel's "driver" an echo canceller (DAHDI_ECHOCANCEL succeeds) or takes it away. Returns 0, -1 for a bad channel. */
+int sim_set_driver_echocan(int chan, int on) {
+  pthread_mutex_lock(&mu); chan_t *c = chan_of(chan); if (c) { c->driver_ec = on != 0; if (!on) c->ec_taps = 0; }
+  pthread_mutex_unlock(&mu); return c ? 0 : -1;
 }
 
 /** Largest lateness (ns) of a clocked block read on the channel, then resets it; -1 for a bad channel. */

@@ -61,6 +61,12 @@ export type CardEventType = CardEvent['type'];
 export type HookCommand = 'offhook' | 'onhook' | 'flash' | 'ring' | 'ringoff';
 
 /**
+ * Where a port's line echo is cancelled: not at all, by the card's driver (DAHDI's
+ * kernel or the card's hardware canceller), or in software by the card's I/O thread.
+ */
+export type EchoCancelMode = 'off' | 'kernel' | 'software';
+
+/**
  * Receives one 20 ms frame read from a port. `frame` is a view into a reused buffer,
  * valid only during the call: copy it if you keep it (no per-frame allocation).
  */
@@ -84,6 +90,16 @@ export interface TelephonyCard {
   writeFrame(port: number, frame: Uint8Array): boolean;
   /** Sends a hook or ring command to a port. */
   hook(port: number, command: HookCommand): void;
+  /**
+   * Cancels the line echo (the hybrid's reflection of what the port plays) in what the
+   * port receives, with a canceller of `taps` taps — 8 per ms of echo path, 1 to 1024;
+   * 128 (16 ms) suits analog lines — or turns it off with 0. The driver's own canceller
+   * is used where it has one, else a software one; the result says which. Calling it
+   * again replaces the canceller (it relearns the echo path). Throws RangeError for a
+   * bad tap count, CardError BAD_PORT, CLOSED, or LIBRARY_NOT_FOUND when software
+   * cancellation is needed and its library is missing.
+   */
+  echoCancel(port: number, taps: number): EchoCancelMode;
   /** Stops the I/O thread and closes every port. */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { patternFrame } from './helpers.ts';
 const sim = loadSimulator();
 const binding = simulatorBinding(sim.library);
 const lib = loadDahdiLib(binding);
-const config = { law: 'ulaw' as const, blocksize: 160, echoCancelTaps: 128 };
+const config = { law: 'ulaw' as const, blocksize: 160 };
 
 beforeEach(() => { sim.reset(); sim.createCard(['FXS']); });
 

@@ -4,7 +4,8 @@
 #   bootstrap-host.sh run    what `npm start` needs: a C/C++ toolchain and python3,
 #                            because better-sqlite3 falls back to node-gyp when its
 #                            prebuilt binary cannot be downloaded (only the npm
-#                            registry is reachable on the hosts we target); then npm ci.
+#                            registry is reachable on the hosts we target); then npm ci;
+#                            libspandsp-dev and the drivers' C libraries (echo canceller).
 #   bootstrap-host.sh test   the above, plus the interop peers the hil-tests drive:
 #                            sip-tester (sipp) and baresip.
 #
@@ -25,6 +26,10 @@ say() { printf '[bootstrap] %s\n' "$*"; }
 
 # --- Debian packages ---------------------------------------------------------
 packages=(build-essential python3)
+# libspandsp-dev: the echo canceller drivers/echo builds against (the analog gateway
+# cancels line echo in software where the DAHDI driver has no canceller), and the G.711
+# codec of the DAHDI simulator's echo path. Needed to run, not only to test.
+packages+=(libspandsp-dev)
 if [ "$mode" = test ]; then
   # sipp is packaged as sip-tester; baresip pulls its core modules (g711, aufile,
   # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
@@ -88,9 +93,11 @@ if ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; 
   node -e 'new (require("better-sqlite3"))(":memory:").close()'
 fi
 
-# The DAHDI simulator library the drivers tests bind through koffi (build-essential above).
-say "building drivers/simulator"
+# The DAHDI simulator library the drivers tests bind through koffi, and the software echo
+# canceller the DAHDI backend binds (build-essential and libspandsp-dev above).
+say "building drivers/simulator and drivers/echo"
 make -s -C drivers/simulator
+make -s -C drivers/echo
 
 if [ "$mode" = test ]; then
   say "peers: $( { sipp -v 2>&1 || true; } | grep -o "SIPp v[0-9.]*" | head -1), $(command -v baresip)"

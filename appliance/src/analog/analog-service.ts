@@ -59,7 +59,7 @@ export class AnalogService {
     const paths = opts.paths ?? dataPaths();
     mkdirSync(paths.run, { recursive: true });
     const store = await ConfigStore.open({ config: paths.config, configHistory: paths.configHistory });
-    const service = new AnalogService(store, { ...opts, env: opts.env ?? process.env });
+    const service = new AnalogService(store, { ...opts, paths, env: opts.env ?? process.env });
     await service.apply(applyEnvOverrides(store.current, service.opts.env));
     service.control = await serveControl(paths.analogControlSocket, service.routes());
     log.info({ card: service.cardStatus.state, configVersion: store.version }, 'analog gateway ready');
@@ -114,7 +114,7 @@ export class AnalogService {
     clearTimeout(this.retryTimer);
     const driver = settings.cards[0]!.driver;
     try {
-      this.opened = await openCards(settings, this.opts.simulatorLibrary);
+      this.opened = await openCards(settings, this.opts.simulatorLibrary, this.opts.paths?.dahdiSystemConf);
       this.gateway = await this.opts.gateway(this.opened, this.config, settings);
       this.setCard({ state: 'open', driver });
     } catch (err) {

@@ -1,5 +1,13 @@
-import { LIBC_BINDING, loadSimulator, openDahdiCard, simulatorBinding, type PortInfo, type SimulatorControl, type TelephonyCard } from '@hotline/drivers';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LIBC_BINDING, loadSimulator, openDahdiCard, simulatorBinding, systemConf, type PortInfo, type SimulatorControl, type TelephonyCard } from '@hotline/drivers';
 import type { AnalogSettings } from '../config/index.ts';
+import { moduleLogger } from '../log.ts';
+
+const log = moduleLogger('analog');
+
+/** Echo canceller length when a port's config names none: 16 ms, enough for analog hybrids. */
+const DEFAULT_ECHO_TAPS = 128;
 
 /** The card the gateway drives, and the simulator behind it when the driver is `simulator`. */
 export interface OpenedCard {
@@ -24,14 +32,18 @@ export function portsOf(settings: AnalogSettings): PortInfo[] {
  * Opens the cards: the kernel driver (libc on /dev/dahdi/channel) or the simulator library,
  * which then gets the same cards created in it first. Throws CardError (drivers) when the
  * hardware or library is missing, CardConfigError for a configuration the driver cannot take.
+ * For `dahdi`, first writes the matching DAHDI system.conf to `systemConfPath` when given
+ * (the operator installs it in /etc/dahdi, docs/drivers.md).
  */
-export async function openCards(settings: AnalogSettings, simulatorLibrary?: string): Promise<OpenedCard> {
+export async function openCards(settings: AnalogSettings, simulatorLibrary?: string, systemConfPath?: string): Promise<OpenedCard> {
   const drivers = new Set(settings.cards.map((c) => c.driver));
   if (drivers.size !== 1) throw new CardConfigError(`all cards must use one driver (found ${[...drivers].join(', ')})`);
   const ports = portsOf(settings);
-  const taps = Math.max(0, ...settings.cards.flatMap((c) => c.ports.map((p) => p.echoCancelTaps ?? 128)));
   if (settings.cards[0]!.driver === 'dahdi') {
-    return { card: await openDahdiCard({ binding: LIBC_BINDING, ports, law: settings.law, echoCancelTaps: taps }) };
+    if (systemConfPath) writeSystemConf(settings, systemConfPath);
+    const card = await openDahdiCard({ binding: LIBC_BINDING, ports, law: settings.law });
+    startEchoCancellers(card, settings);
+    return { card };
   }
   // The simulator numbers channels 1, 2, ... in the order cards and ports are created.
   ports.forEach((p, i) => {
@@ -40,6 +52,29 @@ export async function openCards(settings: AnalogSettings, simulatorLibrary?: str
   const simulator = loadSimulator(simulatorLibrary);
   simulator.reset();
   for (const card of settings.cards) simulator.createCard([...card.ports].sort((a, b) => a.port - b.port).map((p) => p.kind));
-  const card = await openDahdiCard({ binding: simulatorBinding(simulator.library), ports, law: settings.law, echoCancelTaps: taps });
+  const card = await openDahdiCard({ binding: simulatorBinding(simulator.library), ports, law: settings.law });
+  startEchoCancellers(card, settings);
   return { card, simulator };
+}
+
+/** Each port's echo canceller as configured; a port whose canceller cannot start still carries calls (logged). */
+function startEchoCancellers(card: TelephonyCard, settings: AnalogSettings): void {
+  for (const p of settings.cards.flatMap((c) => c.ports)) {
+    const taps = p.echoCancelTaps ?? DEFAULT_ECHO_TAPS;
+    try {
+      card.echoCancel(p.port, taps);
+    } catch (err) {
+      log.error({ err, port: p.port, taps }, 'echo canceller not started: the port runs without one');
+    }
+  }
+}
+
+/** system.conf for the configured ports; a failure to write it is logged, the card still opens. */
+function writeSystemConf(settings: AnalogSettings, path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, systemConf({ ports: settings.cards.flatMap((c) => c.ports), toneZone: settings.toneZone }));
+  } catch (err) {
+    log.error({ err, path }, 'cannot write the DAHDI system.conf');
+  }
 }

@@ -1,24 +1,30 @@
 /**
  * The DAHDI backend of {@link TelephonyCard}. The main thread opens and configures each
- * channel (open, DAHDI_SPECIFY, DAHDI_SETLAW, DAHDI_SET_BLOCKSIZE 160, echo canceller)
- * so a missing card fails `openDahdiCard` with a clear CardError, then hands the fds to
- * one worker thread per card that does all reads, writes and polls. Frames cross in
+ * channel (open, DAHDI_SPECIFY, DAHDI_SETLAW, DAHDI_SET_BLOCKSIZE 160) so a missing
+ * card fails `openDahdiCard` with a clear CardError, then hands the fds to one worker
+ * thread per card that does all reads, writes and polls. Frames cross in
  * SharedArrayBuffer rings (one per direction per port); events arrive as messages.
- * Hook and ring commands are single ioctls, issued directly from the caller's thread.
+ * Hook and ring commands are single ioctls, issued directly from the caller's thread;
+ * so is DAHDI_ECHOCANCEL, and where the driver refuses it the worker cancels the echo
+ * in software (libspandsp through drivers/echo).
  */
 import { Worker } from 'node:worker_threads';
 import { CardError } from '../card-error.ts';
 import { moduleLogger } from '../log.ts';
 import {
   FRAME_BYTES,
-  type CardEvent, type FrameListener, type G711Law, type HookCommand, type PortInfo, type PortState, type SpanInfo, type TelephonyCard,
+  type CardEvent, type EchoCancelMode, type FrameListener, type G711Law, type HookCommand, type PortInfo, type PortState, type SpanInfo, type TelephonyCard,
 } from '../telephony-card.ts';
 import { loadDahdiLib, type DahdiBinding, type DahdiLib } from './binding.ts';
 import { DahdiChannel } from './dahdi-channel.ts';
 import { DahdiEventDecoder } from './event-map.ts';
 import { FrameRing } from './frame-ring.ts';
 import * as abi from './abi.ts';
-import { CTRL_ROUNDS, CTRL_RX_DROPPED, CTRL_RX_NOTIFIED, CTRL_SIZE, CTRL_STOP, type WorkerInit, type WorkerMessage } from './worker-protocol.ts';
+import { checkEchoTaps, ECHO_LIBRARY, loadEchoLib, type EchoLib } from '../echo/echo-canceller.ts';
+import {
+  CTRL_EC_GEN, CTRL_ROUNDS, CTRL_RX_DROPPED, CTRL_RX_NOTIFIED, CTRL_SIZE, CTRL_STOP, EC_SLOT_SERIAL, EC_SLOT_TAPS, EC_SLOTS,
+  type WorkerInit, type WorkerMessage,
+} from './worker-protocol.ts';
 
 const log = moduleLogger('drivers.dahdi');
 
@@ -30,8 +36,8 @@ export interface DahdiCardOptions {
   readonly ports: readonly PortInfo[];
   /** Companding law; A-law by default (ITU-T G.711 A-law is the norm on China's PSTN). */
   readonly law?: G711Law;
-  /** Echo canceller taps per port (8 per ms, e.g. 128 = 16 ms); 0 or absent leaves it off. */
-  readonly echoCancelTaps?: number;
+  /** libhotline-echo for software echo cancellation (default: the one `make -C drivers/echo` builds). */
+  readonly echoLibrary?: string;
   /** Frames buffered per direction per port, a power of two (default 16 = 320 ms). */
   readonly ringSlots?: number;
 }
@@ -62,6 +68,10 @@ export class DahdiCard implements TelephonyCard {
   private readonly decoder: DahdiEventDecoder;
   private readonly control: Int32Array;
   private readonly worker: Worker;
+  private readonly echo: Int32Array;
+  private readonly echoLibrary: string;
+  private echoLib: EchoLib | undefined;
+  private readonly portIndex: Map<number, number>;
   private readonly eventListeners = new Set<(e: CardEvent) => void>();
   private readonly frameListeners = new Set<FrameListener>();
   private closed = false;
@@ -70,7 +80,7 @@ export class DahdiCard implements TelephonyCard {
   /** @internal Use {@link openDahdiCard}. */
   constructor(init: {
     ports: readonly PortInfo[]; law: G711Law; channels: Map<number, DahdiChannel>; rx: FrameRing[]; tx: FrameRing[];
-    decoder: DahdiEventDecoder; control: Int32Array; worker: Worker;
+    decoder: DahdiEventDecoder; control: Int32Array; worker: Worker; echo: Int32Array; echoLibrary: string;
   }) {
     this.ports = init.ports;
     this.law = init.law;
@@ -80,6 +90,9 @@ export class DahdiCard implements TelephonyCard {
     this.decoder = init.decoder;
     this.control = init.control;
     this.worker = init.worker;
+    this.echo = init.echo;
+    this.echoLibrary = init.echoLibrary;
+    this.portIndex = new Map(init.ports.map((p, i) => [p.port, i]));
     const bySpan = new Map<number, number[]>();
     for (const p of init.ports) bySpan.set(p.span, [...(bySpan.get(p.span) ?? []), p.port]);
     this.spans = [...bySpan].map(([span, ports]) => ({ span, ports }));
@@ -125,6 +138,31 @@ export class DahdiCard implements TelephonyCard {
     if (!ch) throw new CardError('BAD_PORT', `no port ${port} on this card`, { port });
     ch.hook(HOOK_CODES[command]);
     this.decoder.commandSent(port, command);
+  }
+
+  /** @inheritdoc */
+  echoCancel(port: number, taps: number): EchoCancelMode {
+    if (this.closed) throw new CardError('CLOSED', 'card is closed', { port });
+    const ch = this.channels.get(port);
+    if (!ch) throw new CardError('BAD_PORT', `no port ${port} on this card`, { port });
+    checkEchoTaps(taps);
+    let mode: EchoCancelMode = 'off';
+    let errno = 0;
+    if (taps === 0) {
+      ch.kernelEchoCancel(0); // a driver without a canceller has nothing to turn off: its refusal is moot
+    } else if ((errno = ch.kernelEchoCancel(taps)) === 0) {
+      mode = 'kernel';
+    } else {
+      // Checked here so a missing library is the caller's error, not a worker log line.
+      this.echoLib ??= loadEchoLib(this.echoLibrary);
+      mode = 'software';
+    }
+    const i = this.portIndex.get(port)! * EC_SLOTS;
+    Atomics.store(this.echo, i + EC_SLOT_TAPS, mode === 'software' ? taps : 0);
+    Atomics.add(this.echo, i + EC_SLOT_SERIAL, 1);
+    Atomics.add(this.control, CTRL_EC_GEN, 1);
+    log.info({ port, taps, mode, ...(errno ? { kernelErrno: errno } : {}) }, 'echo canceller set');
+    return mode;
   }
 
   /** DAHDI_GET_PARAMS of a port (diagnostics). */
@@ -190,7 +228,7 @@ export async function openDahdiCard(opts: DahdiCardOptions): Promise<DahdiCard> 
   const decoder = new DahdiEventDecoder(opts.ports);
   try {
     for (const p of opts.ports) {
-      channels.set(p.port, DahdiChannel.open(lib, opts.binding, p.port, { law, blocksize: FRAME_BYTES, echoCancelTaps: opts.echoCancelTaps ?? 0 }));
+      channels.set(p.port, DahdiChannel.open(lib, opts.binding, p.port, { law, blocksize: FRAME_BYTES }));
     }
     const seen = new Set<number>();
     for (const p of opts.ports) {
@@ -205,10 +243,13 @@ export async function openDahdiCard(opts: DahdiCardOptions): Promise<DahdiCard> 
   const rx = opts.ports.map(() => new FrameRing(slots, FRAME_BYTES));
   const tx = opts.ports.map(() => new FrameRing(slots, FRAME_BYTES));
   const control = new Int32Array(new SharedArrayBuffer(CTRL_SIZE * 4));
+  const echo = new Int32Array(new SharedArrayBuffer(opts.ports.length * EC_SLOTS * 4));
+  const echoLibrary = opts.echoLibrary ?? ECHO_LIBRARY;
   const init: WorkerInit = {
     binding: opts.binding,
     ports: opts.ports.map((p, i) => ({ port: p.port, fd: channels.get(p.port)!.fd, span: p.span, rx: rx[i]!.buffer, tx: tx[i]!.buffer })),
     slots, frameBytes: FRAME_BYTES, control: control.buffer as SharedArrayBuffer,
+    law, echoLibrary, echo: echo.buffer as SharedArrayBuffer,
   };
   const worker = new Worker(new URL('./dahdi-worker.mjs', import.meta.url), { workerData: init });
   try {
@@ -226,5 +267,5 @@ export async function openDahdiCard(opts: DahdiCardOptions): Promise<DahdiCard> 
     throw err;
   }
   log.info({ ports: opts.ports.length, library: opts.binding.library }, 'card open');
-  return new DahdiCard({ ports: opts.ports, law, channels, rx, tx, decoder, control, worker });
+  return new DahdiCard({ ports: opts.ports, law, channels, rx, tx, decoder, control, worker, echo, echoLibrary });
 }

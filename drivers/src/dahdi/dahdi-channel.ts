@@ -22,8 +22,6 @@ export interface ChannelConfig {
   readonly law: G711Law;
   /** Bytes per read/write block (160 = 20 ms at 8 kHz). */
   readonly blocksize: number;
-  /** Echo canceller taps (8 per ms); 0 leaves it off. */
-  readonly echoCancelTaps: number;
 }
 
 /** A configured DAHDI channel. */
@@ -43,8 +41,8 @@ export class DahdiChannel {
   }
 
   /**
-   * Opens the channel device, binds it with DAHDI_SPECIFY and sets law, block size and
-   * echo canceller. Closes the fd again if any step fails.
+   * Opens the channel device, binds it with DAHDI_SPECIFY and sets law and block size.
+   * Closes the fd again if any step fails.
    */
   static open(lib: DahdiLib, binding: DahdiBinding, channel: number, config: ChannelConfig): DahdiChannel {
     const fd = lib.open(binding.channelPath, abi.O_RDWR | abi.O_NONBLOCK);
@@ -62,7 +60,6 @@ export class DahdiChannel {
       }
       ch.ioctlInt(abi.DAHDI_SETLAW, config.law === 'alaw' ? abi.DAHDI_LAW_ALAW : abi.DAHDI_LAW_MULAW, 'DAHDI_SETLAW');
       ch.ioctlInt(abi.DAHDI_SET_BLOCKSIZE, config.blocksize, 'DAHDI_SET_BLOCKSIZE');
-      if (config.echoCancelTaps > 0) ch.ioctlInt(abi.DAHDI_ECHOCANCEL, config.echoCancelTaps, 'DAHDI_ECHOCANCEL');
     } catch (err) {
       ch.close();
       throw err;
@@ -78,6 +75,16 @@ export class DahdiChannel {
       throw new CardError('IO_FAILED', `${name} failed on channel ${this.channel} (errno ${errno})`, { port: this.channel, errno });
     }
     return this.intArg[0]!;
+  }
+
+  /**
+   * DAHDI_ECHOCANCEL: the driver's echo canceller with `taps` taps, or off with 0.
+   * Returns 0 when the driver took it, else the errno — DAHDI refuses (ENODEV, EINVAL,
+   * ENOTTY...) when system.conf names no canceller for the channel or the driver has none.
+   */
+  kernelEchoCancel(taps: number): number {
+    this.intArg[0] = taps;
+    return this.lib.ioctl(this.fd, abi.DAHDI_ECHOCANCEL, this.intArg) < 0 ? this.lib.errno() : 0;
   }
 
   /** DAHDI_HOOK with one of abi.DAHDI_ONHOOK/OFFHOOK/FLASH/RING/RINGOFF. */

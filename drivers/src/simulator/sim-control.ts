@@ -43,6 +43,15 @@ export interface SimulatorControl {
   clearAlarm(span: number): void;
   /** Largest lateness (ms) of a clocked block read on the channel since the last call. */
   takeMaxLatenessMs(channel: number): number;
+  /**
+   * Gives the channel a hybrid's echo path: what it plays comes back in what it receives
+   * `delaySamples` later (0–2048, 8 per ms) at `gainDb` (e.g. -10); `gainDb` -Infinity
+   * removes it. The simulator's driver has no echo canceller (DAHDI_ECHOCANCEL fails),
+   * so the card's software canceller is what removes this echo.
+   */
+  setEcho(channel: number, delaySamples: number, gainDb: number): void;
+  /** Gives the channel's driver an echo canceller of its own (DAHDI_ECHOCANCEL then succeeds and removes the echo path's echo), or takes it away. */
+  setDriverEchoCanceller(channel: number, present: boolean): void;
 }
 
 /** Loads the simulator library and binds its control API. */
@@ -67,6 +76,8 @@ export function loadSimulator(library: string = SIMULATOR_LIBRARY): SimulatorCon
   const raise = lib.func('int sim_raise_alarm(int span)');
   const clear = lib.func('int sim_clear_alarm(int span)');
   const lateness = lib.func('long long sim_take_max_lateness(int chan)');
+  const setEcho = lib.func('int sim_set_echo(int chan, int delay, double gain_db)');
+  const driverEc = lib.func('int sim_set_driver_echocan(int chan, int on)');
   const check = (rc: number, what: string): void => {
     if (rc < 0) throw new CardError('BAD_PORT', `simulator: ${what} refused (no such channel or span)`);
   };
@@ -95,5 +106,11 @@ export function loadSimulator(library: string = SIMULATOR_LIBRARY): SimulatorCon
     raiseAlarm(span) { check(raise(span), `raiseAlarm ${span}`); },
     clearAlarm(span) { check(clear(span), `clearAlarm ${span}`); },
     takeMaxLatenessMs: (ch) => Number(lateness(ch)) / 1e6,
+    setEcho(ch, delay, gainDb) {
+      if (!Number.isInteger(delay) || delay < 0 || delay > 2048) throw new RangeError(`echo delay must be 0..2048 samples, got ${delay}`);
+      if (Number.isNaN(gainDb)) throw new RangeError('echo gain must be a number of dB');
+      check(setEcho(ch, delay, gainDb), `setEcho ${ch}`);
+    },
+    setDriverEchoCanceller(ch, present) { check(driverEc(ch, present ? 1 : 0), `setDriverEchoCanceller ${ch}`); },
   };
 }
