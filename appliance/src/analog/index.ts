@@ -1,3 +1,4 @@
 /** The analog gateway service: cards, FXS/FXO ports, and its control API. */
 export { analogControl, type AnalogControl } from './analog-client.ts';
 export type { AnalogPortStatus, AnalogStatus, CardStatus } from './analog-status.ts';
+export { GatewayUserAgent, type GatewayUserAgentOptions, type Station } from './sip/index.ts';
