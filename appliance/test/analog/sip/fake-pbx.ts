@@ -122,6 +122,26 @@ export class FakePbx {
     };
   }
 
+  /**
+   * Sends a request inside the dialog of an INVITE the gateway sent (UAC dialog at the gateway):
+   * From is the PBX's side (the INVITE's To with `pbxTag`), To the gateway's From. Returns the responses.
+   */
+  requestInUacDialog(method: string, invite: SipRequest, pbxTag: string, seq: number): SipResponse[] {
+    const contact = invite.contacts[0];
+    const target = contact && !contact.star ? contact.value.uri : undefined;
+    const h = new Headers();
+    h.append('Via', `SIP/2.0/UDP ${this.at.address}:${this.at.port};branch=${newBranch()};rport`);
+    h.append('Max-Forwards', '70');
+    h.append('From', `${invite.headers.get('To')!};tag=${pbxTag}`);
+    h.append('To', invite.headers.get('From')!);
+    h.append('Call-ID', invite.callId);
+    h.append('CSeq', `${seq} ${method}`);
+    const req = new SipRequest(method, `sip:${target?.user ?? 'gw'}@${target?.host}:${target?.port}`, h);
+    const rs: SipResponse[] = [];
+    this.tx.request(req, { transport: 'udp', address: target!.host, port: target!.port! }, { onResponse: (r) => rs.push(r), onTimeout: () => rs.push(createResponse(req, 408)) });
+    return rs;
+  }
+
   async close(): Promise<void> { await this.transport.close(); }
 }
 
