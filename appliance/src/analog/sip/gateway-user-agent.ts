@@ -119,18 +119,18 @@ export class GatewayUserAgent implements SipSide {
   get address(): { address: string; port: number } { return this.transport.local; }
 
   call(port: number, from: CallerIdentity, to: string, events: OutgoingCallEvents): OutgoingCall {
+    // FXS or FXO is decided by the port, never by the caller ID: a PSTN caller whose number
+    // happens to be an extension must not be taken for that extension.
     const station = [...this.stations.values()].find((s) => s.port === port);
     const group = station ? undefined : this.opts.lineGroupOf?.(port);
     const call = new OutgoingGatewayCall(this.callCtx, port, station
       ? { user: station.extension, credentials: { username: station.extension, password: station.secret } }
       : { user: from.number || 'anonymous', displayName: from.name || undefined, group },
     to, events);
-    if (this.stopping) {
-      queueMicrotask(() => events.failed('congestion', 503));
+    if (this.stopping || (!station && group === undefined)) {
+      if (!this.stopping) log.error({ port }, 'call from a port that is neither a station nor in a line group; refused (the PBX could not tell who calls)');
+      queueMicrotask(() => events.failed('congestion', this.stopping ? 503 : 500));
       return call;
-    }
-    if (!station && group === undefined) {
-      log.warn({ port }, 'call from a port that is neither a station nor in a line group; the PBX will route it as an unknown caller');
     }
     this.calls_.add(call);
     void call.start();

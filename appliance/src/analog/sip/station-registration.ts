@@ -42,6 +42,8 @@ export class StationRegistration {
   private readonly callId: string;
   private readonly fromTag = newTag();
   private stopped = false;
+  /** Expires asked for: the configured value, raised to the registrar's Min-Expires after a 423. */
+  private askSec: number;
   /** Bumped on every new attempt, so the answer to an older one is ignored. */
   private attempt = 0;
 
@@ -53,6 +55,7 @@ export class StationRegistration {
   ) {
     // One Call-ID for all registrations of this contact (RFC 3261 §10.2.4).
     this.callId = newCallId(ctx.pbx.address);
+    this.askSec = expiresSec;
   }
 
   /** Sends the first REGISTER. */
@@ -95,7 +98,7 @@ export class StationRegistration {
     if (this.stopped) return;
     if (this.state !== 'registered') this.state = 'registering';
     const attempt = ++this.attempt;
-    this.send(this.expiresSec, undefined, (res, error) => {
+    this.send(this.askSec, undefined, (res, error) => {
       if (attempt === this.attempt) this.onResult(res, error);
     });
   }
@@ -103,7 +106,7 @@ export class StationRegistration {
   private onResult(res: SipResponse | undefined, error: string | undefined): void {
     if (this.stopped) return;
     if (res && res.status >= 200 && res.status < 300) {
-      const granted = grantedExpires(res, this.ctx.contactFor(this.extension), this.expiresSec);
+      const granted = grantedExpires(res, this.ctx.contactFor(this.extension), this.askSec);
       this.state = 'registered';
       this.expiresAt = this.ctx.clock.now() + granted * 1000;
       this.lastError = undefined;
@@ -146,6 +149,13 @@ export class StationRegistration {
           if (!challenge) { done(res, `${res.status} without a usable digest challenge`); return; }
           const value = authorizationFor(challenge, { username: this.extension, password: this.secret }, 'REGISTER', uri);
           this.send(expires, { header: proxy ? 'Proxy-Authorization' : 'Authorization', value }, done);
+          return;
+        }
+        const minExpires = res.status === 423 ? Number(res.headers.get('Min-Expires')) : NaN;
+        if (minExpires > expires && minExpires <= 86_400 && !this.stopped) {
+          // RFC 3261 §10.2.8: the registrar wants a longer interval; ask again (fresh challenge) with its minimum.
+          this.askSec = minExpires;
+          this.send(minExpires, undefined, done);
           return;
         }
         if (res.status === 401 || res.status === 407 || res.status === 403) {

@@ -32,6 +32,8 @@ export class FakePbx {
   secrets: Record<string, string> = {};
   /** Expires granted in the REGISTER 200 (on the Contact). */
   grantExpires = 300;
+  /** When set, an authenticated REGISTER asking less (and not 0) gets 423 with this Min-Expires. */
+  minExpires: number | undefined;
   /** When true, every request is ignored (a PBX that does not answer). */
   silent = false;
   /** A new INVITE from the gateway; default: not answered (test decides). */
@@ -72,6 +74,12 @@ export class FakePbx {
     if (!v.ok) {
       const res = createResponse(req, v.reason === 'no-credentials' ? 401 : 403, undefined, newTag());
       if (v.reason === 'no-credentials') for (const c of buildChallenges(this.nonces, { realm: 'hotline', algorithms: ['SHA-256', 'MD5'] })) res.headers.append('WWW-Authenticate', c);
+      stx.respond(res);
+      return;
+    }
+    if (this.minExpires !== undefined && req.expires !== 0 && (req.expires ?? 0) < this.minExpires) {
+      const res = createResponse(req, 423, 'Interval Too Brief', newTag());
+      res.headers.set('Min-Expires', String(this.minExpires));
       stx.respond(res);
       return;
     }

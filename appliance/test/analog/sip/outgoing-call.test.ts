@@ -238,3 +238,18 @@ test('183 with SDP is early audio; hook flash holds (a=sendonly) and resumes (a=
     await done();
   }
 });
+
+test('a call from a port that is neither a station nor in a line group is refused without an INVITE (caller ID never stands in for an extension)', async () => {
+  const { pbx, gw, done } = await setup();
+  try {
+    const ev = recordingEvents();
+    gw.call(9, { number: '2001' }, '1002', ev);
+    await waitFor(() => ev.log.length === 1, 1000, 'failed');
+    assert.deepEqual(ev.log, ['failed:congestion:500']);
+    await sleep(50);
+    assert.equal(pbx.received('INVITE').length, 0);
+    assert.deepEqual(gw.calls(), []);
+  } finally {
+    await done();
+  }
+});

@@ -119,3 +119,22 @@ test('failed registrations are retried with a doubling backoff (5 s, 10 s, ...)'
     await pbx.close();
   }
 });
+
+test('423 Interval Too Brief: the station asks again with the registrar\'s Min-Expires and keeps asking that', async () => {
+  const pbx = await FakePbx.start();
+  pbx.secrets = { 2001: 's' };
+  pbx.minExpires = 600;
+  pbx.grantExpires = 1;
+  const gw = await startGateway(pbx, { registerExpiresSec: 60, stations: [{ extension: '2001', secret: 's', port: 1 }] });
+  try {
+    await waitFor(() => gw.registrations()[0]?.state === 'registered', 3000, 'registered');
+    const asked = pbx.received('REGISTER').map((r) => r.expires);
+    assert.deepEqual(asked, [60, 60, 600, 600], 'challenge, 423, challenge, accepted');
+    const n = pbx.received('REGISTER').length;
+    await waitFor(() => pbx.received('REGISTER').length >= n + 2, 2500, 'the refresh');
+    assert.equal(pbx.received('REGISTER').at(-1)!.expires, 600, 'the refresh asks 600 at once');
+  } finally {
+    await gw.stop();
+    await pbx.close();
+  }
+});
