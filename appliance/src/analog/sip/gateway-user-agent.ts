@@ -129,7 +129,10 @@ export class GatewayUserAgent implements SipSide {
     to, events);
     if (this.stopping || (!station && group === undefined)) {
       if (!this.stopping) log.error({ port }, 'call from a port that is neither a station nor in a line group; refused (the PBX could not tell who calls)');
-      queueMicrotask(() => events.failed('congestion', this.stopping ? 503 : 500));
+      const status = this.stopping ? 503 : 500;
+      queueMicrotask(() => {
+        try { events.failed('congestion', status); } catch (err) { log.error({ err, port }, 'port side threw on a call event'); }
+      });
       return call;
     }
     this.calls_.add(call);

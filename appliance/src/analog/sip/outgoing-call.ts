@@ -86,7 +86,7 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
   }
 
   protected remoteEnded(): void {
-    if (this.answered) this.events.ended();
+    if (this.answered) this.notify(() => this.events.ended());
   }
 
   private sendInvite(authorization: { header: string; value: string } | undefined): void {
@@ -130,7 +130,7 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
       }
       if (!this.ringingSent && !this.hungUp) {
         this.ringingSent = true;
-        this.events.ringing(early);
+        this.notify(() => this.events.ringing(early));
       }
       return;
     }
@@ -178,7 +178,7 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
     }
     this.answered = true;
     this.state = 'connected';
-    this.events.answered();
+    this.notify(() => this.events.answered());
   }
 
   private onFinalFailure(status: number): void {
@@ -192,6 +192,15 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
     this.failedSent = true;
     this.finish();
     // The seam's rule: 486 Busy Here and 600 Busy Everywhere are busy, the rest congestion.
-    this.events.failed(status === 486 || status === 600 ? 'busy' : 'congestion', status);
+    this.notify(() => this.events.failed(status === 486 || status === 600 ? 'busy' : 'congestion', status));
+  }
+
+  /** Calls the port side; an exception there is logged, never thrown into the SIP stack or a timer. */
+  private notify(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      log.error({ err, port: this.port }, 'port side threw on a call event');
+    }
   }
 }

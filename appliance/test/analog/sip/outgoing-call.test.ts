@@ -253,3 +253,25 @@ test('a call from a port that is neither a station nor in a line group is refuse
     await done();
   }
 });
+
+test('a port side that throws on an event does not break the call or the gateway', async () => {
+  const { pbx, gw, far, inv, answer, done } = await setup();
+  try {
+    const ev = recordingEvents();
+    const throwing = { ...ev, ringing: () => { ev.log.push('ringing'); throw new Error('port bug'); } };
+    gw.call(1, { number: '2001' }, '1002', throwing);
+    await waitFor(() => inv() !== undefined, 3000, 'INVITE');
+    answer(180);
+    await waitFor(() => ev.log.length === 1, 2000, 'ringing');
+    answer(200, farEndSdp(far.port, 'PCMA'));
+    await waitFor(() => ev.log.length === 2 && pbx.acks.length === 1, 2000, 'answered');
+    assert.deepEqual(ev.log, ['ringing', 'answered']);
+    // Timer-driven events too: a refused call whose failed() throws leaves the gateway running.
+    const bad = { ...recordingEvents(), failed: () => { throw new Error('port bug'); } };
+    gw.call(9, {}, 's', bad);
+    await sleep(50);
+    assert.equal(gw.calls().length, 1);
+  } finally {
+    await done();
+  }
+});
