@@ -7,6 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { GatewayUserAgent, type GatewayUserAgentOptions } from '@hotline/appliance/analog';
 import { isParseFailure, parseRtp } from '@hotline/media';
 import { buildToneRtpPcap } from '../src/pcap.ts';
+import { startRtpCounter } from '../src/rtp-counter.ts';
 import { freePort } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
 import { eventually, startPbx } from '../src/pbx.ts';
@@ -145,7 +146,7 @@ test('sipp cancels a ringing call: 487 to its INVITE and onCancelled at the port
   }
 });
 
-test('against the real PBX: the station registers, the PBX shows it, and a sipp extension calling it reaches the port with audio', async () => {
+test('against the real PBX: the station registers and the PBX shows it; a sipp extension calling it reaches the port with audio; the station calls a sipp extension through the PBX\'s 407 with audio both ways', async () => {
   const CALLER = { number: '1001', secret: 'caller-secret-1001' };
   const pbx = await startPbx({ extensions: [{ number: STATION.extension, secret: STATION.secret }, CALLER], noAnswerTimeoutSec: 10 });
   let answered: IncomingCall | undefined;
@@ -179,6 +180,44 @@ test('against the real PBX: the station registers, the PBX shows it, and a sipp 
     assert.ok(frames >= 20, `the port got ${frames} audio frames`);
     const r = await caller.done;
     assert.equal(r.stats.successful, 1);
+
+    // The station dials 1001, now a sipp callee registered at the PBX: the PBX challenges the
+    // gateway's INVITE (127.0.0.1 is not a trusted peer here), the gateway answers with the
+    // station's secret, and audio flows both ways through the PBX's relay.
+    const uasPort = await freePort();
+    const counter = await startRtpCounter(await freePort());
+    const callee = startSipp({
+      scenarioFile: scenario('uas-answer'), localPort: uasPort, service: CALLER.number, timeoutSec: 25,
+      vars: { rtp_port: counter.port }, files: { 'tone.pcap': buildToneRtpPcap({ durationMs: 3000 }) },
+    });
+    try {
+      await waitForUdpBound(uasPort);
+      await runSipp({
+        scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: CALLER.number, timeoutSec: 10,
+        auth: { username: CALLER.number, password: CALLER.secret }, vars: { contact_port: uasPort, expires: 300 },
+      });
+      const log: string[] = [];
+      const out = gw.call(STATION.port, { number: STATION.extension }, CALLER.number, {
+        ringing: (e) => log.push(`ringing:${e}`), answered: () => log.push('answered'), failed: (t, st) => log.push(`failed:${t}:${st}`), ended: () => log.push('ended'),
+      });
+      await until(() => log.includes('answered') || log.some((l) => l.startsWith('failed')), 15_000, 'the answer');
+      assert.ok(log.includes('answered'), log.join(', '));
+      let heard = 0;
+      for (let i = 0; i < 75; i++) {
+        out.audio.send(Buffer.alloc(160, i % 2 ? 0x2a : 0xaa));
+        const f = out.audio.next();
+        if (f && f.length === 160) heard++;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assert.ok(heard >= 20, `the station heard ${heard} frames of the callee's tone`);
+      assert.ok(counter.counts().pcmu >= 20, `the callee got ${counter.counts().pcmu} PCMU packets (A-law transcoded by the PBX)`);
+      out.hangup();
+      const c = await callee.done;
+      assert.equal(c.stats.successful, 1, 'the callee saw our BYE');
+    } finally {
+      await counter.stop();
+      await callee.stop();
+    }
   } finally {
     await gw.stop();
     await pbx.stop();
