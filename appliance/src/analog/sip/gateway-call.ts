@@ -59,6 +59,9 @@ export abstract class GatewayCall {
   ended = false;
   /** What the far end agreed last (law, address, direction). */
   protected negotiated: NegotiatedAudio | undefined;
+  /** Settles when the call is over (finish ran). */
+  readonly over: Promise<void>;
+  private settleOver!: () => void;
   private readonly sessionId = randomInt(1, 2 ** 31);
   private sdpVersion = 0;
   private holding = false;
@@ -74,6 +77,7 @@ export abstract class GatewayCall {
     /** Dialled digits (out) or the number called (in). */
     readonly number: string,
   ) {
+    this.over = new Promise<void>((resolve) => { this.settleOver = resolve; });
     this.audio = {
       send: (frame) => this.rtp?.send(frame),
       next: () => this.rtp?.next(),
@@ -211,6 +215,7 @@ export abstract class GatewayCall {
     this.pending2xx = undefined;
     this.rtp?.close();
     this.ctx.removed(this);
+    this.settleOver();
   }
 
   private answerReoffer(request: SipRequest, stx: ServerTransaction, dialog: Dialog): void {

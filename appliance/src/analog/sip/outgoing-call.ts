@@ -82,7 +82,8 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
 
   shutdown(): Promise<void> {
     this.hangup();
-    return this.byeDone ?? Promise.resolve();
+    // Answered: wait for the BYE's answer; still ringing: for the 487 after our CANCEL.
+    return this.byeDone ?? this.over;
   }
 
   protected remoteEnded(): void {
@@ -117,15 +118,18 @@ export class OutgoingGatewayCall extends GatewayCall implements OutgoingCall {
     const status = res.status;
     if (status < 200) {
       if (status === 100 || this.ended) return;
-      const early = res.body.length > 0;
-      if (early) {
+      // Early audio only when the SDP is usable: otherwise the port plays its own ringback.
+      let early = false;
+      if (res.body.length > 0) {
         try {
           this.applyRemote(readAnswer(parseAudio(res.body)));
           this.state = 'early-media';
+          early = true;
         } catch (err) {
           log.debug({ err: (err as Error).message }, 'early media SDP ignored');
         }
-      } else if (this.state === 'dialing') {
+      }
+      if (!early && this.state === 'dialing') {
         this.state = 'ringing';
       }
       if (!this.ringingSent && !this.hungUp) {

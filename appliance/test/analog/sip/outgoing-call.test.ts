@@ -275,3 +275,22 @@ test('a port side that throws on an event does not break the call or the gateway
     await done();
   }
 });
+
+test('stop() cancels a call still ringing and waits for the 487 before closing', async () => {
+  const { pbx, gw, inv, answer, done } = await setup();
+  try {
+    const ev = recordingEvents();
+    gw.call(1, { number: '2001' }, '1002', ev);
+    await waitFor(() => inv() !== undefined, 3000, 'INVITE');
+    let cancelled = false;
+    inv()!.stx.onCancel = () => { cancelled = true; answer(487); };
+    answer(180);
+    await waitFor(() => ev.log.length === 1, 2000, 'ringing');
+    await gw.stop();
+    assert.equal(cancelled, true, 'the CANCEL went out before the socket closed');
+    assert.deepEqual(ev.log, ['ringing:false']);
+    assert.deepEqual(gw.calls(), []);
+  } finally {
+    await done();
+  }
+});
