@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/sip/clock.ts';
-import { FakePbx, sleep, startGateway, waitFor } from './fake-pbx.ts';
+import { FakeNetwork } from '../../../src/sip/transport/index.ts';
+import { GatewayUserAgent } from '../../../src/analog/sip/index.ts';
+import { FakePbx, RecordingPorts, sleep, startGateway, waitFor } from './fake-pbx.ts';
 
 test('registers every station as its extension with the digest answer and its contact on the gateway', async () => {
   const pbx = await FakePbx.start();
@@ -136,5 +138,28 @@ test('423 Interval Too Brief: the station asks again with the registrar\'s Min-E
   } finally {
     await gw.stop();
     await pbx.close();
+  }
+});
+
+test('on an in-memory network with a fake clock, a silent PBX fails the registration after Timer F (64·T1 = 32 s) with REGISTER retransmitted per Timer E', async () => {
+  const clock = new FakeClock();
+  const net = new FakeNetwork({ clock });
+  net.endpoint({ transport: 'udp', address: '127.0.0.1', port: 5060 }, { onMessage() {} });
+  const gw = await GatewayUserAgent.start({
+    bindAddress: '127.0.0.1', port: 5062, pbx: { host: '127.0.0.1', port: 5060 }, domain: 'hotline',
+    stations: [{ extension: '2001', secret: 's', port: 1 }], law: 'alaw', ports: new RecordingPorts(), clock,
+  }, { listen: async (events) => net.endpoint({ transport: 'udp', address: '127.0.0.1', port: 5062 }, events) });
+  try {
+    clock.advance(31_900);
+    assert.equal(gw.registrations()[0]!.state, 'registering');
+    clock.advance(200);
+    assert.equal(gw.registrations()[0]!.state, 'failed');
+    assert.equal(gw.registrations()[0]!.lastError, 'no answer from the PBX at 127.0.0.1:5060');
+    // Timer E (RFC 3261 §17.1.2.2): 0, 0.5, 1.5, 3.5, 7.5, then every 4 s up to 32 s: 11 sends.
+    const sent = net.sentTo({ address: '127.0.0.1', port: 5060 }).filter((p) => p.firstLine.startsWith('REGISTER'));
+    assert.equal(sent.length, 11);
+    assert.equal(sent[0]!.data.toString().includes('Contact: <sip:2001@127.0.0.1:5062>'), true);
+  } finally {
+    await gw.stop();
   }
 });
