@@ -4,6 +4,9 @@ import { LIBC_BINDING, loadSimulator, openDahdiCard, simulatorBinding, systemCon
 import type { AnalogSettings } from '../config/index.ts';
 import { moduleLogger } from '../log.ts';
 
+/** Receive ring depth for simulated ports: 64 frames (1.28 s) hold a caller-ID burst injected in one go. */
+const SIMULATOR_RING_SLOTS = 64;
+
 const log = moduleLogger('analog');
 
 /** Echo canceller length when a port's config names none: 16 ms, enough for analog hybrids. */
@@ -52,7 +55,9 @@ export async function openCards(settings: AnalogSettings, simulatorLibrary?: str
   const simulator = loadSimulator(simulatorLibrary);
   simulator.reset();
   for (const card of settings.cards) simulator.createCard([...card.ports].sort((a, b) => a.port - b.port).map((p) => p.kind));
-  const card = await openDahdiCard({ binding: simulatorBinding(simulator.library), ports, law: settings.law });
+  // The simulator hands over injected audio (a whole caller-ID burst) at once, where a line
+  // delivers one frame per 20 ms: a deeper receive ring keeps the burst whole.
+  const card = await openDahdiCard({ binding: simulatorBinding(simulator.library), ports, law: settings.law, ringSlots: SIMULATOR_RING_SLOTS });
   startEchoCancellers(card, settings);
   return { card, simulator };
 }

@@ -2,7 +2,7 @@
 // records the calls placed, calls offered by the PBX, and signal checks over played frames.
 import {
   FRAME_BYTES, FRAME_MS,
-  type CardEvent, type FrameListener, type G711Law, type HookCommand, type PortInfo, type PortState, type SpanInfo, type TelephonyCard,
+  type CardEvent, type EchoCancelMode, type FrameListener, type G711Law, type HookCommand, type PortInfo, type PortState, type SpanInfo, type TelephonyCard,
 } from '@hotline/drivers';
 import { decodeTable, encodeTable, goertzelAmplitude, silenceCode } from '@hotline/media';
 import type { FakeClock } from '../../../src/sip/clock.ts';
@@ -55,6 +55,11 @@ export class FakeCard implements TelephonyCard {
     if (frame.length !== FRAME_BYTES) throw new RangeError('bad frame');
     this.played.get(port)!.push(frame.slice());
     return true;
+  }
+
+  /** Echo cancellation is the card's business; the port machines never ask for it. */
+  echoCancel(): EchoCancelMode {
+    return 'off';
   }
 
   hook(port: number, command: HookCommand): void {
