@@ -1,6 +1,6 @@
 // pm2 process list: one app per Hotline service (DESIGN.md, "Processes").
 // `npm start` runs it with pm2-runtime in the foreground; on the image one systemd
-// unit does the same. The PBX and the management service (mgmt) exist so far.
+// unit does the same. The PBX, the management service (mgmt) and the analog gateway exist so far.
 const { resolve } = require('node:path');
 
 const root = __dirname;
@@ -65,6 +65,23 @@ module.exports = {
       autorestart: true,
       exp_backoff_restart_delay: 200,
       // A separate process from the PBX (DESIGN.md, Processes): a management leak never costs calls.
+      max_memory_restart: '512M',
+      merge_logs: true,
+    },
+    {
+      name: 'analog',
+      cwd: root,
+      // The analog gateway owns the telephony cards (FFI into the driver) in a process of its
+      // own, so a fault there cannot take calls between SIP phones down. It idles when no
+      // card is configured and picks one up on a config reload.
+      script: 'appliance/bin/analog.mjs',
+      interpreter: 'node',
+      exec_mode: 'fork',
+      env: { ...sharedEnv(), HOTLINE_SERVICE: 'analog' },
+      // Ends its calls (BYE) and unregisters the FXS extensions before it exits.
+      kill_timeout: 5000,
+      autorestart: true,
+      exp_backoff_restart_delay: 200,
       max_memory_restart: '512M',
       merge_logs: true,
     },

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, mgmtSettings, type HotlineConfig } from '../appliance/src/config/index.ts';
+import { ConfigStore, ConfigValidationError, EnvOverrideError, applyEnvOverrides, ensureFirstStart, mgmtSettings, analogSettings, type HotlineConfig } from '../appliance/src/config/index.ts';
 import { dataPaths } from '../appliance/src/paths.ts';
 import { formatTable } from '../appliance/src/cli/table.ts';
 import { ensureFirstAdmin } from '../appliance/src/mgmt/first-admin.ts';
@@ -49,6 +49,7 @@ try {
 }
 const bind = config.sip.bindAddress;
 const mgmt = mgmtSettings(config);
+const analog = analogSettings(config);
 const mgmtHost = mgmt.bindAddress === '0.0.0.0' || mgmt.bindAddress === '::' ? 'localhost' : mgmt.bindAddress;
 const mgmtHttpsPort = Number(process.env.HOTLINE_MGMT_HTTPS_PORT ?? mgmt.httpsPort);
 const mgmtHttpPort = Number(process.env.HOTLINE_MGMT_HTTP_PORT ?? mgmt.httpPort);
@@ -60,6 +61,7 @@ console.log(
       ['SIP tcp', `${bind}:${config.sip.tcpPort}`],
       ['RTP', `${config.rtp.portMin}-${config.rtp.portMax}/udp`],
       ['PBX control', paths.pbxControlSocket],
+      ['analog gateway', analog ? `SIP 127.0.0.1:${analog.sipPort}/udp, ${analog.cards.length} card(s), control ${paths.analogControlSocket}` : `no card configured (control ${paths.analogControlSocket})`],
       ['management UI', `https://${mgmtHost}:${mgmtHttpsPort}/ (self-signed certificate at first start)`],
       ['management (dev)', mgmtHttpPort > 0 ? `http://127.0.0.1:${mgmtHttpPort}/ (loopback only)` : 'off'],
       ['data dir', paths.root],

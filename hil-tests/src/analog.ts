@@ -11,6 +11,10 @@ import { spawnService, waitUntilAnswering } from './service-process.ts';
 /** Entry point of the analog gateway service, as in ecosystem.config.cjs. */
 export const ANALOG_MAIN = join(REPO_ROOT, 'appliance/src/analog/main.ts');
 
+/** Slices of injected audio: 200 ms (1600 A-law or µ-law bytes). */
+const AUDIO_SLICE_MS = 200;
+const AUDIO_SLICE_BYTES = 1600;
+
 /** The line simulator behind the gateway's simulated card. Audio is G.711 in the card's law. */
 export interface LineSimulator {
   /** The exchange rings an FXO line, with caller-ID audio (FSK or DTMF) after the ring. */
@@ -21,7 +25,7 @@ export interface LineSimulator {
   polarity(channel: number): Promise<void>;
   /** DTMF digits detected on the channel (as a card with DTMF detection reports them). */
   dtmf(channel: number, digits: string): Promise<void>;
-  /** Audio the phone or line sends. */
+  /** Audio the phone or line sends, delivered in real time (the promise resolves when the last slice is in). */
   audio(channel: number, audio: Uint8Array): Promise<void>;
   /** Drains what the gateway played on the channel so far. */
   played(channel: number): Promise<Buffer>;
@@ -61,7 +65,14 @@ export async function startAnalog(pbx: HilPbx, startTimeoutMs = 20_000): Promise
       flash: (channel) => post('flash', { channel }),
       polarity: (channel) => post('polarity', { channel }),
       dtmf: (channel, digits) => post('dtmf', { channel, digits }),
-      audio: (channel, audio) => post('audio', { channel, audio: b64(audio) }),
+      audio: async (channel, audio) => {
+        // A line delivers 20 ms per 20 ms; the simulator hands injected audio over at once,
+        // so long audio goes in 200 ms slices at the pace it would arrive.
+        for (let at = 0; at < audio.length; at += AUDIO_SLICE_BYTES) {
+          await post('audio', { channel, audio: b64(audio.subarray(at, at + AUDIO_SLICE_BYTES)) });
+          if (at + AUDIO_SLICE_BYTES < audio.length) await new Promise((r) => setTimeout(r, AUDIO_SLICE_MS));
+        }
+      },
       played: async (channel) => Buffer.from((await client.call<{ audio: string }>('POST', '/v1/sim/played', { channel })).audio, 'base64'),
       hook: async (channel) => (await client.call<{ hook: number }>('POST', '/v1/sim/hook', { channel })).hook,
       alarm: (span, raise) => post('alarm', { span, raise }),
