@@ -34,15 +34,20 @@ export class OriginTable {
   private readonly localAddresses: Set<string>;
   private readonly gatewayPort: number | undefined;
   private readonly fxsExtensions: Set<string>;
-  /** Trunk name by host address: the first trunk configured for a host wins. */
+  /** Trunk name by host address, and by host and port; the first trunk configured for either wins. */
   private readonly trunkByHost = new Map<string, string>();
+  private readonly trunkByHostPort = new Map<string, string>();
 
   constructor(config: HotlineConfig) {
     const analog = analogSettings(config);
     this.gatewayPort = analog?.sipPort;
     this.localAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1', config.sip.bindAddress]);
     this.fxsExtensions = new Set((analog?.cards ?? []).flatMap((c) => c.ports).filter((p) => p.kind === 'FXS' && p.extension !== undefined).map((p) => p.extension!));
-    for (const t of trunkSettings(config)) if (!this.trunkByHost.has(t.host)) this.trunkByHost.set(t.host, t.name);
+    for (const t of trunkSettings(config)) {
+      if (!this.trunkByHost.has(t.host)) this.trunkByHost.set(t.host, t.name);
+      const hp = `${t.host}|${t.port}`;
+      if (!this.trunkByHostPort.has(hp)) this.trunkByHostPort.set(hp, t.name);
+    }
   }
 
   /** Whether requests from this source come from the analog gateway. */
@@ -50,9 +55,13 @@ export class OriginTable {
     return this.gatewayPort !== undefined && port === this.gatewayPort && this.localAddresses.has(address);
   }
 
-  /** The SIP trunk a source address belongs to, if any. */
-  trunkAt(address: string): string | undefined {
-    return this.trunkByHost.get(address);
+  /**
+   * The SIP trunk a source belongs to, if any. A carrier may send from another port than the
+   * one we send to (an SBC pool), so the address alone decides — except for this host's own
+   * addresses, which its phones and the gateway share: there the port must match too.
+   */
+  trunkAt(address: string, port: number): string | undefined {
+    return this.trunkByHostPort.get(`${address}|${port}`) ?? (this.localAddresses.has(address) ? undefined : this.trunkByHost.get(address));
   }
 
   /** Classifies a new INVITE by its source (see {@link OriginVerdict}). */
@@ -64,7 +73,7 @@ export class OriginTable {
       if (!this.fxsExtensions.has(src.fromUser)) return { kind: 'forbidden', reason: `${src.fromUser || '(empty)'} is no FXS extension` };
       return { kind: 'trusted', origin: { kind: 'extension', number: src.fromUser }, callerNumber: src.fromUser };
     }
-    const trunk = this.trunkAt(src.address);
+    const trunk = this.trunkAt(src.address, src.port);
     if (trunk !== undefined) return { kind: 'trusted', origin: { kind: 'trunk', name: trunk }, callerNumber: src.fromUser };
     return { kind: 'authenticate' };
   }

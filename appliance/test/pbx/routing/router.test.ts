@@ -140,3 +140,9 @@ test('INVITEs from a trunk host are trunk calls, whatever the port; anything els
   assert.deepEqual(o.classify({ address: '192.0.2.20', port: 5999, group: undefined, fromUser: '13912345678' }), { kind: 'trusted', origin: trunk('unicom'), callerNumber: '13912345678' });
   assert.equal(o.classify({ address: '192.0.2.30', port: 5060, group: undefined, fromUser: '1001' }).kind, 'authenticate');
 });
+
+test('a trunk on this host itself is known by address and port, so local phones still authenticate', () => {
+  const o = new OriginTable(config((c) => { c.trunks = [{ name: 'local-gw', host: '127.0.0.1', port: 5090 }]; }));
+  assert.deepEqual(o.classify({ address: '127.0.0.1', port: 5090, group: undefined, fromUser: '66100001' }), { kind: 'trusted', origin: trunk('local-gw'), callerNumber: '66100001' });
+  assert.equal(o.classify({ address: '127.0.0.1', port: 40000, group: undefined, fromUser: '1001' }).kind, 'authenticate');
+});
