@@ -336,7 +336,7 @@ export class Call {
     }
     this.state = 'answered';
     this.answeredAt = this.ctx.clock.now();
-    this.carrier = fork.target.carrier;
+    this.carrier = fork.target.carrier ?? this.carrier;
     this.noAnswerTimer?.cancel();
     this.bDialog = dialog;
     this.ctx.addDialog(dialog.key, this, 'b');

@@ -157,6 +157,9 @@ test('an INVITE from a trunk host needs no digest and goes where the inbound rou
   assert.deepEqual(first.responses.map((r) => r.status).filter((s) => s >= 200), [200]);
   const ringing = bob.received.find((r) => r.method === 'INVITE')!;
   assert.equal(ringing.from.uri.user, '13912345678', 'the callee sees the caller number');
+  bob.bye();
+  await env.run(200);
+  assert.equal(env.records.at(-1)?.trunk, 'first', 'the record names the trunk the call came in on');
   first.call('13912345678', '66109999');
   await env.run(300);
   assert.equal(first.responses.at(-1)!.status, 404);
