@@ -5,7 +5,7 @@
  */
 import type { HotlineConfig, InboundRouteConfig, RouteSettings } from '../../config/index.ts';
 import { analogSettings, routeSettings, trunkSettings } from '../../config/index.ts';
-import { DialPattern } from '../../dialplan/index.ts';
+import { DialPattern, type PatternMatch } from '../../dialplan/index.ts';
 
 /**
  * Who places the call. `extension`: a phone that authenticated (or an FXS port of the analog
@@ -72,6 +72,17 @@ export class Router {
   /** Decides where a new call goes; `stateOf` gives each SIP trunk's current state. */
   decide(req: RouteRequest, stateOf: TrunkStateOf): RouteDecision {
     return req.origin.kind === 'trunk' ? this.decideInbound(req) : this.decideFromExtension(req.dialled, stateOf);
+  }
+
+  /**
+   * How far digits dialled on a phone that sends them one by one (an FXS port) get: `full`
+   * when they are an extension, an emergency number or a number an outbound route takes;
+   * `canExtend` when more digits could still make one. The shape of the analog gateway's DigitPlan.
+   */
+  dialVerdict(digits: string): PatternMatch {
+    const full = this.emergency.has(digits) || this.extensions.has(digits) || this.outbound.some((o) => o.patterns.some((p) => p.matches(digits)));
+    const canExtend = this.couldExtend(digits) || this.outbound.some((o) => o.patterns.some((p) => p.match(digits).canExtend));
+    return { full, canExtend };
   }
 
   /** Whether `name` is a configured SIP trunk or usable line group (for callers of the router that label carriers). */

@@ -146,3 +146,13 @@ test('a trunk on this host itself is known by address and port, so local phones 
   assert.deepEqual(o.classify({ address: '127.0.0.1', port: 5090, group: undefined, fromUser: '66100001' }), { kind: 'trusted', origin: trunk('local-gw'), callerNumber: '66100001' });
   assert.equal(o.classify({ address: '127.0.0.1', port: 40000, group: undefined, fromUser: '1001' }).kind, 'authenticate');
 });
+
+test('the dial verdict for digit-by-digit dialling: complete numbers are full, prefixes can extend, dead ends are neither', () => {
+  const r = new Router(config());
+  assert.deepEqual(r.dialVerdict('100'), { full: false, canExtend: true });
+  assert.deepEqual(r.dialVerdict('1002'), { full: true, canExtend: false });
+  assert.deepEqual(r.dialVerdict('110'), { full: true, canExtend: false });
+  assert.deepEqual(r.dialVerdict('01391234567'), { full: false, canExtend: true });
+  assert.deepEqual(r.dialVerdict('013912345678'), { full: true, canExtend: false });
+  assert.deepEqual(r.dialVerdict('5'), { full: false, canExtend: false });
+});
