@@ -262,9 +262,10 @@ export class Call {
     });
     if (this.attempts) {
       fork.silenceTimer = this.ctx.clock.setTimer(TRUNK_NO_ANSWER_MS, () => {
-        // Nothing came back, so there is nothing to CANCEL (RFC 3261 §9.1): drop the transaction and move on.
+        // The transaction runs on to Timer B: a CANCEL goes out if a provisional still comes
+        // (RFC 3261 §9.1), and a late 2xx is acknowledged and hung up (onFork2xx).
         log.info({ callId: this.callId, carrier: target.carrier }, 'carrier sent nothing; trying the next one');
-        fork.tx.terminate();
+        fork.tx.cancel();
         this.onForkFinal(fork, 408);
       });
     }
@@ -287,6 +288,8 @@ export class Call {
     const status = res.status;
     fork.silenceTimer?.cancel();
     if ((status === 401 || status === 407) && this.state === 'ringing' && fork.finalStatus === undefined && this.answerChallenge(fork, res)) return;
+    // An attempt already given up on has nothing more to say to the caller.
+    if (status < 200 && fork.finalStatus !== undefined) return;
     if (status < 200) {
       if (status === 100 || this.state !== 'ringing') return;
       // 180 and 183 are relayed to the caller under our one To tag; with early media the
@@ -313,13 +316,14 @@ export class Call {
       this.ctx.tx.sendStateless(fork.dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), fork.dialog.destination);
       return;
     }
+    const abandoned = fork.finalStatus !== undefined;
     fork.finalStatus = res.status;
     const dialog = Dialog.asUac(fork.invite, res, fork.target.dest);
     fork.dialog = dialog;
     this.ctx.tx.sendStateless(dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), dialog.destination);
     const hangUpFork = () => this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
-    if (this.state !== 'ringing') {
-      // Answered after the call was cancelled or another contact won: hang up at once (§16.7 / §15).
+    if (this.state !== 'ringing' || abandoned) {
+      // Answered after the call was cancelled, another contact won, or the attempt was given up: hang up at once (§16.7 / §15).
       hangUpFork();
       return;
     }

@@ -82,6 +82,21 @@ test(`a trunk that sends nothing is given up after ${TRUNK_NO_ANSWER_MS} ms (not
   assert.equal(alice.statuses('INVITE').at(-1), 200);
 });
 
+test('a trunk given up for silence that answers late is acknowledged and hung up; the call stays with the next trunk', async () => {
+  const { env, first, second, alice, start } = await setup();
+  await start();
+  first.reachable = false;
+  alice.call('0101234567');
+  await env.run(TRUNK_NO_ANSWER_MS + 500);
+  assert.equal(alice.statuses('INVITE').at(-1), 200, 'connected through the second trunk');
+  first.reachable = true; // the next INVITE retransmission (Timer A) gets through and is answered
+  await env.run(10_000);
+  assert.equal(first.invites.length, 1);
+  const late = env.net.sentTo(FIRST, 'delivered').map((p) => p.firstLine.split(' ')[0]);
+  assert.ok(late.includes('ACK') && late.includes('BYE'), `ACK and BYE to the late trunk (saw ${late.join(', ')})`);
+  assert.equal(env.stack.b2bua.activeCalls()[0]?.state, 'answered', 'the call itself goes on');
+});
+
 test('a trunk that answers 100 Trying and then nothing is not left early: the caller waits for the far end as for any call', async () => {
   const { env, first, second, alice, start } = await setup();
   await start();
