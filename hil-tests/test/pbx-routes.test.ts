@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
-import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
+import { runSipp, scenario, startSipp, waitForTcpListening, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
 const CALLER = { number: '1001', secret: 'caller-secret-1001' };
@@ -25,6 +25,7 @@ const files = { 'tone.pcap': buildToneRtpPcap({ durationMs: 2000 }) };
 let pbx: HilPbx;
 let carrier: SippProcess;
 let refuser: SippProcess;
+let tcpCarrier: SippProcess;
 let inboundPort: number;
 let refuserPort: number;
 let gatewayPort: number;
@@ -32,6 +33,7 @@ const logs = mkdtempSync(join(tmpdir(), 'hil-routes-'));
 const carrierLog = join(logs, 'carrier.log');
 const refuserLog = join(logs, 'refuser.log');
 const gatewayLog = join(logs, 'gateway.log');
+const tcpLog = join(logs, 'tcp-carrier.log');
 
 /** Lines the carriers appended so far: `<Request-URI user> <From user>` for each answered INVITE. */
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
@@ -39,14 +41,20 @@ const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').s
 before(async () => {
   const [carrierPort, deadPort, carrierRtp] = [await freePort(), await freePort(), (await freeUdpPorts(1))[0]];
   [refuserPort, inboundPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const tcpPort = await freePort();
   // Carriers listen before the PBX starts, so the first OPTIONS keepalive finds them.
   carrier = startSipp({
     scenarioFile: scenario('carrier-uas'), localPort: carrierPort, calls: 0, timeoutSec: 170, allowFailure: true,
     vars: { user: ACCOUNT.username, secret: ACCOUNT.password, log: carrierLog, rtp_port: carrierRtp },
   });
   refuser = startSipp({ scenarioFile: scenario('carrier-refuse-uas'), localPort: refuserPort, calls: 0, timeoutSec: 170, allowFailure: true, vars: { log: refuserLog } });
+  tcpCarrier = startSipp({
+    scenarioFile: scenario('carrier-uas'), localPort: tcpPort, transport: 't1', calls: 0, timeoutSec: 170, allowFailure: true,
+    vars: { user: ACCOUNT.username, secret: ACCOUNT.password, log: tcpLog, rtp_port: carrierRtp + 2 },
+  });
   await waitForUdpBound(carrierPort);
   await waitForUdpBound(refuserPort);
+  await waitForTcpListening(tcpPort);
   pbx = await startPbx({
     extensions: [CALLER, CALLEE, FXS], noAnswerTimeoutSec: 10, authFailureLimit: 50,
     trunks: [
@@ -54,6 +62,7 @@ before(async () => {
       { name: 'refuser', host: '127.0.0.1', port: refuserPort },
       { name: 'carrier', host: '127.0.0.1', port: carrierPort, ...ACCOUNT, register: false },
       { name: 'inbound', host: '127.0.0.1', port: inboundPort },
+      { name: 'tcp', host: '127.0.0.1', port: tcpPort, transport: 'tcp', ...ACCOUNT, register: false },
     ],
     configure: (c) => {
       // The PBX only reads this section (no card is opened): it says where the gateway is and who is on FXS.
@@ -68,6 +77,7 @@ before(async () => {
           { name: 'national', patterns: ['_0[1-9]X.'], strip: 1, prepend: '86', trunks: ['dead', 'carrier'] },
           { name: 'mobile', patterns: ['_1[3-9]XXXXXXXXX'], prepend: '0086', trunks: ['refuser', 'carrier'] },
           { name: 'local', patterns: ['_9NXXXXXXX'], strip: 1, trunks: ['pstn', 'carrier'] },
+          { name: 'over tcp', patterns: ['_7XXX'], trunks: ['tcp'] },
         ],
       };
     },
@@ -76,7 +86,7 @@ before(async () => {
   await eventually(async () => {
     const t = (await pbx.status()).trunks ?? [];
     const state = (n: string) => t.find((x) => x.name === n)?.state;
-    return state('carrier') === 'up' && state('refuser') === 'up' ? t : undefined;
+    return state('carrier') === 'up' && state('refuser') === 'up' && state('tcp') === 'up' ? t : undefined;
   }, 10_000, 'the sipp carriers to be up');
 });
 
@@ -84,6 +94,7 @@ after(async () => {
   await pbx?.stop();
   await carrier?.stop();
   await refuser?.stop();
+  await tcpCarrier?.stop();
   rmSync(logs, { recursive: true, force: true });
 });
 
@@ -153,6 +164,13 @@ test('an emergency number with no outbound route goes out through a trunk', asyn
   const r = await dial('110');
   assert.equal(r.stats.successful, 1);
   assert.deepEqual(lines(carrierLog).slice(before), ['110 acct42']);
+});
+
+test('a trunk with transport tcp carries the call over TCP, challenge and all', async () => {
+  const r = await dial('7001');
+  assert.equal(r.stats.successful, 1);
+  assert.deepEqual(lines(tcpLog), ['7001 acct42'], 'the sipp carrier listens on TCP only (-t t1)');
+  assert.equal((await cdrOf('7001')).trunk, 'tcp');
 });
 
 test('a carrier calling a DID reaches the extension the inbound route names, without digest', async () => {
