@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -247,6 +248,25 @@ export async function waitForUdpBound(port: number, host = '127.0.0.1', timeoutM
     });
     if (inUse) return;
     if (Date.now() > deadline) throw new Error(`nothing bound udp ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Waits until something listens on TCP `port` on `host` (a sipp started with `-t t1`), found by
+ * trying to listen there: EADDRINUSE means it is up. No connection is made, so the peer never
+ * sees a stray one.
+ */
+export async function waitForTcpListening(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inUse = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(true));
+      srv.listen(port, host, () => srv.close(() => resolve(false)));
+    });
+    if (inUse) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on tcp ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

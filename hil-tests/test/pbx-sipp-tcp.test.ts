@@ -4,11 +4,10 @@
 // (the no-NAT rule of docs/sip.md). RTP stays on UDP, counted as in the UDP test.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpCounter } from '../src/rtp-counter.ts';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
-import { runSipp, scenario, startSipp, type SippOptions } from '../src/sipp.ts';
+import { runSipp, scenario, startSipp, waitForTcpListening, type SippOptions } from '../src/sipp.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
 const CALLER = { number: '1001', secret: 'caller-secret-1001' };
@@ -25,25 +24,6 @@ after(async () => {
 
 function target(): string {
   return `127.0.0.1:${pbx.sipPort}`;
-}
-
-/**
- * Waits until something listens on TCP `port` (a freshly spawned sipp UAS), found by
- * trying to listen there ourselves: EADDRINUSE means the peer is up. No connection is
- * made, so the UAS sees no stray client.
- */
-async function waitForTcpListening(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const inUse = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once('error', () => resolve(true));
-      srv.listen(port, host, () => srv.close(() => resolve(false)));
-    });
-    if (inUse) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on tcp ${host}:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Registers `ext` over TCP with its Contact on `contactPort` (`;transport=TCP`). */

@@ -49,8 +49,8 @@ export async function runCdr(sub: string | undefined, args: string[], ctx: CliCo
   } else {
     ctx.out(
       formatTable(
-        ['Start/开始', 'Caller/主叫', 'Callee/被叫', 'Result/结果', 'Duration/时长', 'Billable/计费', 'SIP', 'Hangup/挂机'],
-        rows.map((r) => [localTime(r.startedAt), r.caller, r.callee, r.disposition, formatDuration(r.durationSec), formatDuration(r.billableSec), `${r.sipCode} ${r.sipReason}`, r.hangupSide ?? '']),
+        ['Start/开始', 'Caller/主叫', 'Callee/被叫', 'Result/结果', 'Duration/时长', 'Billable/计费', 'SIP', 'Hangup/挂机', 'Trunk/中继'],
+        rows.map((r) => [localTime(r.startedAt), r.caller, r.callee, r.disposition, formatDuration(r.durationSec), formatDuration(r.billableSec), `${r.sipCode} ${r.sipReason}`, r.hangupSide ?? '', r.trunk ?? '']),
       ),
     );
   }

@@ -1,4 +1,4 @@
-import { createResponse, newTag, type SipRequest, type SipResponse } from '../sip/message/index.ts';
+import { createResponse, newTag, reasonPhrase, type SipRequest, type SipResponse } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
 import { dialogKey } from '../sip/dialog/index.ts';
@@ -6,7 +6,9 @@ import type { Clock } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
 import { type CallQuality, type CallRecord, callDurations } from '../records/index.ts';
 import { moduleLogger } from '../log.ts';
-import { Call, type CallContext, type Leg } from './call.ts';
+import { Call, type CallContext, type ForkTarget, type Leg } from './call.ts';
+import type { CallOrigin, Router, TrunkStateOf } from './routing/index.ts';
+import { type CarrierDirectory, carrierTarget } from './carrier-targets.ts';
 import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
@@ -16,6 +18,12 @@ const log = moduleLogger('pbx.b2bua');
 
 /** B2BUA settings from config; replaced on reload (running calls keep theirs). */
 export interface B2buaSettings { noAnswerTimeoutMs: number; userAgent: string }
+
+/** Who places a new INVITE, as admission control decided: the origin the router needs, and the caller's number. */
+export interface InviteCaller { origin: CallOrigin; number: string }
+
+/** The routing table and carriers of the running config, and the trunks' live state; replaced on reload. */
+export interface RoutingContext { router: Router; carriers: CarrierDirectory; stateOf: TrunkStateOf }
 
 /** What the B2BUA needs around it. */
 export interface B2buaDeps {
@@ -45,7 +53,7 @@ export class B2bua {
   /** Calls ended since start, by disposition; the status page shows them. */
   readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0, dtmfDigits: 0 };
 
-  constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings) {
+  constructor(private readonly deps: B2buaDeps, private settings: B2buaSettings, private routing: RoutingContext) {
     this.context = {
       tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent, media: deps.media,
       addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
@@ -70,6 +78,9 @@ export class B2bua {
     });
   }
 
+  /** Takes the routes and carriers of a newly accepted config; calls in progress keep their attempt lists. */
+  updateRouting(routing: RoutingContext): void { this.routing = routing; }
+
   /** Takes new settings on config reload. */
   update(settings: B2buaSettings): void {
     this.settings = settings;
@@ -77,12 +88,14 @@ export class B2bua {
   }
 
   /**
-   * A new INVITE from an authenticated caller. Answers 404 for an unknown number, 480 when
-   * the callee has no registered contact, 486 when the callee is in a call without call
-   * waiting, 482 for a merged request; otherwise starts a call.
+   * A new INVITE from an admitted caller, routed by the router: to an extension (404 unknown,
+   * 480 without a registered contact, 486 busy without call waiting), out through a route's
+   * carriers in turn, 603 for an inbound route that hangs up, 404/484 when nothing matches,
+   * 503 when a route has no carrier to try; 482 for a merged request, 488 for an unusable offer.
    */
-  handleInvite(request: SipRequest, tx: ServerTransaction, source: Endpoint, caller: string): void {
-    const callee = request.requestUri.user ?? '';
+  handleInvite(request: SipRequest, tx: ServerTransaction, source: Endpoint, from: InviteCaller): void {
+    const dialled = request.requestUri.user ?? '';
+    const caller = from.number;
     const mergeKey = `${request.callId}|${request.from.params.get('tag') ?? ''}`;
     const existing = this.calls.get(mergeKey);
     if (existing && existing.aInvite.cseq.seq === request.cseq.seq) {
@@ -91,15 +104,25 @@ export class B2bua {
       return;
     }
     const now = this.deps.clock.now();
+    const inboundTrunk = from.origin.kind === 'trunk' ? from.origin.name : null;
     const refuse = (status: number, reason: string, disposition: CallRecord['disposition']) => {
       tx.respond(createResponse(request, status, reason, newTag()));
       this.write({
-        callId: request.callId, caller, callee, startedAt: now, answeredAt: null, endedAt: now,
-        disposition, durationSec: 0, billableSec: 0, sipCode: status, sipReason: reason, hangupSide: null,
+        callId: request.callId, caller, callee: dialled, startedAt: now, answeredAt: null, endedAt: now,
+        disposition, durationSec: 0, billableSec: 0, sipCode: status, sipReason: reason, hangupSide: null, trunk: inboundTrunk,
       });
     };
-    const extension = this.deps.directory.get(callee);
-    if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
+    const decision = this.routing.router.decide({ origin: from.origin, dialled, callerNumber: caller }, this.routing.stateOf);
+    switch (decision.kind) {
+      case 'not-found': refuse(decision.status, reasonPhrase(decision.status), 'failed'); return;
+      // RFC 3261 §21.6.2: the route says this call is not wanted.
+      case 'hangup': refuse(603, 'Decline', 'failed'); return;
+      case 'unavailable':
+        log.warn({ callId: request.callId, route: decision.route }, 'no carrier of the route can be tried');
+        refuse(503, 'Service Unavailable', 'failed');
+        return;
+      default:
+    }
     try {
       CallMedia.parseOffer(request.body);
     } catch (err) {
@@ -108,17 +131,37 @@ export class B2bua {
       refuse(488, 'Not Acceptable Here', 'failed');
       return;
     }
+    const callerName = from.origin.kind === 'extension' ? this.deps.directory.get(caller)?.name : request.from.displayName;
+    const callerExtensions = from.origin.kind === 'extension' ? [caller] : [];
+    if (decision.kind === 'outbound') {
+      const targets = decision.carriers
+        .map((c) => carrierTarget(c, decision.number, caller, this.routing.carriers))
+        .filter((t): t is ForkTarget => t !== undefined);
+      log.info({ callId: request.callId, route: decision.route, emergency: decision.emergency, carriers: targets.map((t) => t.carrier) }, 'outbound call');
+      if (targets.length === 0) log.error({ callId: request.callId, route: decision.route }, 'no carrier to try for an outbound call');
+      const call = this.begin(request, tx, source, caller, callerName, dialled, callerExtensions, mergeKey);
+      void call.start(targets, this.settings.noAnswerTimeoutMs, true);
+      return;
+    }
+    const callee = decision.number;
+    const extension = this.deps.directory.get(callee);
+    if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
+    if (decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
+    const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
+    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
+    void call.start(targets, this.settings.noAnswerTimeoutMs);
+  }
 
-    const callerName = this.deps.directory.get(caller)?.name;
-    const call = new Call(this.context, request, tx, source, caller, callerName, callee);
+  private begin(request: SipRequest, tx: ServerTransaction, source: Endpoint, caller: string, callerName: string | undefined, callee: string, extensions: string[], mergeKey: string, inboundTrunk?: string): Call {
+    const call = new Call(this.context, request, tx, source, caller, callerName, callee, extensions);
+    if (inboundTrunk) call.carrier = inboundTrunk;
     this.calls.set(mergeKey, call);
-    this.bump(caller, 1);
-    this.bump(callee, 1);
+    for (const e of extensions) this.bump(e, 1);
     this.counters.callsStarted++;
-    void call.start(bindings, this.settings.noAnswerTimeoutMs);
+    return call;
   }
 
   /** A request with a To tag; false when it belongs to no dialog of ours (the caller answers 481). */
@@ -168,8 +211,8 @@ export class B2bua {
     const o = call.outcome!;
     if (call.answeredAt !== null) this.counters.callsAnswered++;
     this.counters.callsEnded++;
-    this.bump(call.caller, -1);
-    this.bump(call.callee, -1);
+    for (const e of call.extensions) this.bump(e, -1);
+    if (call.carriersTried.length > 0) log.info({ callId: call.callId, carrier: call.carrier ?? null, tried: call.carriersTried, sipCode: o.sipCode }, 'outbound call ended');
     this.calls.delete(`${call.callId}|${call.aInvite.from.params.get('tag') ?? ''}`);
     // Retransmitted BYEs are absorbed by their transactions and late 2xx reach the fork's
     // INVITE transaction (RFC 6026 Accepted state), so the dialogs can go at once.
@@ -186,7 +229,7 @@ export class B2bua {
       disposition: o.disposition,
       ...callDurations(call.startedAt, call.answeredAt, end),
       sipCode: o.sipCode, sipReason: o.sipReason, hangupSide: o.hangupSide,
-      endCause: o.endCause ?? null, quality: call.quality ? qualityOf(call.quality) : null,
+      endCause: o.endCause ?? null, quality: call.quality ? qualityOf(call.quality) : null, trunk: call.carrier ?? null,
     });
   }
 

@@ -6,7 +6,8 @@ import type { Clock, TimerHandle } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
 import type { CallDisposition, HangupSide } from '../records/index.ts';
 import { moduleLogger } from '../log.ts';
-import type { Binding } from './location-service.ts';
+import { authorizationFor, pickChallenge } from '../sip/auth/index.ts';
+import { TRUNK_NO_ANSWER_MS, failsOver } from './carrier-failover.ts';
 import { Reliable2xx } from './reliable-2xx.ts';
 import { ALLOWED_METHODS } from './request-guard.ts';
 import { chooseFinal } from './final-response.ts';
@@ -37,8 +38,31 @@ export interface CallContext {
   ended(call: Call): void;
 }
 
-/** One outgoing INVITE towards one registered contact of the callee (RFC 3261 §16.6 style forking). */
-interface Fork { binding: Binding; invite: SipRequest; tx: ClientTransaction; finalStatus?: number; dialog?: Dialog }
+/**
+ * Where one outgoing INVITE goes and as whom: a registered contact of an extension, or a
+ * carrier (SIP trunk, analog line group) for an outbound call.
+ */
+export interface ForkTarget {
+  requestUri: string;
+  dest: Endpoint;
+  fromUser: string;
+  toUser: string;
+  /** Host of the To URI; the PBX's own address towards `dest` when absent (calls to extensions). */
+  toHost?: string;
+  /** Credentials answering a 401/407 from the far end (a carrier's digest account). */
+  credentials?: { username: string; password: string };
+  /** The carrier's name (trunk name or `analog:<group>`); set for outbound attempts. */
+  carrier?: string;
+}
+
+/** One outgoing INVITE towards one target (RFC 3261 §16.6 style forking, or one carrier attempt). */
+interface Fork {
+  target: ForkTarget; invite: SipRequest; tx: ClientTransaction; finalStatus?: number; dialog?: Dialog;
+  /** Credentials were already sent on this attempt: a second challenge means they are wrong. */
+  authSent?: boolean;
+  /** The carrier's silence timer ({@link TRUNK_NO_ANSWER_MS}), cancelled by its first response. */
+  silenceTimer?: TimerHandle;
+}
 
 /** Our 2xx to an INVITE awaiting its ACK; `deferredAck` forwards a delayed-offer answer to the other leg. */
 interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (body?: Buffer) => void }
@@ -67,6 +91,12 @@ export class Call {
   private readonly bCallId: string;
   private readonly bFromTag = newTag();
   private noAnswerTimer: TimerHandle | undefined;
+  /** Carriers still to try, in order, for an outbound call; undefined for a call to an extension's contacts. */
+  private attempts: ForkTarget[] | undefined;
+  private bCseq = 1;
+  /** The carrier that answered an outbound call, for the record; carriers tried, in order. */
+  carrier: string | undefined;
+  readonly carriersTried: string[] = [];
   /** Our 2xx to leg a/b awaiting its ACK, with the CSeq it answers. */
   private readonly pending2xx: Partial<Record<Leg, Pending2xx>> = {};
   /** The SDP side of the call and its relay session. */
@@ -82,8 +112,10 @@ export class Call {
     /** The caller's number (authenticated extension or trusted peer's From user). */
     readonly caller: string,
     readonly callerName: string | undefined,
-    /** The dialled extension. */
+    /** The dialled extension, or the number dialled out. */
     readonly callee: string,
+    /** Extensions taking part (caller and/or callee) whose busy count the call holds. */
+    readonly extensions: readonly string[] = [caller, callee],
   ) {
     this.startedAt = ctx.clock.now();
     this.bCallId = newCallId(ctx.local.hostFor(aSource));
@@ -95,8 +127,12 @@ export class Call {
   /** The caller's Call-ID, which identifies the call in records and status. */
   get callId(): string { return this.aInvite.callId; }
 
-  /** Allocates the relay ports, sends an INVITE to every binding and arms the no-answer timer. */
-  async start(bindings: Binding[], noAnswerTimeoutMs: number): Promise<void> {
+  /**
+   * Allocates the relay ports and arms the no-answer timer, then either forks to every
+   * target at once (an extension's contacts) or, `sequential`, tries the targets one after
+   * the other, moving on when one fails over (an outbound call's carriers).
+   */
+  async start(targets: ForkTarget[], noAnswerTimeoutMs: number, sequential = false): Promise<void> {
     this.ctx.addDialog(`${this.callId}|${this.aTag}|${this.aInvite.from.params.get('tag') ?? ''}`, this, 'a');
     this.noAnswerTimer = this.ctx.clock.setTimer(noAnswerTimeoutMs, () => this.onNoAnswer());
     try {
@@ -110,7 +146,23 @@ export class Call {
     }
     // Cancelled while the ports were being bound: finish() ran before there was a session.
     if (this.state !== 'ringing') { void this.media.release(); return; }
-    for (const binding of bindings) this.fork(binding);
+    if (!sequential) {
+      for (const t of targets) this.fork(t);
+      return;
+    }
+    this.attempts = [...targets];
+    this.nextAttempt(503);
+  }
+
+  /** Tries the next carrier; with none left the caller gets `lastStatus` (as chooseFinal words it). */
+  private nextAttempt(lastStatus: number): void {
+    const target = this.attempts!.shift();
+    if (!target) {
+      this.endUnanswered(lastStatus);
+      return;
+    }
+    this.carriersTried.push(target.carrier ?? target.requestUri);
+    this.fork(target);
   }
 
   /** Ends an answered or ringing call from the PBX side (shutdown, force release, media timeout). */
@@ -184,32 +236,60 @@ export class Call {
 
   // ---- leg b: forking and responses ----
 
-  private fork(binding: Binding): void {
-    const dest = binding.target;
+  private fork(target: ForkTarget, authorization?: { header: string; value: string }): void {
+    const dest = target.dest;
     const h = new Headers();
     h.append('Via', this.ctx.local.via(dest, newBranch()));
     h.append('Max-Forwards', String(Math.max(0, (this.aInvite.maxForwards ?? 70) - 1)));
     const host = this.ctx.local.hostFor(dest);
     const display = this.callerName ? `"${this.callerName.replace(/["\\]/g, '')}" ` : '';
-    h.append('From', `${display}<sip:${this.caller}@${host}>;tag=${this.bFromTag}`);
-    h.append('To', `<sip:${this.callee}@${host}>`);
+    h.append('From', `${display}<sip:${target.fromUser}@${host}>;tag=${this.bFromTag}`);
+    h.append('To', `<sip:${target.toUser}@${target.toHost ?? host}>`);
     h.append('Call-ID', this.bCallId);
-    h.append('CSeq', '1 INVITE');
+    // One Call-ID and From tag for every attempt of the call, so each needs a higher CSeq (RFC 3261 §22.2).
+    h.append('CSeq', `${this.bCseq++} INVITE`);
+    if (authorization) h.append(authorization.header, authorization.value);
     h.append('Contact', `<${this.ctx.local.contactUri(dest)}>`);
     h.append('Allow', ALLOWED_METHODS);
     h.append('User-Agent', this.ctx.userAgent);
     h.append('Content-Type', 'application/sdp');
-    const invite = new SipRequest('INVITE', binding.contact, h, this.media.offerToCallee(host));
-    const fork = { binding, invite } as Fork;
+    const invite = new SipRequest('INVITE', target.requestUri, h, this.media.offerToCallee(host));
+    const fork = { target, invite, authSent: authorization !== undefined } as Fork;
     this.forks.push(fork);
     fork.tx = this.ctx.tx.request(invite, dest, {
       onResponse: (res) => this.onForkResponse(fork, res),
       onTimeout: () => this.onForkFinal(fork, 408),
     });
+    if (this.attempts) {
+      fork.silenceTimer = this.ctx.clock.setTimer(TRUNK_NO_ANSWER_MS, () => {
+        // The transaction runs on to Timer B: a CANCEL goes out if a provisional still comes
+        // (RFC 3261 §9.1), and a late 2xx is acknowledged and hung up (onFork2xx).
+        log.info({ callId: this.callId, carrier: target.carrier }, 'carrier sent nothing; trying the next one');
+        fork.tx.cancel();
+        this.onForkFinal(fork, 408);
+      });
+    }
+  }
+
+  /** Resends a carrier attempt with digest credentials answering its 401/407 (RFC 3261 §22.2, RFC 7616 §3.4). */
+  private answerChallenge(fork: Fork, res: SipResponse): boolean {
+    const creds = fork.target.credentials;
+    if (!creds || fork.authSent) return false;
+    const proxy = res.status === 407;
+    const challenge = pickChallenge(res.headers.getAll(proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'));
+    if (!challenge) return false;
+    fork.finalStatus = res.status;
+    const value = authorizationFor(challenge, creds, 'INVITE', fork.target.requestUri);
+    this.fork(fork.target, { header: proxy ? 'Proxy-Authorization' : 'Authorization', value });
+    return true;
   }
 
   private onForkResponse(fork: Fork, res: SipResponse): void {
     const status = res.status;
+    fork.silenceTimer?.cancel();
+    if ((status === 401 || status === 407) && this.state === 'ringing' && fork.finalStatus === undefined && this.answerChallenge(fork, res)) return;
+    // An attempt already given up on has nothing more to say to the caller.
+    if (status < 200 && fork.finalStatus !== undefined) return;
     if (status < 200) {
       if (status === 100 || this.state !== 'ringing') return;
       // 180 and 183 are relayed to the caller under our one To tag; with early media the
@@ -236,13 +316,14 @@ export class Call {
       this.ctx.tx.sendStateless(fork.dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), fork.dialog.destination);
       return;
     }
+    const abandoned = fork.finalStatus !== undefined;
     fork.finalStatus = res.status;
-    const dialog = Dialog.asUac(fork.invite, res, fork.binding.target);
+    const dialog = Dialog.asUac(fork.invite, res, fork.target.dest);
     fork.dialog = dialog;
     this.ctx.tx.sendStateless(dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), dialog.destination);
     const hangUpFork = () => this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
-    if (this.state !== 'ringing') {
-      // Answered after the call was cancelled or another contact won: hang up at once (§16.7 / §15).
+    if (this.state !== 'ringing' || abandoned) {
+      // Answered after the call was cancelled, another contact won, or the attempt was given up: hang up at once (§16.7 / §15).
       hangUpFork();
       return;
     }
@@ -259,6 +340,7 @@ export class Call {
     }
     this.state = 'answered';
     this.answeredAt = this.ctx.clock.now();
+    this.carrier = fork.target.carrier ?? this.carrier;
     this.noAnswerTimer?.cancel();
     this.bDialog = dialog;
     this.ctx.addDialog(dialog.key, this, 'b');
@@ -289,9 +371,27 @@ export class Call {
   private onForkFinal(fork: Fork, status: number): void {
     if (fork.finalStatus !== undefined) return;
     fork.finalStatus = status;
+    fork.silenceTimer?.cancel();
     if (this.state !== 'ringing') return;
+    if (this.attempts) {
+      // Outbound: a carrier that cannot carry the call is passed over; an answer about the callee ends it.
+      if (failsOver(status) && this.attempts.length > 0) {
+        log.info({ callId: this.callId, carrier: fork.target.carrier, status }, 'carrier failed; trying the next one');
+        this.nextAttempt(status);
+      } else {
+        this.endUnanswered(status);
+      }
+      return;
+    }
     if (this.forks.some((f) => f.finalStatus === undefined)) return;
-    const final = chooseFinal(this.forks.map((f) => f.finalStatus!));
+    this.endUnanswered(...this.forks.map((f) => f.finalStatus!));
+  }
+
+  /** Nobody answered: the caller gets the final chosen from the attempts' statuses. */
+  private endUnanswered(...statuses: number[]): void {
+    if (this.state !== 'ringing') return;
+    // A carrier's challenge we could not answer is no status for the caller (it would ask them for credentials).
+    const final = chooseFinal(statuses.map((s) => (s === 401 || s === 407 ? 503 : s)));
     this.noAnswerTimer?.cancel();
     this.respondA(final.status, final.reason);
     this.finish({ disposition: final.disposition, sipCode: final.status, sipReason: final.reason, hangupSide: final.disposition === 'busy' ? 'callee' : null });
@@ -312,7 +412,10 @@ export class Call {
   }
 
   private cancelForks(): void {
-    for (const f of this.forks) if (f.finalStatus === undefined) f.tx.cancel();
+    for (const f of this.forks) {
+      f.silenceTimer?.cancel();
+      if (f.finalStatus === undefined) f.tx.cancel();
+    }
   }
 
   // ---- relaying inside the dialogs ----
@@ -430,6 +533,7 @@ export class Call {
     this.endedAt = this.ctx.clock.now();
     this.outcome = outcome;
     this.noAnswerTimer?.cancel();
+    for (const f of this.forks) f.silenceTimer?.cancel();
     for (const leg of ['a', 'b'] as const) this.pending2xx[leg]?.retransmit?.stop();
     // The caller's transaction lingers 32 s (RFC 6026); it must not keep the whole call alive.
     this.aTx.onCancel = undefined;

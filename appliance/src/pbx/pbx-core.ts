@@ -5,6 +5,7 @@ import { moduleLogger } from '../log.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { B2bua } from './b2bua.ts';
 import type { Registrar } from './registrar.ts';
+import type { OriginTable } from './routing/index.ts';
 import { ALLOWED_METHODS, checkRequest } from './request-guard.ts';
 
 const log = moduleLogger('pbx.core');
@@ -27,10 +28,14 @@ export class PbxCore implements TransactionUser {
     private readonly b2bua: B2bua,
     private readonly auth: Authenticator,
     private trust: TrustPolicy,
+    private origins: OriginTable,
   ) {}
 
-  /** Replaces the trust policy on config reload. */
-  updateTrust(trust: TrustPolicy): void { this.trust = trust; }
+  /** Replaces the trust policy and the trunk/gateway addresses on config reload. */
+  updateTrust(trust: TrustPolicy, origins: OriginTable): void {
+    this.trust = trust;
+    this.origins = origins;
+  }
 
   onRequest(request: SipRequest, source: Endpoint): void {
     this.counters.requests++;
@@ -70,10 +75,22 @@ export class PbxCore implements TransactionUser {
         return;
       case 'INVITE': {
         const fromUser = request.from.uri.user ?? '';
-        // Scanners' unauthenticated INVITEs get a challenge, never a call; trusted gateways skip it.
+        const group = request.requestUri.params.get('group');
+        // The analog gateway and SIP trunks are known by address (issue 5): no digest, their own routing.
+        const verdict = this.origins.classify({ address: source.address, port: source.port, group: group ?? undefined, fromUser });
+        if (verdict.kind === 'forbidden') {
+          log.warn({ source: source.address, port: source.port, reason: verdict.reason }, 'INVITE from the analog gateway refused');
+          stx.respond(createResponse(request, 403, 'Forbidden', newTag()));
+          return;
+        }
+        if (verdict.kind === 'trusted') {
+          this.b2bua.handleInvite(request, stx, source, { origin: verdict.origin, number: verdict.callerNumber });
+          return;
+        }
+        // Scanners' unauthenticated INVITEs get a challenge, never a call; trusted peers skip it.
         const caller = this.trust.isTrusted(source.address) ? fromUser : this.auth.authenticate(request, stx, source, fromUser);
         if (caller === undefined) return;
-        this.b2bua.handleInvite(request, stx, source, caller);
+        this.b2bua.handleInvite(request, stx, source, { origin: { kind: 'extension', number: caller }, number: caller });
         return;
       }
       case 'OPTIONS': {

@@ -1,4 +1,4 @@
-import { type HotlineConfig, trunkSettings } from '../config/index.ts';
+import { type HotlineConfig, analogSettings, trunkSettings } from '../config/index.ts';
 import type { CallRecord } from '../records/index.ts';
 import { type SipRequest, type SipResponse, checkRequiredHeaders, createResponse } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
@@ -8,7 +8,8 @@ import type { Clock } from '../sip/clock.ts';
 import { LocalIdentity } from '../sip/local-address.ts';
 import { moduleLogger } from '../log.ts';
 import { Authenticator } from './authenticator.ts';
-import { B2bua } from './b2bua.ts';
+import { B2bua, type RoutingContext } from './b2bua.ts';
+import { OriginTable, Router } from './routing/index.ts';
 import { ExtensionDirectory } from './extension-directory.ts';
 import { LocationService } from './location-service.ts';
 import { PbxCore, type TrustPolicy } from './pbx-core.ts';
@@ -69,10 +70,10 @@ export class PbxStack {
     const local = new LocalIdentity(config.sip.bindAddress, { udp: config.sip.udpPort, tcp: config.sip.tcpPort }, config.sip.domain);
     this.auth = new Authenticator(authSettings(config), this.directory, this.ban, clock);
     this.registrar = new Registrar(registrarSettings(config), this.directory, this.location, this.auth, clock);
-    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media }, b2buaSettings(config));
-    this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config));
-    this.tx.setUser(this.core);
     this.trunks = new TrunkManager({ tx: this.tx, local, clock });
+    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media }, b2buaSettings(config), this.routingOf(config));
+    this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config), new OriginTable(config));
+    this.tx.setUser(this.core);
   }
 
   /** Starts what sends on its own (trunk registrations and keepalives); call once the transports listen. */
@@ -96,6 +97,16 @@ export class PbxStack {
     this.tx.receive(message, source);
   }
 
+  /** The routes of one config version, with the trunks' live state from the trunk manager. */
+  private routingOf(c: HotlineConfig): RoutingContext {
+    const trunks = new Map(trunkSettings(c).map((t) => [t.name, t]));
+    return {
+      router: new Router(c),
+      carriers: { trunk: (name) => trunks.get(name), gatewayPort: analogSettings(c)?.sipPort },
+      stateOf: (name) => this.trunks.stateOf(name),
+    };
+  }
+
   /** Applies a newly accepted config: extensions, security and timeouts change, live calls go on. */
   applyConfig(next: HotlineConfig): void {
     const removed = this.directory.numbers().filter((n) => !next.extensions.some((e) => e.number === n));
@@ -105,8 +116,9 @@ export class PbxStack {
     this.registrar.update(registrarSettings(next));
     this.b2bua.update(b2buaSettings(next));
     this.ban.updatePolicy(banPolicy(next));
-    this.core.updateTrust(trustPolicy(next));
+    this.core.updateTrust(trustPolicy(next), new OriginTable(next));
     this.trunks.apply(trunkSettings(next));
+    this.b2bua.updateRouting(this.routingOf(next));
     const before = this.config.sip;
     if (next.sip.udpPort !== before.udpPort || next.sip.tcpPort !== before.tcpPort || next.sip.bindAddress !== before.bindAddress) {
       log.warn('SIP listen address or ports changed: they take effect at the next restart');

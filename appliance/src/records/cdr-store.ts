@@ -28,6 +28,8 @@ export interface CallRecord {
   endCause?: string | null;
   /** Media figures per leg; null when the call carried no media. */
   quality?: CallQuality | null;
+  /** The carrier of a call to or from outside (issue 5): trunk name or `analog:<group>`; absent or null between extensions. */
+  trunk?: string | null;
 }
 
 /** Media figures of one leg of a call, from the relay (RFC 3550 loss and interarrival jitter). */
@@ -73,6 +75,7 @@ export interface CdrRow {
   sip_reason: string;
   hangup_side: HangupSide | null;
   end_cause: string | null;
+  trunk?: string | null;
   a_packets_in: number | null; a_packets_out: number | null; a_lost: number | null; a_jitter_ms: number | null;
   b_packets_in: number | null; b_packets_out: number | null; b_lost: number | null; b_jitter_ms: number | null;
 }
@@ -93,6 +96,8 @@ export const rowToRecord = (r: CdrRow): StoredCallRecord => ({
   sipReason: r.sip_reason,
   hangupSide: r.hangup_side,
   endCause: r.end_cause ?? null,
+  // Only set for calls through a carrier, so records between extensions read as before migration 6.
+  ...(r.trunk ? { trunk: r.trunk } : {}),
   quality: r.a_packets_in === null || r.a_packets_in === undefined ? null : {
     a: { packetsIn: r.a_packets_in, packetsOut: r.a_packets_out ?? 0, lost: r.a_lost ?? 0, jitterMs: r.a_jitter_ms ?? 0 },
     b: { packetsIn: r.b_packets_in ?? 0, packetsOut: r.b_packets_out ?? 0, lost: r.b_lost ?? 0, jitterMs: r.b_jitter_ms ?? 0 },
@@ -110,9 +115,9 @@ export class CdrStore {
     this.#records = records;
     this.#insert = records.db.prepare(
       `INSERT INTO cdr (call_id, caller, callee, started_at, answered_at, ended_at, disposition, duration_sec, billable_sec, sip_code, sip_reason, hangup_side,
-         end_cause, a_packets_in, a_packets_out, a_lost, a_jitter_ms, b_packets_in, b_packets_out, b_lost, b_jitter_ms)
+         end_cause, a_packets_in, a_packets_out, a_lost, a_jitter_ms, b_packets_in, b_packets_out, b_lost, b_jitter_ms, trunk)
        VALUES (@callId, @caller, @callee, @startedAt, @answeredAt, @endedAt, @disposition, @durationSec, @billableSec, @sipCode, @sipReason, @hangupSide,
-         @endCause, @aIn, @aOut, @aLost, @aJitter, @bIn, @bOut, @bLost, @bJitter)`,
+         @endCause, @aIn, @aOut, @aLost, @aJitter, @bIn, @bOut, @bLost, @bJitter, @trunk)`,
     );
     this.#count = records.db.prepare('SELECT COUNT(*) AS n FROM cdr');
   }
@@ -133,6 +138,7 @@ export class CdrStore {
       sipReason: record.sipReason,
       hangupSide: record.hangupSide,
       endCause: record.endCause ?? null,
+      trunk: record.trunk ?? null,
       aIn: record.quality?.a.packetsIn ?? null, aOut: record.quality?.a.packetsOut ?? null, aLost: record.quality?.a.lost ?? null, aJitter: record.quality?.a.jitterMs ?? null,
       bIn: record.quality?.b.packetsIn ?? null, bOut: record.quality?.b.packetsOut ?? null, bLost: record.quality?.b.lost ?? null, bJitter: record.quality?.b.jitterMs ?? null,
     });

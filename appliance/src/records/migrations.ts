@@ -113,4 +113,12 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       ALTER TABLE cdr ADD COLUMN b_jitter_ms REAL;
     `,
   },
+  {
+    id: 6,
+    name: 'cdr_trunk',
+    // Issue 5: which carrier (SIP trunk or `analog:<group>`) carried a call to or from outside; NULL between extensions.
+    up: `
+      ALTER TABLE cdr ADD COLUMN trunk TEXT;
+    `,
+  },
 ];

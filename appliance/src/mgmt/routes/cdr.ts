@@ -45,6 +45,8 @@ const recordSchema = {
     startedAt: { type: 'string' }, answeredAt: { type: ['string', 'null'] }, endedAt: { type: 'string' },
     disposition: { type: 'string', enum: DISPOSITIONS }, durationSec: { type: 'integer' }, billableSec: { type: 'integer' },
     sipCode: { type: 'integer' }, sipReason: { type: 'string' }, hangupSide: { type: ['string', 'null'] },
+    // Issue 5: present only for calls to or from outside (docs/routing.md §7).
+    trunk: { type: 'string', description: 'carrier of a call to or from outside: trunk name or analog:<group>' },
   },
 };
 

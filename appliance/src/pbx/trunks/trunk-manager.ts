@@ -36,6 +36,11 @@ export class TrunkManager {
     }
   }
 
+  /** The current state of one trunk (what outbound routing skips when `down`); undefined for an unknown name. */
+  stateOf(name: string): TrunkState | undefined {
+    return this.trunks.get(name)?.currentState;
+  }
+
   /** Every trunk's state, for `hotline trunks`, the UI and SNMP. */
   status(): TrunkStatus[] {
     return [...this.trunks.values()].map((t) => t.status());

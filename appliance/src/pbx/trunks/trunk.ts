@@ -66,6 +66,9 @@ export class Trunk {
     if (this.settings.register && this.registeredUntil !== undefined) this.sendRegister(0, undefined, () => {});
   }
 
+  /** The state alone, without building a status (asked on every outbound call). */
+  get currentState(): TrunkState { return this.state; }
+
   /** The trunk's state for status pages. */
   status(): TrunkStatus {
     const s = this.settings;
