@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   ALAW_DECODE, ALAW_ENCODE, DtmfDetector, encodeCallerId, renderFskCallerId,
 } from '@hotline/media';
+import { DAHDI_ONHOOK } from '@hotline/drivers';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpAnalyzer, toneEnergyRatio } from '../src/rtp-analyzer.ts';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
@@ -158,7 +159,8 @@ test('a PSTN call on an FXO line with caller ID is routed by its DID to an exten
     rmSync(result.dir, { recursive: true, force: true });
     assert.match(messages, new RegExp(`From: [^\\r\\n]*sip:${PSTN_CALLER}@`), 'the caller ID decoded on the line is the caller');
     // The SIP phone hung up: the gateway releases the line.
-    await eventually(async () => (await analog.sim.hook(FXO)) === 1 /* DAHDI_ONHOOK */ ? true : undefined, 5000, 'the FXO line back on hook');
+    await eventually(async () => (await analog.sim.hook(FXO)) === DAHDI_ONHOOK ? true : undefined, 5000, 'the FXO line back on hook')
+      .catch(async (err) => { throw new Error(`${(err as Error).message}: hook ${await analog.sim.hook(FXO)}, ${JSON.stringify(await analog.status())}\n${analog.logs().slice(-3000)}`); });
   } finally {
     await register(SIP_PHONE, uasPort, 0);
     await rtp.stop();
