@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   ALAW_DECODE, ALAW_ENCODE, DtmfDetector, encodeCallerId, renderFskCallerId,
@@ -16,7 +17,7 @@ import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpAnalyzer, toneEnergyRatio } from '../src/rtp-analyzer.ts';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
-import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
+import { REPO_ROOT, eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 import { startAnalog, type HilAnalog } from '../src/analog.ts';
 
 const SIP_PHONE = { number: '1001', secret: 'sip-phone-secret-1001' };
@@ -185,4 +186,54 @@ test('an extension dials out through an FXO line group: the line is seized and t
   } finally {
     await rtp.stop();
   }
+});
+
+/** `hotline` (the console CLI) on the test PBX's data directory. */
+function hotline(...args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'appliance/bin/hotline.mjs'), '--data-dir', pbx.dataDir, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+test('an unplugged line is an alarm and a port state; calls to its phone are refused while SIP calls go on', async () => {
+  await analog.sim.alarm(1, true);
+  try {
+    const st = await eventually(async () => {
+      const s = await analog.status();
+      return s.alarms.some((a) => a.id === 'span-alarm:sim1') ? s : undefined;
+    }, 5000, 'the span alarm');
+    assert.ok(st.ports.every((p) => p.state === 'alarm'), JSON.stringify(st.ports));
+    const cli = JSON.parse(hotline('ports', '--json').out) as { ports: Array<{ state: string }>; alarms: Array<{ id: string; severity: string }> };
+    assert.deepEqual(cli.alarms.map((a) => [a.id, a.severity]), [['span-alarm:sim1', 'major']]);
+
+    // The analog phone cannot take the call: the SIP caller hears a refusal, not silence.
+    const refused = await runSipp({
+      scenarioFile: scenario('uac-unavailable'), remote: target(), service: ANALOG_PHONE.number, timeoutSec: 15, localPort: await freePort(),
+      auth: { username: SIP_PHONE.number, password: SIP_PHONE.secret }, authUri: `${ANALOG_PHONE.number}@${target()}`,
+      vars: { caller: SIP_PHONE.number, rtp_port: 9 },
+    });
+    assert.equal(refused.stats.successful, 1, 'the caller got 480 Temporarily Unavailable');
+    // The PBX itself keeps registering SIP phones.
+    const reg = await register(SIP_PHONE, await freePort());
+    assert.equal(reg.stats.successful, 1);
+  } finally {
+    await analog.sim.alarm(1, false);
+  }
+  await eventually(async () => ((await analog.status()).alarms.length === 0 ? true : undefined), 5000, 'the alarm cleared');
+  assert.ok((await analog.status()).ports.every((p) => p.state === 'idle'));
+});
+
+test('a phone left off hook becomes stuck-offhook with an alarm, and clears when hung up', { timeout: 60_000 }, async () => {
+  await analog.sim.offHook(FXS);
+  try {
+    const st = await eventually(async () => {
+      const s = await analog.status();
+      return s.ports.find((p) => p.port === FXS)?.state === 'stuck-offhook' ? s : undefined;
+    }, 40_000, 'the port stuck off hook');
+    assert.ok(st.alarms.some((a) => a.id === `port-stuck-offhook:${FXS}` && a.severity === 'minor'), JSON.stringify(st.alarms));
+    const table = hotline('ports');
+    assert.match(table.out, /stuck-offhook/);
+  } finally {
+    await analog.sim.onHook(FXS);
+  }
+  await eventually(async () => ((await analog.status()).ports.find((p) => p.port === FXS)?.state === 'idle' ? true : undefined), 5000, 'the port idle again');
 });
