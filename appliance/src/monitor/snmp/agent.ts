@@ -126,9 +126,14 @@ export class SnmpAgent {
     const target = this.agent as unknown as { addGetNextVarbind(out: NextVarbind[], startOid: string): unknown };
     target.addGetNextVarbind = (out, startOid) => {
       const node = this.#view?.next(startOid) ?? null;
-      if (!node) out.push({ previousOid: startOid, oid: startOid, type: snmp.ObjectType.EndOfMibView, value: null });
-      else out.push({ previousOid: startOid, oid: node.oid, type: node.valueType, value: node.value });
-      return node;
+      if (node) {
+        out.push({ previousOid: startOid, oid: node.oid, type: node.valueType, value: node.value });
+        return node;
+      }
+      out.push({ previousOid: startOid, oid: startOid, type: snmp.ObjectType.EndOfMibView, value: null });
+      // net-snmp's GetBulk loop stops repeating on a returned node of type EndOfMibView; with null it
+      // would pad the response with endOfMibView up to max-repetitions (RFC 3416 §4.2.3 lets it stop).
+      return { oid: startOid, type: snmp.ObjectType.EndOfMibView };
     };
   }
 }
