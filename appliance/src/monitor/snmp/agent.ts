@@ -22,6 +22,8 @@ export function usmUser(u: SnmpSettings['v3Users'][number]): snmp.V3User {
 
 /** What the agent counts, for the monitor's status and the logs. */
 export interface AgentCounters {
+  /** Datagrams handed to net-snmp (requests that passed the version and source checks). */
+  received: number;
   /** SNMPv1 datagrams, v2c while v2c is off, and anything that is not SNMP. */
   droppedVersion: number;
   /** v2c from a source not in allowedSources. */
@@ -38,7 +40,7 @@ type NextVarbind = { previousOid: string; oid: string; type: number; value: unkn
  * views of the MIB data the monitor hands it after each poll.
  */
 export class SnmpAgent {
-  readonly counters: AgentCounters = { droppedVersion: 0, droppedSource: 0, refused: 0 };
+  readonly counters: AgentCounters = { received: 0, droppedVersion: 0, droppedSource: 0, refused: 0 };
   #view: MibView | undefined;
 
   private constructor(private readonly agent: snmp.Agent, readonly port: number) {}
@@ -59,7 +61,10 @@ export class SnmpAgent {
           if (event !== 'message') return on(event, fn);
           return on('message', (msg: Buffer, rinfo: RemoteInfo) => {
             const verdict = admit(msg, rinfo.address, v2c);
-            if (verdict === 'accept') return fn(msg, rinfo);
+            if (verdict === 'accept') {
+              if (self) self.counters.received++;
+              return fn(msg, rinfo);
+            }
             if (self) self.counters[verdict === 'drop-source' ? 'droppedSource' : 'droppedVersion']++;
             log.debug({ from: rinfo.address, verdict }, 'snmp datagram dropped');
           });
