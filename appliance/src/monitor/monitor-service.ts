@@ -26,7 +26,7 @@ export interface MonitorStatus {
   /** ISO time of the last poll; undefined before the first. */
   polledAt?: string;
   polls: number;
-  snmp: { enabled: boolean; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
+  snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
   alarms: AlarmOccurrence[];
 }
 
@@ -54,6 +54,7 @@ export class MonitorService {
   #agent: SnmpAgent | undefined;
   #traps: TrapSender | undefined;
   #snmp: SnmpSettings;
+  #snmpError: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #control: { close(): Promise<void> } | undefined;
   #polls = 0;
@@ -115,6 +116,7 @@ export class MonitorService {
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();
+    if (this.#snmpError) s.snmp.error = this.#snmpError;
     if (this.#agent) Object.assign(s.snmp, { port: this.#agent.port, counters: { ...this.#agent.counters } });
     return s;
   }
@@ -142,8 +144,17 @@ export class MonitorService {
   }
 
   async #startSnmp(): Promise<void> {
+    this.#snmpError = undefined;
     if (!this.#snmp.enabled) return;
-    this.#agent = await SnmpAgent.start(this.#snmp, log);
+    try {
+      this.#agent = await SnmpAgent.start(this.#snmp, log);
+    } catch (err) {
+      // A port in use (another agent, a second monitor) must not stop the probes and alarms:
+      // the monitor runs on without SNMP and says why in its status and log.
+      this.#snmpError = `SNMP agent not started on udp ${this.#snmp.bindAddress}:${this.#snmp.port}: ${(err as Error).message}`;
+      log.error({ err: (err as Error).message, port: this.#snmp.port }, 'snmp agent not started');
+      return;
+    }
     const started = Date.now();
     this.#traps = new TrapSender(this.#snmp, log, () => Math.floor((Date.now() - started) / 10));
     const snap = this.#monitor.snapshot;
