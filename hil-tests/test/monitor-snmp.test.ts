@@ -75,12 +75,14 @@ describe('monitor SNMP agent with the net-snmp tools', () => {
     assert.match(r.stdout, /SNMPv2-MIB::sysLocation\.0 = STRING: Machine room 2/);
   });
 
-  test('host resources: hrStorageTable has physical memory and the root file system, hrProcessorLoad a row per core', async () => {
+  test('host resources: hrStorageTable has physical memory and the root file system, hrProcessorLoad a row per core, hrSWRun the processes', async () => {
     const r = await runTool('snmpbulkwalk', [...authArgs(V2C), '-On', target, '1.3.6.1.2.1.25']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^\.1\.3\.6\.1\.2\.1\.25\.2\.3\.1\.3\.1 = STRING: "Physical memory"$/m);
     assert.match(r.stdout, /^\.1\.3\.6\.1\.2\.1\.25\.2\.3\.1\.3\.31 = STRING: "\/"$/m);
     assert.match(r.stdout, /^\.1\.3\.6\.1\.2\.1\.25\.3\.3\.1\.2\.196608 = INTEGER: \d+$/m);
+    assert.match(r.stdout, /^\.1\.3\.6\.1\.2\.1\.25\.4\.2\.1\.2\.1 = STRING: "[^"]+"$/m, 'hrSWRunName of pid 1');
+    assert.match(r.stdout, /^\.1\.3\.6\.1\.2\.1\.25\.5\.1\.1\.2\.1 = INTEGER: \d+$/m, 'hrSWRunPerfMem of pid 1');
   });
 
   test('wrong v3 credentials are refused: a wrong auth key, an unknown user, a wrong community', async () => {

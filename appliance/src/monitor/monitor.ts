@@ -24,7 +24,7 @@ export interface MonitorDeps {
 }
 
 const EMPTY_HOST: HostState = {
-  cpuLoadPercent: 0, coreLoadPercent: [], memTotalBytes: 0, memUsedBytes: 0, swapTotalBytes: 0, swapUsedBytes: 0, filesystems: [], temperatureC: null, processes: 0, uptimeSec: 0,
+  cpuLoadPercent: 0, coreLoadPercent: [], memTotalBytes: 0, memUsedBytes: 0, swapTotalBytes: 0, swapUsedBytes: 0, filesystems: [], temperatureC: null, processes: 0, processList: [], uptimeSec: 0,
 };
 
 /**

@@ -60,8 +60,26 @@ export interface HostState {
   temperatureC: number | null;
   /** Processes running on the host (hrSystemProcesses). */
   processes: number;
+  /** The processes themselves (hrSWRunTable); empty when /proc is not readable. */
+  processList: ProcessInfo[];
   /** Seconds the host has been up (hrSystemUptime). */
   uptimeSec: number;
+}
+
+/** One running process, as /proc shows it. */
+export interface ProcessInfo {
+  pid: number;
+  name: string;
+  path: string;
+  args: string;
+  /** A kernel thread (hrSWRunType operatingSystem). */
+  kernel: boolean;
+  /** proc(5) state letter: R running, S/D sleeping, Z zombie, T stopped... */
+  state: string;
+  /** CPU time used, centiseconds (hrSWRunPerfCPU). */
+  cpuCs: number;
+  /** Resident memory, KiB (hrSWRunPerfMem). */
+  memKiB: number;
 }
 
 export interface CardRow {

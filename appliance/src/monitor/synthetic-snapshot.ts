@@ -33,7 +33,12 @@ export function syntheticSnapshot(size: SyntheticSize, now = Date.now()): Monito
         { mount: '/', device: '/dev/sda1', type: 'ext4', sizeBytes: 50 * 2 ** 30, usedBytes: 20 * 2 ** 30 },
         { mount: '/var/lib/hotline', device: '/dev/sdb1', type: 'ext4', sizeBytes: 2 * 2 ** 40, usedBytes: 2 ** 40 },
       ],
-      temperatureC: 52.5, processes: 180, uptimeSec: 86_400,
+      temperatureC: 52.5, processes: 3, uptimeSec: 86_400,
+      processList: [
+        { pid: 1, name: 'systemd', path: '/sbin/init', args: '', kernel: false, state: 'S', cpuCs: 1200, memKiB: 12_000 },
+        { pid: 2, name: 'kthreadd', path: '', args: '', kernel: true, state: 'S', cpuCs: 0, memKiB: 0 },
+        { pid: 4242, name: 'node', path: '/usr/bin/node', args: 'appliance/bin/pbx.mjs', kernel: false, state: 'R', cpuCs: 98_000, memKiB: 180_000 },
+      ],
     },
     cards: [{ name: 'span1', driver: 'simulator', state: 'open', alarm: 'none', ports: size.ports ?? 8 }],
     ports: Array.from({ length: size.ports ?? 8 }, (_, i) => ({

@@ -78,6 +78,9 @@ test('host resources: RAM, swap and each file system in hrStorageTable, processo
   assert.deepEqual(storage.map((r) => r[0]), [1, 3, 31, 32]);
   assert.deepEqual(storage[2]!.slice(2, 6), [Buffer.from('/'), 4096, 50 * 2 ** 30 / 4096, 20 * 2 ** 30 / 4096]);
   assert.deepEqual(v.tables.get('hrProcessorTable'), [[196608, '0.0', 40], [196609, '0.0', 35]]);
+  const run = v.tables.get('hrSWRunTable')!;
+  assert.deepEqual(run.map((r) => [r[0], (r[1] as Buffer).toString(), r[5], r[6]]), [[1, 'systemd', 4, 2], [2, 'kthreadd', 2, 2], [4242, 'node', 4, 1]], 'pid, name, type (os/application), status');
+  assert.deepEqual(v.tables.get('hrSWRunPerfTable')![2], [4242, 98_000, 180_000]);
 });
 
 test('the MIB view answers GetNext in OID order across modules and ends with no instance', () => {

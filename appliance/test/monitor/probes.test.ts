@@ -93,3 +93,11 @@ test('trap varbinds: hlAlarmRaised/hlAlarmCleared with the occurrence number as 
   assert.equal(cleared.oid, HL_ALARM_CLEARED);
   assert.equal(cleared.varbinds[1]!.value, 1, 'cleared(1)');
 });
+
+test('proc stat lines: comm with spaces and parentheses, CPU ticks to centiseconds, RSS pages to KiB', async () => {
+  const { parseProcStat } = await import('../../src/monitor/probes/process-probe.ts');
+  const line = '4242 (node (pbx) x) R 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 11 0 12345 1000000 2500 18446744073709551615';
+  assert.deepEqual(parseProcStat(line), { pid: 4242, comm: 'node (pbx) x', state: 'R', ppid: 1, cpuCs: 300, rssKiB: 10_000 });
+  assert.equal(parseProcStat('garbage'), undefined);
+  assert.equal(parseProcStat('12 (short) S 1 2'), undefined);
+});

@@ -1,19 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import { uptime } from 'node:os';
 import si from 'systeminformation';
 import type { HostState } from '../snapshot.ts';
+import { probeProcesses } from './process-probe.ts';
 
 /** File systems that are not disks: memory-backed, images, container layers. */
 const PSEUDO_FS = /^(tmpfs|devtmpfs|overlay|squashfs|ramfs|proc|sysfs|cgroup2?|nsfs|efivarfs)$/;
-
-/** Processes now running: the numeric entries of /proc (what hrSystemProcesses counts). */
-async function processCount(): Promise<number> {
-  try {
-    return (await readdir('/proc')).filter((n) => /^[0-9]+$/.test(n)).length;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * Host metrics through systeminformation (the design card's choice). Temperatures are often
@@ -21,7 +12,7 @@ async function processCount(): Promise<number> {
  */
 export async function probeHost(): Promise<HostState> {
   const [load, mem, fs, temp, processes] = await Promise.all([
-    si.currentLoad(), si.mem(), si.fsSize(), si.cpuTemperature().catch(() => undefined), processCount(),
+    si.currentLoad(), si.mem(), si.fsSize(), si.cpuTemperature().catch(() => undefined), probeProcesses(),
   ]);
   const temps = [temp?.main, temp?.max, ...(temp?.cores ?? [])].filter((t): t is number => typeof t === 'number' && Number.isFinite(t) && t > 0);
   const seen = new Set<string>();
@@ -39,7 +30,8 @@ export async function probeHost(): Promise<HostState> {
       .filter((d) => (seen.has(d.fs) ? false : (seen.add(d.fs), true)))
       .map((d) => ({ mount: d.mount, device: d.fs, type: d.type, sizeBytes: d.size, usedBytes: d.used })),
     temperatureC: temps.length > 0 ? Math.max(...temps) : null,
-    processes,
+    processes: processes.length,
+    processList: processes,
     uptimeSec: Math.round(uptime()),
   };
 }

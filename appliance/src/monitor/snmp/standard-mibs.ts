@@ -93,6 +93,40 @@ const hrProcessorTable: TableDef = {
   ],
 };
 
+const hrSWRunTable: TableDef = {
+  name: 'hrSWRunTable', entryOid: `${HOST_RESOURCES}.4.2.1`,
+  index: { number: 1, name: 'hrSWRunIndex', syntax: 'Integer32', readable: true },
+  columns: [
+    { number: 2, name: 'hrSWRunName', syntax: 'OctetString' },
+    { number: 3, name: 'hrSWRunID', syntax: 'OID' },
+    { number: 4, name: 'hrSWRunPath', syntax: 'OctetString' },
+    { number: 5, name: 'hrSWRunParameters', syntax: 'OctetString' },
+    { number: 6, name: 'hrSWRunType', syntax: 'Integer32' },
+    { number: 7, name: 'hrSWRunStatus', syntax: 'Integer32' },
+  ],
+};
+
+// hrSWRunPerfTable AUGMENTS hrSWRunEntry: same index (the pid), carried as a not-accessible column.
+const hrSWRunPerfTable: TableDef = {
+  name: 'hrSWRunPerfTable', entryOid: `${HOST_RESOURCES}.5.1.1`,
+  index: { number: 99, name: 'hrSWRunPerfIndex', syntax: 'Integer32' },
+  columns: [
+    { number: 1, name: 'hrSWRunPerfCPU', syntax: 'Integer32' },
+    { number: 2, name: 'hrSWRunPerfMem', syntax: 'Integer32' },
+  ],
+};
+
+/** hrSWRunType: operatingSystem(2) for kernel threads, application(4) otherwise. */
+const SW_RUN_TYPE = { operatingSystem: 2, application: 4 };
+
+/** hrSWRunStatus from the proc(5) state letter: running(1), runnable(2), notRunnable(3), invalid(4). */
+function swRunStatus(state: string): number {
+  if (state === 'R') return 1;
+  if (state === 'S' || state === 'I') return 2;
+  if (state === 'Z' || state === 'X') return 4;
+  return 3; // D (disk wait), T/t (stopped), W, P
+}
+
 /** Allocation unit of file systems in hrStorageTable: 4 KiB keeps a 8 TiB disk inside Integer32. */
 const FS_UNIT = 4096;
 const MEM_UNIT = 1024;
@@ -100,7 +134,7 @@ const MEM_UNIT = 1024;
 /**
  * The HOST-RESOURCES-MIB objects an NMS's host template reads (RFC 2790): hrSystemUptime,
  * hrSystemProcesses, hrMemorySize, hrStorageTable (RAM, swap, file systems), hrDeviceTable and
- * hrProcessorTable (load per core). Served by the agent itself, not by snmpd over AgentX: see
+ * hrProcessorTable (load per core), hrSWRunTable and hrSWRunPerfTable (running processes). Served by the agent itself, not by snmpd over AgentX: see
  * docs/monitor-snmp.md.
  */
 export const hostResourcesMib: MibModule<HostState> = {
@@ -109,7 +143,7 @@ export const hostResourcesMib: MibModule<HostState> = {
     { name: 'hrSystemProcesses', oid: `${HOST_RESOURCES}.1.6`, syntax: 'Gauge32' },
     { name: 'hrMemorySize', oid: `${HOST_RESOURCES}.2.2`, syntax: 'Integer32' },
   ],
-  tables: [hrStorageTable, hrDeviceTable, hrProcessorTable],
+  tables: [hrStorageTable, hrDeviceTable, hrProcessorTable, hrSWRunTable, hrSWRunPerfTable],
   values(h: HostState): MibData {
     const storage: MibValue[][] = [
       [1, HR_STORAGE_RAM, utf8('Physical memory'), MEM_UNIT, i32(h.memTotalBytes / MEM_UNIT, 0), i32(h.memUsedBytes / MEM_UNIT, 0), 0],
@@ -127,7 +161,15 @@ export const hostResourcesMib: MibModule<HostState> = {
         ['hrSystemProcesses', u32(h.processes)],
         ['hrMemorySize', i32(h.memTotalBytes / 1024, 0)],
       ]),
-      tables: new Map([['hrStorageTable', storage], ['hrDeviceTable', devices], ['hrProcessorTable', processors]]),
+      tables: new Map([
+        ['hrStorageTable', storage], ['hrDeviceTable', devices], ['hrProcessorTable', processors],
+        // InternationalDisplayString sizes of RFC 2790: name 64, path and parameters 128 octets.
+        ['hrSWRunTable', h.processList.map((p) => [
+          i32(p.pid, 1), utf8(p.name, 64), '0.0', utf8(p.path, 128), utf8(p.args, 128),
+          p.kernel ? SW_RUN_TYPE.operatingSystem : SW_RUN_TYPE.application, swRunStatus(p.state),
+        ])],
+        ['hrSWRunPerfTable', h.processList.map((p) => [i32(p.pid, 1), i32(p.cpuCs, 0), i32(p.memKiB, 0)])],
+      ]),
     };
   },
 };
