@@ -23,6 +23,7 @@ describe('monitor SNMP agent with the net-snmp tools', () => {
     target = `127.0.0.1:${port}`;
     monitor = await startMonitor((d) => {
       d.site.name = '供水热线';
+      d.trunks = [{ name: 'carrier-a', host: '192.0.2.1' }];
       d.snmp = {
         port, bindAddress: '127.0.0.1', engineId: ENGINE_ID, contact: 'noc@example.com', location: 'Machine room 2',
         v2c: { enabled: true, community: 'hil-ro-community', allowedSources: ['127.0.0.1'] },
@@ -65,7 +66,7 @@ describe('monitor SNMP agent with the net-snmp tools', () => {
 
   test('snmpget of named objects with the MIB loaded (-m +HOTLINE-MIB -M +appliance/mibs)', async () => {
     const r = await runTool('snmpget', [...MIB, ...authArgs(V3), target,
-      'HOTLINE-MIB::hlProductName.0', 'HOTLINE-MIB::hlSiteName.0', 'HOTLINE-MIB::hlServiceState.4', 'HOTLINE-MIB::hlAlarmActiveCount.0', 'SNMPv2-MIB::sysObjectID.0', 'SNMPv2-MIB::sysLocation.0']);
+      'HOTLINE-MIB::hlProductName.0', 'HOTLINE-MIB::hlSiteName.0', 'HOTLINE-MIB::hlServiceState.4', 'HOTLINE-MIB::hlAlarmActiveCount.0', 'SNMPv2-MIB::sysObjectID.0', 'SNMPv2-MIB::sysLocation.0', 'HOTLINE-MIB::hlTrunkState."carrier-a"']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /HOTLINE-MIB::hlProductName\.0 = STRING: Hotline/);
     assert.match(r.stdout, /HOTLINE-MIB::hlSiteName\.0 = STRING: 供水热线/, 'UTF-8 site name');
@@ -73,6 +74,7 @@ describe('monitor SNMP agent with the net-snmp tools', () => {
     assert.match(r.stdout, /HOTLINE-MIB::hlAlarmActiveCount\.0 = Gauge32: [1-9]/);
     assert.match(r.stdout, /SNMPv2-MIB::sysObjectID\.0 = OID: HOTLINE-MIB::hotlineMIB/);
     assert.match(r.stdout, /SNMPv2-MIB::sysLocation\.0 = STRING: Machine room 2/);
+    assert.match(r.stdout, /HOTLINE-MIB::hlTrunkState\."carrier-a" = INTEGER: unknown\(5\)/, 'indexed by the trunk name; unknown: no PBX answers');
   });
 
   test('host resources: hrStorageTable has physical memory and the root file system, hrProcessorLoad a row per core, hrSWRun the processes', async () => {
