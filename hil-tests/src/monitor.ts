@@ -22,9 +22,16 @@ export interface HilMonitor {
   stop(): Promise<void>;
 }
 
-/** Starts the monitor with a fresh data dir configured by `configure`; waits for its control API. */
-export async function startMonitor(configure: (draft: HotlineConfig) => void, startTimeoutMs = 20_000): Promise<HilMonitor> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hil-monitor-'));
+/**
+ * Starts the monitor configured by `configure`, in a fresh data dir, or in `sharedDataDir` (a
+ * running PBX's, so it watches that PBX; the dir then belongs to its owner and is not removed).
+ * Waits for its control API, which answers after the first poll.
+ */
+export async function startMonitor(configure: (draft: HotlineConfig) => void, startTimeoutMs = 20_000, sharedDataDir?: string): Promise<HilMonitor> {
+  const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), 'hil-monitor-'));
+  const cleanup = () => {
+    if (!sharedDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const store = await ConfigStore.open({ config: join(dataDir, 'config.json'), configHistory: join(dataDir, 'config-history') });
   await store.update(configure, { author: 'hil', comment: 'monitor test configuration' });
   // No PBX, mgmt or analog gateway runs in this data dir: the monitor reports them as not responding.
@@ -34,7 +41,7 @@ export async function startMonitor(configure: (draft: HotlineConfig) => void, st
   try {
     await waitUntilAnswering(proc, 'monitor', status, startTimeoutMs);
   } catch (err) {
-    rmSync(dataDir, { recursive: true, force: true });
+    cleanup();
     throw err;
   }
   let stopped = false;
@@ -52,7 +59,7 @@ export async function startMonitor(configure: (draft: HotlineConfig) => void, st
       if (stopped) return;
       stopped = true;
       await proc.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
