@@ -62,11 +62,13 @@ export class MonitorService {
   #stopped = false;
   readonly #system = systemGroup();
   readonly #monitor: Monitor;
+  readonly #alarmStore: AlarmStore;
 
   private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>) {
     this.#snmp = snmpSettings(config);
+    this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
-      host, services: sources, alarms: new AlarmManager(new AlarmStore(records)),
+      host, services: sources, alarms: new AlarmManager(this.#alarmStore),
       config: () => ({ config: this.config, version: this.store.version }),
       productVersion: productVersion(), startedAt: this.#startedAt, log,
     });
@@ -210,6 +212,8 @@ export class MonitorService {
     return {
       '/v1/status': { method: 'GET', run: () => this.status() },
       '/v1/config/reload': { method: 'POST', run: () => this.reloadConfig() },
+      // The last 1,000 occurrences, raised and cleared, newest first (a filtered query comes with the UI page).
+      '/v1/alarms/history': { method: 'GET', run: () => ({ items: this.#alarmStore.history(0, Number.MAX_SAFE_INTEGER, 1000) }) },
       '/v1/poll': { method: 'POST', run: async () => {
         await this.pollNow();
         return this.status();

@@ -31,4 +31,7 @@ test('a busy SNMP port does not stop the monitor: probes and alarms go on, the s
   assert.match(s.snmp.error ?? '', /EADDRINUSE/);
   assert.equal(s.polls, 1);
   assert.deepEqual(s.alarms.map((a) => a.id), ['service-down:pbx']);
+  const { ControlClient } = await import('../../src/control/index.ts');
+  const history = await new ControlClient(paths.monitorControlSocket, 3000, 'monitor').call<{ items: Array<{ id: string; clearedAt?: number }> }>('GET', '/v1/alarms/history');
+  assert.deepEqual(history.items.map((a) => [a.id, a.clearedAt]), [['service-down:pbx', undefined]]);
 });
