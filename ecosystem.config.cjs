@@ -1,6 +1,6 @@
 // pm2 process list: one app per Hotline service (DESIGN.md, "Processes").
 // `npm start` runs it with pm2-runtime in the foreground; on the image one systemd
-// unit does the same. The PBX, the management service (mgmt) and the analog gateway exist so far.
+// unit does the same. The PBX, the management service (mgmt), the analog gateway and the health monitor exist so far.
 const { resolve } = require('node:path');
 
 const root = __dirname;
@@ -83,6 +83,20 @@ module.exports = {
       autorestart: true,
       exp_backoff_restart_delay: 200,
       max_memory_restart: '512M',
+      name: 'monitor',
+      cwd: root,
+      // Same .mjs-wrapper pattern as the PBX.
+      script: 'appliance/bin/monitor.mjs',
+      interpreter: 'node',
+      exec_mode: 'fork',
+      env: { ...sharedEnv(), HOTLINE_SERVICE: 'monitor' },
+      // Closing the SNMP socket and the records db is quick.
+      kill_timeout: 3000,
+      autorestart: true,
+      exp_backoff_restart_delay: 200,
+      // Its own process (DESIGN.md, Processes): it keeps answering SNMP and sending traps while
+      // the PBX is sick, and a leak here never costs calls.
+      max_memory_restart: '256M',
       merge_logs: true,
     },
   ],

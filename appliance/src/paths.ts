@@ -17,6 +17,7 @@ export function dataPaths(root: string = dataDir()) {
     analogControlSocket: resolve(root, 'run', 'analog.sock'),
     /** DAHDI configuration generated from the analog section, for the operator to install in /etc/dahdi. */
     dahdiSystemConf: resolve(root, 'dahdi', 'system.conf'),
+    monitorControlSocket: resolve(root, 'run', 'monitor.sock'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
   };
 }

@@ -7,7 +7,7 @@
 #                            registry is reachable on the hosts we target); then npm ci;
 #                            libspandsp-dev and the drivers' C libraries (echo canceller).
 #   bootstrap-host.sh test   the above, plus the interop peers the hil-tests drive:
-#                            sip-tester (sipp) and baresip.
+#                            sip-tester (sipp) and baresip, and the SNMP tools.
 #
 # Idempotent: Debian packages are installed only when `dpkg -s` says they are missing,
 # and `npm ci` runs only when node_modules is missing or older than package-lock.json.
@@ -38,6 +38,12 @@ if [ "$mode" = test ]; then
   # dahdi-source ships dahdi/user.h (in /usr/src/dahdi.tar.bz2): the drivers tests
   # compile against it to check the DAHDI ioctl numbers and struct layouts.
   packages+=(dahdi-source)
+  # The SNMP interop tests and bench:snmp: smilint (smitools) checks the enterprise MIB,
+  # the net-snmp tools (snmp) walk the agent, snmptrapd receives its traps, and snmpd is
+  # the reference agent the benchmark compares with. Debian ships no IETF MIB files
+  # (snmp-mibs-downloader is non-free and downloads them), so the few base modules the
+  # MIB imports live next to it in appliance/mibs/.
+  packages+=(smitools snmp snmpd snmptrapd)
 fi
 
 missing=()

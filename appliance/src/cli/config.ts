@@ -26,6 +26,10 @@ function versionArg(text: string): number {
 function masked(config: HotlineConfig): HotlineConfig {
   const copy = structuredClone(config) as HotlineConfig;
   for (const e of copy.extensions) e.secret = '********';
+  // SNMP keys and communities are credentials like the extension secrets.
+  for (const u of copy.snmp?.v3Users ?? []) Object.assign(u, { authKey: '********', privKey: '********' });
+  if (copy.snmp?.v2c?.community !== undefined) copy.snmp.v2c.community = '********';
+  for (const t of copy.snmp?.trapTargets ?? []) if (t.community !== undefined) t.community = '********';
   return copy;
 }
 

@@ -10,6 +10,7 @@ import { extensionHelp, runExtension } from './extension.ts';
 import { runStatus, runTrunks, statusHelp, trunksHelp } from './status.ts';
 import { portsHelp, runPorts } from './ports.ts';
 import { runUser, userHelp } from './user.ts';
+import { runSnmp, snmpHelp } from './snmp.ts';
 
 /** Help of the whole CLI. */
 export const mainHelp = `Usage: hotline [--data-dir <dir>] <command> [options]
@@ -24,6 +25,7 @@ Commands:
   cdr list                           call detail records / 话单
   config show|validate|history|diff|rollback   configuration versions / 配置
   user add|passwd|list               management (web UI) accounts / 管理账户
+  snmp [show]|mib                    SNMP agent settings and status, the MIB file / SNMP
 
 Global options:
   --data-dir <dir>   data directory (default: $HOTLINE_DATA_DIR, else ./var)
@@ -32,7 +34,7 @@ Global options:
 Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX (or, for ports, the analog gateway) not running.
 `;
 
-const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, ports: portsHelp, cdr: cdrHelp, config: configHelp, user: userHelp };
+const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, ports: portsHelp, cdr: cdrHelp, config: configHelp, user: userHelp, snmp: snmpHelp };
 
 /** Splits off the global options, which may appear anywhere on the line. */
 function globalOptions(argv: string[]): { rest: string[]; dataDir?: string; help: boolean } {
@@ -92,6 +94,8 @@ export async function runCli(argv: string[], makeContext: (dataDir: string) => C
         return await runConfig(sub, args, ctx);
       case 'user':
         return await runUser(sub, args, ctx);
+      case 'snmp':
+        return await runSnmp(sub, args, ctx);
       default:
         throw new CliUsageError(`unknown command "${group}"; run "hotline --help"`);
     }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -199,4 +202,54 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
     agents: (a.agents ?? []).map(acdAgentSettings),
     notReadyReasons: reasons,
   };
+}
+
+/** SNMP UDP port in development (DESIGN.md Defaults); the image configures 161. */
+export const DEFAULT_SNMP_PORT = 1161;
+
+/** The `snmp` section with defaults filled in. */
+export interface SnmpSettings {
+  enabled: boolean;
+  bindAddress: string;
+  port: number;
+  engineId: string;
+  contact: string;
+  location: string;
+  v2c: { enabled: boolean; community: string; allowedSources: string[] };
+  v3Users: Array<Required<SnmpV3User> & { authProtocol: SnmpAuthProtocol; privProtocol: SnmpPrivProtocol }>;
+  trapTargets: Array<SnmpTrapTarget & { port: number }>;
+}
+
+/**
+ * A default snmpEngineID that stays the same across restarts (NMSs and trap receivers key v3
+ * users by it): RFC 3411 §5 format 5 (octets) under the enterprise number, then 8 octets of a
+ * hash of the host name, so two appliances never share one.
+ */
+export function defaultEngineId(host: string = hostname()): string {
+  return '80007ed905' + createHash('sha256').update(host).digest('hex').slice(0, 16);
+}
+
+/** The `snmp` section with every omitted field filled in (agent on, v2c off, no users, no targets). */
+export function snmpSettings(config: HotlineConfig): SnmpSettings {
+  const s: SnmpConfig = config.snmp ?? {};
+  return {
+    enabled: s.enabled ?? true,
+    bindAddress: s.bindAddress ?? '0.0.0.0',
+    port: s.port ?? DEFAULT_SNMP_PORT,
+    engineId: (s.engineId ?? defaultEngineId()).toLowerCase(),
+    contact: s.contact ?? '',
+    location: s.location ?? '',
+    v2c: { enabled: s.v2c?.enabled ?? false, community: s.v2c?.community ?? '', allowedSources: s.v2c?.allowedSources ?? [] },
+    v3Users: (s.v3Users ?? []).map((u) => ({ ...u, authProtocol: u.authProtocol ?? 'SHA-256', privProtocol: u.privProtocol ?? 'AES' })),
+    trapTargets: (s.trapTargets ?? []).map((t) => ({ ...t, port: t.port ?? 162 })),
+  };
+}
+
+/** Default alarm thresholds of the monitor. */
+export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = { diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85 };
+
+/** The `monitor` section with defaults filled in. */
+export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds> } {
+  const m: MonitorConfig = config.monitor ?? {};
+  return { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) } };
 }

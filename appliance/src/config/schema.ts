@@ -375,5 +375,80 @@ export const configSchema = {
         },
       },
     },
+    // Optional without schema defaults: `snmpSettings()` fills them in.
+    snmp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        bindAddress: { type: 'string', minLength: 2, maxLength: 45 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        // RFC 3411 §5 SnmpEngineID: 5 to 32 octets.
+        engineId: { type: 'string', pattern: '^([0-9A-Fa-f]{2}){5,32}$' },
+        contact: { type: 'string', maxLength: 255 },
+        location: { type: 'string', maxLength: 255 },
+        v2c: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            community: { type: 'string', minLength: 1, maxLength: 64 },
+            allowedSources: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 2, maxLength: 49 } },
+          },
+        },
+        v3Users: {
+          type: 'array',
+          maxItems: 16,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'authKey', 'privKey'],
+            properties: {
+              // RFC 3414 usmUserName: SnmpAdminString (SIZE(1..32)).
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+              authProtocol: { enum: ['SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] },
+              // RFC 3414 §11.2: passphrases shorter than 8 characters are refused by the tools.
+              authKey: { type: 'string', minLength: 8, maxLength: 128 },
+              privProtocol: { enum: ['AES', 'AES-256'] },
+              privKey: { type: 'string', minLength: 8, maxLength: 128 },
+            },
+          },
+        },
+        trapTargets: {
+          type: 'array',
+          maxItems: 16,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['host', 'version'],
+            properties: {
+              host: { type: 'string', minLength: 2, maxLength: 45 },
+              port: { type: 'integer', minimum: 1, maximum: 65535 },
+              version: { enum: ['v2c', 'v3'] },
+              community: { type: 'string', minLength: 1, maxLength: 64 },
+              user: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+            },
+          },
+        },
+      },
+    },
+    // Optional without schema defaults: `monitorSettings()` fills them in.
+    monitor: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pollIntervalSec: { type: 'integer', minimum: 1, maximum: 3600 },
+        thresholds: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            diskUsedPercent: { type: 'integer', minimum: 1, maximum: 100 },
+            memoryUsedPercent: { type: 'integer', minimum: 1, maximum: 100 },
+            cpuLoadPercent: { type: 'integer', minimum: 1, maximum: 100 },
+            temperatureCelsius: { type: 'integer', minimum: 30, maximum: 150 },
+          },
+        },
+      },
+    },
   },
 } as const;

@@ -93,6 +93,80 @@ export interface HotlineConfig {
   routes?: RoutesConfig;
   /** Call-center queues, agents, skills and not-ready reasons (issue 6). */
   acd?: AcdConfig;
+  /** The SNMP agent and its traps (issue 8). */
+  snmp?: SnmpConfig;
+  /** The health monitor: poll interval and alarm thresholds (issue 8). */
+  monitor?: MonitorConfig;
+}
+
+/** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */
+export type SnmpAuthProtocol = 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** SNMPv3 privacy: AES-128 (RFC 3826), or AES-256 with Blumenthal key extension (draft-blumenthal-aes-usm-04, what net-snmp tools call AES-256). */
+export type SnmpPrivProtocol = 'AES' | 'AES-256';
+
+/** One SNMPv3 USM user (RFC 3414), always authPriv. */
+export interface SnmpV3User {
+  name: string;
+  /** Default SHA-256. */
+  authProtocol?: SnmpAuthProtocol;
+  /** Authentication passphrase, at least 8 characters (RFC 3414 §11.2). */
+  authKey: string;
+  /** Default AES (128). */
+  privProtocol?: SnmpPrivProtocol;
+  /** Privacy passphrase, at least 8 characters. */
+  privKey: string;
+}
+
+/** Where alarm notifications are sent: SNMPv2c traps with a community, or SNMPv3 traps as one of the v3 users. */
+export interface SnmpTrapTarget {
+  /** IPv4 or IPv6 literal of the NMS. */
+  host: string;
+  /** Default 162. */
+  port?: number;
+  version: 'v2c' | 'v3';
+  /** v2c: the community the NMS accepts. */
+  community?: string;
+  /** v3: the name of a user in /snmp/v3Users, whose keys sign and encrypt the trap. */
+  user?: string;
+}
+
+/** SNMP agent settings. Optional fields have defaults in `snmpSettings()`. */
+export interface SnmpConfig {
+  /** Default true: the agent runs, answering only the v3 users (and v2c when enabled). */
+  enabled?: boolean;
+  /** Default 0.0.0.0. */
+  bindAddress?: string;
+  /** UDP port; default 1161 (development). The appliance image sets 161. */
+  port?: number;
+  /** snmpEngineID (RFC 3411) as hex, 5 to 32 octets; default derived from the host name, stable across restarts. */
+  engineId?: string;
+  /** MIB-2 sysContact and sysLocation. */
+  contact?: string;
+  location?: string;
+  /** SNMPv2c, off by default; when on, only from `allowedSources` and with `community`. */
+  v2c?: { enabled?: boolean; community?: string; allowedSources?: string[] };
+  v3Users?: SnmpV3User[];
+  trapTargets?: SnmpTrapTarget[];
+}
+
+/** Thresholds above which the monitor raises an alarm; each has a default in `monitorSettings()`. */
+export interface MonitorThresholds {
+  /** A file system fuller than this (percent); default 90. */
+  diskUsedPercent?: number;
+  /** Memory applications hold, percent of physical memory; default 90. */
+  memoryUsedPercent?: number;
+  /** Processor load over all cores, percent, held for three polls in a row; default 95. */
+  cpuLoadPercent?: number;
+  /** Hottest processor sensor, °C; default 85. */
+  temperatureCelsius?: number;
+}
+
+/** Health monitor settings. */
+export interface MonitorConfig {
+  /** Seconds between polls of the host and the services; default 10. */
+  pollIntervalSec?: number;
+  thresholds?: MonitorThresholds;
 }
 
 /** Where an inbound call goes. Later issues add IVR menus and queues as kinds. */

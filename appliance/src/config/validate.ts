@@ -120,6 +120,60 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...analogIssues(doc));
   out.push(...routeIssues(doc));
   out.push(...acdIssues(doc));
+  out.push(...snmpIssues(doc));
+  return out;
+}
+
+/** An IPv4/IPv6 literal, optionally with a /prefix (CIDR). */
+function isAddressOrCidr(v: string): boolean {
+  const [addr, prefix, extra] = v.split('/');
+  if (extra !== undefined || addr === undefined) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^[0-9]{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** v2c that is on has a community and sources; trap targets name their credentials; addresses are literals. */
+function snmpIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const snmp = doc.snmp;
+  if (!isObj(snmp)) return out;
+  if (typeof snmp.bindAddress === 'string' && isIP(snmp.bindAddress) === 0) out.push({ path: '/snmp/bindAddress', message: 'must be an IPv4 or IPv6 address literal' });
+  const v2c = snmp.v2c;
+  if (isObj(v2c)) {
+    if (Array.isArray(v2c.allowedSources)) {
+      v2c.allowedSources.forEach((a, i) => {
+        if (typeof a === 'string' && !isAddressOrCidr(a)) out.push({ path: `/snmp/v2c/allowedSources/${i}`, message: 'must be an IP address or a CIDR block (e.g. 192.0.2.0/24)' });
+      });
+    }
+    if (v2c.enabled === true) {
+      // Issue 8: v2c sends the community in clear, so it is only ever on for named sources.
+      if (typeof v2c.community !== 'string') out.push({ path: '/snmp/v2c/community', message: 'is required when SNMPv2c is enabled' });
+      if (!Array.isArray(v2c.allowedSources) || v2c.allowedSources.length === 0) out.push({ path: '/snmp/v2c/allowedSources', message: 'must list at least one address when SNMPv2c is enabled' });
+    }
+  }
+  const users = new Set<string>();
+  if (Array.isArray(snmp.v3Users)) {
+    snmp.v3Users.forEach((u, i) => {
+      if (!isObj(u) || typeof u.name !== 'string') return;
+      if (users.has(u.name)) out.push({ path: `/snmp/v3Users/${i}/name`, message: `duplicates user ${u.name}` });
+      users.add(u.name);
+    });
+  }
+  if (Array.isArray(snmp.trapTargets)) {
+    snmp.trapTargets.forEach((t, i) => {
+      if (!isObj(t)) return;
+      const path = `/snmp/trapTargets/${i}`;
+      if (typeof t.host === 'string' && isIP(t.host) === 0) out.push({ path: `${path}/host`, message: 'must be an IPv4 or IPv6 address literal' });
+      if (t.version === 'v2c' && typeof t.community !== 'string') out.push({ path: `${path}/community`, message: 'is required for a v2c trap target' });
+      if (t.version === 'v3') {
+        if (typeof t.user !== 'string') out.push({ path: `${path}/user`, message: 'is required for a v3 trap target' });
+        else if (!users.has(t.user)) out.push({ path: `${path}/user`, message: `names no user in /snmp/v3Users (${t.user})` });
+      }
+    });
+  }
   return out;
 }
 

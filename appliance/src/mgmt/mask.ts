@@ -1,8 +1,8 @@
 /** What replaces a secret value in API output, audit entries and diffs. */
 export const MASK = '********';
 
-/** Field names whose values are secrets: extension digest secrets, passwords, private keys. */
-const SECRET_KEY = /^(secret|password|currentPassword|newPassword|passwordHash|passwordHistory|keyPem|privateKey)$/i;
+/** Field names whose values are secrets: extension digest secrets, passwords, private keys, SNMP keys and communities. */
+const SECRET_KEY = /^(secret|password|currentPassword|newPassword|passwordHash|passwordHistory|keyPem|privateKey|authKey|privKey|community)$/i;
 
 /** A deep copy of `value` with every secret field's value replaced by MASK. */
 export function maskSecrets<T>(value: T): T {

@@ -121,4 +121,26 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       ALTER TABLE cdr ADD COLUMN trunk TEXT;
     `,
   },
+  {
+    id: 7,
+    name: 'create_alarm_history',
+    // Issue 8: every alarm occurrence, raised and (later) cleared; seq is the hlAlarmIndex of the
+    // MIB and of both traps. Active alarms are the rows with cleared_at NULL; `scope` is the probe
+    // that reports the condition (pbx, analog, host, services), so only that probe can clear it.
+    up: `
+      CREATE TABLE alarm_history (
+        seq         INTEGER PRIMARY KEY,
+        alarm_id    TEXT    NOT NULL,
+        scope       TEXT    NOT NULL,
+        severity    TEXT    NOT NULL CHECK (severity IN ('critical', 'major', 'minor', 'warning')),
+        source      TEXT    NOT NULL,
+        text_en     TEXT    NOT NULL,
+        text_zh     TEXT    NOT NULL,
+        raised_at   INTEGER NOT NULL,
+        cleared_at  INTEGER
+      );
+      CREATE UNIQUE INDEX alarm_history_active ON alarm_history (alarm_id) WHERE cleared_at IS NULL;
+      CREATE INDEX alarm_history_raised_at ON alarm_history (raised_at);
+    `,
+  },
 ];

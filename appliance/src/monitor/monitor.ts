@@ -1,0 +1,115 @@
+import { analogSettings, monitorSettings, type HotlineConfig } from '../config/index.ts';
+import type { AnalogStatus } from '../analog/analog-status.ts';
+import type { PbxStatus } from '../control/index.ts';
+import type { Logger } from '../log.ts';
+import type { AlarmEvent, AlarmManager } from './alarm-manager.ts';
+import { hostAlarms } from './probes/host-alarms.ts';
+import { serviceAlarms } from './probes/service-alarms.ts';
+import type { ServiceSources } from './probes/service-probe.ts';
+import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
+import { CallIndexer, cardRows, trunkRows } from './telephony-state.ts';
+
+/** What the poller needs from the outside world. */
+export interface MonitorDeps {
+  host(): Promise<HostState>;
+  services: ServiceSources;
+  alarms: AlarmManager;
+  /** The running configuration and its version. */
+  config(): { config: HotlineConfig; version: number };
+  productVersion: string;
+  /** Epoch ms the monitor process started. */
+  startedAt: number;
+  log: Logger;
+  now?: () => number;
+}
+
+const EMPTY_HOST: HostState = {
+  cpuLoadPercent: 0, coreLoadPercent: [], memTotalBytes: 0, memUsedBytes: 0, swapTotalBytes: 0, swapUsedBytes: 0, filesystems: [], temperatureC: null, processes: 0, processList: [], uptimeSec: 0,
+};
+
+/**
+ * One poll of everything the monitor watches: host metrics, the services' status, and from those
+ * the alarms (each probe reconciles its own scope, see AlarmManager) and the snapshot the agent
+ * serves. A probe that fails leaves its part at "unknown"/"not responding"; a poll never throws.
+ */
+export class Monitor {
+  #snapshot: MonitorSnapshot | undefined;
+  #host: HostState = EMPTY_HOST;
+  #cpuHighPolls = 0;
+  readonly #calls = new CallIndexer();
+  readonly #now: () => number;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** The last poll's snapshot (undefined before the first). */
+  get snapshot(): MonitorSnapshot | undefined {
+    return this.#snapshot;
+  }
+
+  /** Polls once; returns the snapshot and the alarm events it caused. */
+  async poll(): Promise<{ snapshot: MonitorSnapshot; events: AlarmEvent[] }> {
+    const { config, version } = this.deps.config();
+    const settings = monitorSettings(config);
+    const analogConfigured = analogSettings(config) !== undefined;
+    const fail = (what: string) => (err: unknown) => {
+      this.deps.log.debug({ err: (err as Error).message }, `${what} probe failed`);
+      return undefined;
+    };
+    const [host, pbx, analog, mgmt] = await Promise.all([
+      this.deps.host().catch(fail('host')),
+      this.deps.services.pbx().catch(fail('pbx')) as Promise<PbxStatus | undefined>,
+      analogConfigured ? (this.deps.services.analog().catch(fail('analog')) as Promise<AnalogStatus | undefined>) : Promise.resolve(undefined),
+      this.deps.services.mgmtAlive().catch(() => false),
+    ]);
+    const now = this.#now();
+    const at = new Date(now).toISOString();
+    if (host) this.#host = host;
+    this.#cpuHighPolls = host && host.cpuLoadPercent >= settings.thresholds.cpuLoadPercent ? this.#cpuHighPolls + 1 : 0;
+
+    const services: ServiceRow[] = [
+      running('pbx', pbx !== undefined, ms(pbx?.startedAt)),
+      running('mgmt', mgmt, undefined),
+      analogConfigured ? running('analog', analog !== undefined, ms(analog?.startedAt)) : { name: 'analog', state: 'notConfigured' },
+      { name: 'monitor', state: 'running', startedAt: this.deps.startedAt },
+      { name: 'recorder', state: 'notConfigured' },
+    ];
+
+    const events: AlarmEvent[] = [];
+    const alarms = this.deps.alarms;
+    if (host) events.push(...alarms.reconcile('host', hostAlarms(host, settings.thresholds, this.#cpuHighPolls, at)));
+    events.push(...alarms.reconcile('services', serviceAlarms(services, at)));
+    if (pbx) events.push(...alarms.reconcile('pbx', pbx.alarms ?? []));
+    // No card configured any more: whatever the gateway reported before is over.
+    if (analog || !analogConfigured) events.push(...alarms.reconcile('analog', analog?.alarms ?? []));
+
+    const { cards, ports } = cardRows(config, analog);
+    const snapshot: MonitorSnapshot = {
+      at: now,
+      product: { name: 'Hotline', version: this.deps.productVersion, site: config.site.name, configVersion: version },
+      services,
+      host: this.#host,
+      cards,
+      ports,
+      trunks: trunkRows(config, pbx),
+      registrations: pbx?.registrations.length ?? 0,
+      calls: this.#calls.rows(pbx?.activeCalls ?? []),
+      ...notYetMonitored(),
+      alarms: alarms.active(),
+    };
+    this.#snapshot = snapshot;
+    return { snapshot, events };
+  }
+}
+
+function ms(iso: string | undefined): number | undefined {
+  const t = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+function running(name: ServiceRow['name'], up: boolean, startedAt: number | undefined): ServiceRow {
+  const row: ServiceRow = { name, state: up ? 'running' : 'notResponding' };
+  if (up && startedAt !== undefined) row.startedAt = startedAt;
+  return row;
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigStore } from '../../src/config/index.ts';
+import { dataPaths } from '../../src/paths.ts';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const mainTs = join(repo, 'appliance/src/cli/main.ts');
+
+function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', mainTs, '--data-dir', dataDir, ...args], { cwd: repo }, (err, stdout, stderr) => {
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('hotline snmp shows the settings with keys and communities masked; config show masks them too; snmp mib prints the MIB path', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'hotline-cli-snmp-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = await ConfigStore.open(dataPaths(dir));
+  await store.update((d) => {
+    d.snmp = {
+      port: 1161, v2c: { enabled: true, community: 'very-secret-community', allowedSources: ['192.0.2.0/24'] },
+      v3Users: [{ name: 'nms', authKey: 'auth-secret-1', privKey: 'priv-secret-1' }],
+      trapTargets: [{ host: '192.0.2.9', version: 'v3', user: 'nms' }],
+    };
+  }, { author: 'test', comment: 'snmp' });
+  let r = await cli(dir, 'snmp');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /SNMPv2c: on, community \*+, from 192\.0\.2\.0\/24/);
+  assert.match(r.stdout, /nms \(authPriv SHA-256\/AES\)/);
+  assert.match(r.stdout, /Trap targets .*: v3 192\.0\.2\.9:162 as nms/);
+  assert.match(r.stdout, /Monitor .*not running/);
+  r = await cli(dir, 'snmp', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).settings.v3Users[0].authKey, '********');
+  r = await cli(dir, 'config', 'show');
+  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1']) {
+    assert.doesNotMatch(r.stdout, new RegExp(secret));
+  }
+  r = await cli(dir, 'snmp', 'mib');
+  assert.equal(r.stdout.trim(), join(repo, 'appliance/mibs/HOTLINE-MIB.txt'));
+  r = await cli(dir, 'snmp', 'frobnicate');
+  assert.equal(r.code, 2);
+});

@@ -1,0 +1,126 @@
+// SNMP agent benchmark (issue 8): snmpbulkwalk (the net-snmp tool) of the whole HOTLINE-MIB
+// subtree while the agent serves a busy appliance (500 active calls, 2,000 agents, from the
+// synthetic snapshot: the ACD that will fill the agent table has not landed), v2c and v3
+// authPriv, with the default and a larger max-repetitions; requests per second as the agent
+// counted them. As a reference, Debian's snmpd is started on a free port with a temporary config
+// and its HOST-RESOURCES-MIB subtree walked the same way on the same machine; the ratio of the
+// two walk times is printed. Target: the full walk under 1 s. `npm run bench:snmp`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { defaultConfig, snmpSettings } from '@hotline/appliance/config';
+import { SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
+import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, type SnmpAuth } from '../src/snmp-tools.ts';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 500);
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ENTERPRISE = '1.3.6.1.4.1.32473';
+const HOST_RESOURCES = '1.3.6.1.2.1.25';
+const TARGET_MS = 1000;
+
+if (!snmpToolsInstalled()) {
+  console.error('the net-snmp tools are missing: bash provisioning/scripts/bootstrap-host.sh test');
+  process.exit(1);
+}
+
+interface WalkStats { varbinds: number; medianMs: number; minMs: number }
+
+/** Walks `oid` RUNS times; the median and best time, and the varbinds returned. */
+async function timeWalks(target: string, auth: SnmpAuth, oid: string, extra: string[] = []): Promise<WalkStats> {
+  const times: number[] = [];
+  let varbinds = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await runTool('snmpbulkwalk', [...authArgs(auth), '-On', '-t', '10', ...extra, target, oid]);
+    if (r.status !== 0) throw new Error(`snmpbulkwalk ${oid} failed (${r.status}): ${r.stderr}`);
+    times.push(r.ms);
+    varbinds = r.stdout.split('\n').filter((l) => l.startsWith('.') && !l.includes('No more variables')).length;
+  }
+  times.sort((a, b) => a - b);
+  return { varbinds, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]! };
+}
+
+/** Debian's snmpd on a free port, v2c read-only for 127.0.0.1, its state in a temp dir. */
+async function startSnmpd(): Promise<{ target: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-snmpd-'));
+  mkdirSync(join(dir, 'persist'));
+  const conf = join(dir, 'snmpd.conf');
+  writeFileSync(conf, 'rocommunity bench-ro 127.0.0.1\n');
+  const port = await freeUdpPort();
+  const child = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
+    env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist') }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const target = `127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    const r = await runTool('snmpget', ['-v2c', '-c', 'bench-ro', '-t', '0.2', '-r', '0', target, '1.3.6.1.2.1.1.3.0']);
+    if (r.status === 0) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return {
+    target,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const line = (label: string, s: WalkStats, extra = '') =>
+  console.log(`${label.padEnd(44)} ${String(s.varbinds).padStart(6)} varbinds  median ${s.medianMs.toFixed(0).padStart(5)} ms  best ${s.minMs.toFixed(0).padStart(5)} ms  ${(s.varbinds / (s.medianMs / 1000)).toFixed(0).padStart(6)} varbinds/s${extra}`);
+
+const port = await freeUdpPort();
+const config = defaultConfig();
+config.snmp = {
+  port, bindAddress: '127.0.0.1',
+  v2c: { enabled: true, community: 'bench-ro', allowedSources: ['127.0.0.1'] },
+  v3Users: [{ name: 'bench', authKey: 'bench-auth-1', privKey: 'bench-priv-1' }],
+};
+const agent = await SnmpAgent.start(snmpSettings(config), pino({ level: 'warn' }));
+const now = Date.now();
+const snapshot = syntheticSnapshot({ calls: CALLS, agents: AGENTS }, now);
+const sys = systemGroup();
+const t0 = performance.now();
+agent.update([
+  { module: sys, data: sys.values({ descr: 'Hotline bench', name: 'bench', contact: '', location: '', agentStartedAt: now }, now) },
+  { module: hostResourcesMib, data: hostResourcesMib.values(snapshot.host, now) },
+  { module: hotlineMib, data: hotlineMib.values(snapshot, now) },
+]);
+const buildMs = performance.now() - t0;
+const target = `127.0.0.1:${port}`;
+const v2c: SnmpAuth = { version: 'v2c', community: 'bench-ro' };
+const v3: SnmpAuth = { version: 'v3', user: 'bench', authKey: 'bench-auth-1', privKey: 'bench-priv-1' };
+
+console.log(`SNMP walk benchmark: ${CALLS} active calls, ${AGENTS} agents, ${agent.instances} instances served (view built in ${buildMs.toFixed(0)} ms), ${RUNS} runs each`);
+const results: Array<{ label: string; stats: WalkStats; requests: number }> = [];
+for (const [label, auth, extra] of [
+  ['hotline enterprise walk v2c (-Cr10, default)', v2c, []],
+  ['hotline enterprise walk v2c (-Cr50)', v2c, ['-Cr50']],
+  ['hotline enterprise walk v3 authPriv (-Cr10)', v3, []],
+  ['hotline enterprise walk v3 authPriv (-Cr50)', v3, ['-Cr50']],
+] as Array<[string, SnmpAuth, string[]]>) {
+  const before = agent.counters.received;
+  const stats = await timeWalks(target, auth, ENTERPRISE, extra);
+  const requests = (agent.counters.received - before) / RUNS;
+  results.push({ label, stats, requests });
+  line(label, stats, `  ${(requests / (stats.medianMs / 1000)).toFixed(0)} requests/s`);
+}
+const ours = results[0]!.stats;
+
+const snmpd = await startSnmpd();
+let reference: WalkStats;
+try {
+  reference = await timeWalks(snmpd.target, { version: 'v2c', community: 'bench-ro' }, HOST_RESOURCES);
+  line('snmpd HOST-RESOURCES-MIB walk v2c (-Cr10)', reference);
+} finally {
+  await snmpd.stop();
+}
+await agent.close();
+
+const ratio = ours.medianMs / reference.medianMs;
+const perVarbind = (ours.medianMs / ours.varbinds) / (reference.medianMs / reference.varbinds);
+console.log(`ratio hotline full walk / snmpd host-resources walk: ${ratio.toFixed(2)}x the time for ${(ours.varbinds / reference.varbinds).toFixed(1)}x the varbinds (${perVarbind.toFixed(2)}x the time per varbind)`);
+console.log(`target full walk < ${TARGET_MS} ms (v2c, default max-repetitions): ${ours.medianMs < TARGET_MS ? 'met' : 'NOT met'} (${ours.medianMs.toFixed(0)} ms)`);
