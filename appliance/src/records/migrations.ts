@@ -196,6 +196,10 @@ export const recordsMigrations: readonly RecordsMigration[] = [
         updated_at        INTEGER NOT NULL
       );
       CREATE INDEX fault_reports_reported ON fault_reports (reported_at);
+      CREATE TABLE maintenance_settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
     `,
   },
 ];
