@@ -15,3 +15,6 @@ export function fakeProbes(over: Partial<ProbeSources> = {}): ProbeSources {
     ...over,
   };
 }
+
+/** A real 1×1 PNG (the signature PDF embeds it, so it must decode). */
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');

@@ -9,10 +9,8 @@ import { InspectionStore } from '../../src/maintenance/inspection/inspection-sto
 import { DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_ID } from '../../src/maintenance/inspection/default-template.ts';
 import type { AutomaticItem, ManualItem } from '../../src/maintenance/inspection/template-types.ts';
 import { MaintenanceError } from '../../src/maintenance/text.ts';
-import { fakeProbes } from './fake-probes.ts';
+import { fakeProbes, TINY_PNG } from './fake-probes.ts';
 
-/** The smallest valid PNG header + IHDR is enough for the magic-byte check. */
-export const TINY_PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 
 function setup(load = () => 12) {
   const dir = mkdtempSync(join(tmpdir(), 'insp-'));

@@ -94,8 +94,8 @@ export interface HostProbeOptions {
   backups?: BackupStatusSource;
   /** The management certificate (`<data>/tls/cert.pem`). */
   certFile?: string;
-  /** `<data>/recordings`. */
-  recordingsDir: string;
+  /** `<data>/recordings`; absent: the recorder items read `na`. */
+  recordingsDir?: string;
 }
 
 /** Probe sources reading this host, the services' control sockets and records.db. */
@@ -114,6 +114,6 @@ export function hostProbeSources(o: HostProbeOptions): ProbeSources {
     certificateValidTo: () => (o.certFile ? readCertificateValidTo(o.certFile) : Promise.resolve(undefined)),
     accounts: () => users.list().map((u) => ({ username: u.username, passwordChangedAt: u.passwordChangedAt })),
     loginFailuresSince: (since) => failures.totalSince(since),
-    recordings: () => readRecordings(o.recordingsDir),
+    recordings: () => (o.recordingsDir ? readRecordings(o.recordingsDir) : Promise.resolve({ newestWriteAt: null, freeBytes: null })),
   };
 }
