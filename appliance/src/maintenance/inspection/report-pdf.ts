@@ -145,9 +145,9 @@ export function inspectionReportPdf(input: InspectionReportInput): PDFKit.PDFDoc
     }
   }
 
-  // Signatures.
+  // Signatures: heading and boxes kept on one page.
+  ensureSpace(doc, 200);
   heading(doc, t(L.signatures), 16);
-  ensureSpace(doc, 150);
   const y = doc.y;
   (['engineer', 'customer'] as const).forEach((signer, i) => {
     const x = PAGE.margin + i * (width / 2);
