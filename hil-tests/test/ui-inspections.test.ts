@@ -152,3 +152,24 @@ test('a fault report is created in the form, moved through its states, and expor
   const actions = new Set(audit.json.items.map((e) => e.action));
   for (const a of ['fault.created', 'fault.state_changed', 'fault.report_exported', 'inspection.signed']) assert.ok(actions.has(a), `audited: ${a}`);
 });
+
+test('the maintenance pages and the run page fit 1366x768 and 768x1024 in both languages (screenshots)', async () => {
+  for (const [sizeName, viewport] of [['laptop', VIEWPORTS.laptop], ['tablet', VIEWPORTS.tablet]] as const) {
+    await page.setViewportSize(viewport);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      await page.click(`button[data-lang="${lang}"]`);
+      await page.waitForSelector(`html[lang="${lang}"]`);
+      for (const p of ['inspections', 'faults'] as const) {
+        await openPage(page, p);
+        await page.waitForLoadState('networkidle');
+        if (p === 'inspections') {
+          await page.locator('[data-testid="insp-runs"] tbody tr button').first().click();
+          await page.waitForSelector('[data-testid="run-state"]');
+        }
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        await screenshot(page, `${p}-${lang}-${sizeName}`);
+        assert.ok(overflow <= 0, `${p} (${lang}) is ${overflow}px wider than the ${sizeName} viewport`);
+      }
+    }
+  }
+});

@@ -72,17 +72,19 @@ export interface Column {
 
 /**
  * Draws a table row by row, each row as tall as its tallest cell, breaking pages between rows
- * (the header is repeated on the new page). `colors` colours single cells (statuses).
+ * (the header is repeated on the new page). `colors` colours single cells (statuses). Columns
+ * whose headers are all empty make a key/value table without a header row.
  */
 export function table(doc: PDFKit.PDFDocument, cols: Column[], rows: Array<{ cells: string[]; colors?: Array<string | undefined> }>, fontSize = 9): void {
   const pad = 3;
   const x0 = PAGE.margin;
+  const hasHeader = cols.some((c) => c.header !== '');
   const drawRow = (cells: string[], bold: boolean, colors?: Array<string | undefined>, fill?: string) => {
     doc.font(bold ? FONT.bold : FONT.regular).fontSize(fontSize);
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: cols[i]!.width - 2 * pad }))) + 2 * pad;
     if (doc.y + h > PAGE.height - PAGE.margin) {
       doc.addPage();
-      if (!bold) drawRow(cols.map((c) => c.header), true, undefined, '#eeeeee');
+      if (!bold && hasHeader) drawRow(cols.map((c) => c.header), true, undefined, '#eeeeee');
     }
     const y = doc.y;
     let x = x0;
@@ -97,7 +99,7 @@ export function table(doc: PDFKit.PDFDocument, cols: Column[], rows: Array<{ cel
     doc.x = x0;
     doc.y = y + h;
   };
-  drawRow(cols.map((c) => c.header), true, undefined, '#eeeeee');
+  if (hasHeader) drawRow(cols.map((c) => c.header), true, undefined, '#eeeeee');
   for (const r of rows) drawRow(r.cells, false, r.colors);
   doc.font(FONT.regular);
 }
