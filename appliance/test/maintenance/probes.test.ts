@@ -29,7 +29,7 @@ test('disk probe reports the fullest disk and the threshold judges it', async ()
   const m = await measure(auto('host.disk-used', { direction: 'max', warn: 80, fail: 90 }), fakeProbes());
   assert.equal(m.valueNum, 85);
   assert.equal(m.status, 'warn');
-  assert.equal(m.detail?.en, '/var');
+  assert.equal(m.detail?.en, 'mount /var');
 });
 
 test('no temperature sensor reads na with a reason, not a pass', async () => {

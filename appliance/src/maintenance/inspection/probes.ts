@@ -86,7 +86,7 @@ export const PROBES: Readonly<Record<string, ProbeDef>> = {
       const disks = (await src.host()).disks;
       if (disks.length === 0) return na('no disk reported', '未读到磁盘');
       const top = disks.reduce((a, b) => (b.usedPercent > a.usedPercent ? b : a));
-      return { value: round1(top.usedPercent), detail: { en: top.mount, zh: top.mount } };
+      return { value: round1(top.usedPercent), detail: { en: `mount ${top.mount}`, zh: `挂载点 ${top.mount}` } };
     },
   },
   'host.cpu-temperature': {
