@@ -38,7 +38,7 @@ export interface InspectionServiceOptions {
   store: InspectionStore;
   probes: ProbeSources;
   now: () => number;
-  /** `<data>/inspections`: photos go to `<dir>/<run>/`. */
+  /** `<data>/inspections`: photos go to `<dir>/<run>/`; empty: photos are refused. */
   dir: string;
 }
 
@@ -104,6 +104,7 @@ export class InspectionService {
     if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) throw new MaintenanceError('invalid', `a photo must be 1 byte to ${MAX_PHOTO_BYTES} bytes`);
     const type = imageType(bytes);
     if (!type) throw new MaintenanceError('invalid', 'a photo must be a JPEG or PNG image');
+    if (!this.#o.dir) throw new MaintenanceError('conflict', 'no inspections folder is configured; photos cannot be stored');
     const dir = join(this.#o.dir, String(runId));
     await mkdir(dir, { recursive: true });
     const name = `${itemId}-${result.photos.length + 1}.${type}`;
