@@ -25,7 +25,9 @@ cd "$root"
 say() { printf '[bootstrap] %s\n' "$*"; }
 
 # --- Debian packages ---------------------------------------------------------
-packages=(build-essential python3)
+# fonts-noto-cjk: the inspection and fault-report PDFs embed Noto Sans CJK for their
+# Chinese text, so the product itself needs it, not only the tests.
+packages=(build-essential python3 fonts-noto-cjk)
 # libspandsp-dev: the echo canceller drivers/echo builds against (the analog gateway
 # cancels line echo in software where the DAHDI driver has no canceller), and the G.711
 # codec of the DAHDI simulator's echo path. Needed to run, not only to test.
@@ -34,7 +36,9 @@ if [ "$mode" = test ]; then
   # sipp is packaged as sip-tester; baresip pulls its core modules (g711, aufile,
   # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
   # UI tests drive through playwright-core (never a downloaded browser build).
-  packages+=(sip-tester baresip chromium fonts-noto-cjk)
+  packages+=(sip-tester baresip chromium)
+  # poppler-utils: pdftoppm renders the inspection PDFs to PNG in the browser test.
+  packages+=(poppler-utils)
   # dahdi-source ships dahdi/user.h (in /usr/src/dahdi.tar.bz2): the drivers tests
   # compile against it to check the DAHDI ioctl numbers and struct layouts.
   packages+=(dahdi-source)

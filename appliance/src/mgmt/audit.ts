@@ -20,7 +20,18 @@ export type AuditAction =
   | 'config.routes_updated'
   | 'cdr.exported'
   | 'audit.exported'
-  | 'system.certificate_replaced';
+  | 'system.certificate_replaced'
+  | 'inspection.template_saved'
+  | 'inspection.run_started'
+  | 'inspection.run_updated'
+  | 'inspection.signed'
+  | 'inspection.closed'
+  | 'inspection.report_exported'
+  | 'fault.created'
+  | 'fault.updated'
+  | 'fault.state_changed'
+  | 'fault.targets_updated'
+  | 'fault.report_exported';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

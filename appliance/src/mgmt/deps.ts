@@ -1,6 +1,7 @@
 import type { ConfigStore } from '../config/index.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { AnalogControl } from '../analog/analog-client.ts';
+import type { BackupStatusSource, ProbeSources } from '../maintenance/index.ts';
 import type { RecordsDb } from '../records/index.ts';
 import type { ScryptParams } from './auth/password-hash.ts';
 
@@ -51,4 +52,12 @@ export interface MgmtDeps {
   /** Live-state polling period (ms, default 1000) and ping period (ms, default 20000). */
   livePollMs?: number;
   livePingMs?: number;
+  /** `<data>/inspections`: inspection photos; photo upload is refused without it. */
+  inspectionsDir?: string;
+  /** `<data>/recordings`, read by the recorder inspection items. */
+  recordingsDir?: string;
+  /** The backup service's status, once wired; absent: the backup inspection items read "not available". */
+  backups?: BackupStatusSource;
+  /** Inspection probe sources; default: this host, the control sockets and records.db. Tests pass fakes. */
+  probes?: ProbeSources;
 }

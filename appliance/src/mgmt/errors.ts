@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log.ts';
+import { MaintenanceError } from '../maintenance/index.ts';
 
 /** Stable error codes of the management API (API contract v1). */
 export type ApiErrorCode =
@@ -73,6 +74,12 @@ export function errorBody(err: ApiError): { error: Record<string, unknown> } {
   return { error };
 }
 
+/** A refused maintenance operation (bad input, wrong state, unknown record) as the API reports it. */
+export function fromMaintenance(err: MaintenanceError): ApiError {
+  const code: ApiErrorCode = err.kind === 'invalid' ? 'VALIDATION' : err.kind === 'conflict' ? 'CONFLICT' : 'NOT_FOUND';
+  return new ApiError(code, err.message, err.kind === 'invalid' ? { details: [{ path: err.path, message: err.message }] } : {});
+}
+
 /**
  * The one error handler (STYLE.md §13): ApiError goes out as is; anything else is logged with its
  * stack and answered 500 INTERNAL with a generic message, so no internal detail reaches a client.
@@ -85,7 +92,7 @@ export function errorHandler(log: Logger) {
         throw new ApiError('NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
       }
     } catch (err) {
-      const api = err instanceof ApiError ? err : undefined;
+      const api = err instanceof ApiError ? err : err instanceof MaintenanceError ? fromMaintenance(err) : undefined;
       if (!api) log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
       const out = api ?? new ApiError('INTERNAL', 'internal error; the details are in the service log');
       ctx.status = out.status;

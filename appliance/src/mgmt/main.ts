@@ -47,6 +47,9 @@ const { app, services } = createMgmtApp(
     now: Date.now,
     version,
     tlsDir,
+    inspectionsDir: join(paths.root, 'inspections'),
+    recordingsDir: join(paths.root, 'recordings'),
+    // backups: the backup service's BackupStatusSource goes here once it is merged (issue 9).
     onCertificateChanged: (p) => https.setSecureContext({ cert: p.certPem, key: p.keyPem, minVersion: 'TLSv1.2' }),
   },
   { uiDir: join(repoRoot, 'mgmt-ui/dist') },

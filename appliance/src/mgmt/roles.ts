@@ -15,6 +15,12 @@ export const CONFIG_READERS: readonly UserRole[] = ['admin', 'engineer', 'audito
 /** The audit log: admins and auditors. */
 export const AUDIT_READERS: readonly UserRole[] = ['admin', 'auditor'];
 
+/** Inspections and fault reports: the vendor's engineers and admins record them. */
+export const MAINTENANCE_WRITERS: readonly UserRole[] = ['admin', 'engineer'];
+
+/** Inspections and fault reports are read by those who write them and by auditors. */
+export const MAINTENANCE_READERS: readonly UserRole[] = ['admin', 'engineer', 'auditor'];
+
 /** Every write: admins only. */
 export const ADMIN_ONLY: readonly UserRole[] = ['admin'];
 

@@ -1,4 +1,6 @@
-import { mgmtSettings } from '../config/index.ts';
+import { join } from 'node:path';
+import { mgmtSettings, siteTimeZone } from '../config/index.ts';
+import { FaultService, FaultStore, hostProbeSources, InspectionService, InspectionStore } from '../maintenance/index.ts';
 import { AuditStore, CdrSearchStore, LoginFailureStore, UserStore } from '../records/index.ts';
 import { Accounts } from './auth/accounts.ts';
 import { Lockout } from './auth/lockout.ts';
@@ -13,6 +15,13 @@ export interface MgmtServices {
   lockout: Lockout;
   auditLog: AuditStore;
   cdr: CdrSearchStore;
+  inspections: InspectionService;
+  faults: FaultService;
+}
+
+/** Calendar year of an instant in the site's time zone (fault numbers restart each year there). */
+function yearIn(timeZone: string, ms: number): number {
+  return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(new Date(ms)));
 }
 
 /** Builds the services; timeouts and lockout limits are read from the live config on each use. */
@@ -31,5 +40,23 @@ export function buildServices(deps: MgmtDeps): MgmtServices {
     }, deps.now),
     auditLog: new AuditStore(deps.records),
     cdr: new CdrSearchStore(deps.records),
+    inspections: buildInspections(deps),
+    faults: new FaultService(new FaultStore(deps.records), deps.now, (ms) => yearIn(siteTimeZone(deps.config.current), ms)),
   };
+}
+
+function buildInspections(deps: MgmtDeps): InspectionService {
+  const probes = deps.probes ?? hostProbeSources({
+    records: deps.records,
+    version: deps.version,
+    now: deps.now,
+    pbx: () => deps.pbx.status(),
+    analog: deps.analog && (() => deps.analog!.status()),
+    backups: deps.backups,
+    certFile: deps.tlsDir && join(deps.tlsDir, 'cert.pem'),
+    recordingsDir: deps.recordingsDir,
+  });
+  const svc = new InspectionService({ store: new InspectionStore(deps.records), probes, now: deps.now, dir: deps.inspectionsDir ?? '' });
+  svc.ensureDefaultTemplate();
+  return svc;
 }

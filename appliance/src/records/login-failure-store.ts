@@ -16,6 +16,7 @@ export class LoginFailureStore {
   readonly #lock: Statement;
   readonly #lockedUntil: Statement;
   readonly #unlock: Statement;
+  readonly #totalSince: Statement;
 
   constructor(records: RecordsDb) {
     const db = records.db;
@@ -26,6 +27,8 @@ export class LoginFailureStore {
     this.#lock = db.prepare('INSERT INTO login_locks (kind, key, locked_until) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET locked_until = excluded.locked_until');
     this.#lockedUntil = db.prepare('SELECT locked_until AS until FROM login_locks WHERE kind = ? AND key = ?');
     this.#unlock = db.prepare('DELETE FROM login_locks WHERE kind = ? AND key = ?');
+    // Every failure is stored once per kind; counting the address rows counts each attempt once.
+    this.#totalSince = db.prepare("SELECT COUNT(*) AS n FROM login_failures WHERE kind = 'address' AND at >= ?");
   }
 
   /** Records one failure at `at` (epoch ms). */
@@ -36,6 +39,11 @@ export class LoginFailureStore {
   /** Failures for the key at or after `since`. */
   countSince(kind: LoginFailureKind, key: string, since: number): number {
     return (this.#countSince.get(kind, key, since) as { n: number }).n;
+  }
+
+  /** Failed attempts of any user at or after `since` (the inspection's failed-login count); cleared and pruned ones are gone. */
+  totalSince(since: number): number {
+    return (this.#totalSince.get(since) as { n: number }).n;
   }
 
   /** Forgets the key's failures (after a successful login). */

@@ -143,4 +143,93 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX alarm_history_raised_at ON alarm_history (raised_at);
     `,
   },
+  {
+    id: 8,
+    name: 'create_inspections_and_fault_reports',
+    // Issue 9. Templates are versioned: an edit inserts (id, version+1), never updates, so a run
+    // always points at the exact checklist it was done against. A run's template is copied into
+    // the run (template_json) for the same reason and so the PDF can be rebuilt years later.
+    // Signatures keep the drawn PNG as a BLOB (a few KB); photos live as files under
+    // <data>/inspections/<run>/ and only their names are here.
+    up: `
+      CREATE TABLE inspection_templates (
+        id          TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        definition  TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT    NOT NULL,
+        comment     TEXT    NOT NULL DEFAULT '',
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE inspection_runs (
+        id                INTEGER PRIMARY KEY,
+        template_id       TEXT    NOT NULL,
+        template_version  INTEGER NOT NULL,
+        template_json     TEXT    NOT NULL,
+        state             TEXT    NOT NULL CHECK (state IN ('draft', 'signed', 'closed')),
+        site              TEXT    NOT NULL DEFAULT '',
+        started_at        INTEGER NOT NULL,
+        started_by        TEXT    NOT NULL,
+        signed_at         INTEGER,
+        closed_at         INTEGER
+      );
+      CREATE INDEX inspection_runs_started ON inspection_runs (started_at);
+      CREATE TABLE inspection_results (
+        run_id       INTEGER NOT NULL REFERENCES inspection_runs (id) ON DELETE CASCADE,
+        item_id      TEXT    NOT NULL,
+        value_num    REAL,
+        value_text   TEXT,
+        status       TEXT    NOT NULL CHECK (status IN ('pass', 'warn', 'fail', 'na', 'pending')),
+        note         TEXT    NOT NULL DEFAULT '',
+        detail       TEXT,
+        photos       TEXT    NOT NULL DEFAULT '[]',
+        measured_at  INTEGER,
+        PRIMARY KEY (run_id, item_id)
+      );
+      CREATE TABLE inspection_findings (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER NOT NULL REFERENCES inspection_runs (id) ON DELETE CASCADE,
+        risk         TEXT    NOT NULL CHECK (risk IN ('low', 'medium', 'high', 'critical')),
+        item_id      TEXT,
+        description  TEXT    NOT NULL,
+        remediation  TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE TABLE inspection_signatures (
+        run_id     INTEGER NOT NULL REFERENCES inspection_runs (id) ON DELETE CASCADE,
+        signer     TEXT    NOT NULL CHECK (signer IN ('engineer', 'customer')),
+        name       TEXT    NOT NULL,
+        signed_at  INTEGER NOT NULL,
+        png        BLOB    NOT NULL,
+        PRIMARY KEY (run_id, signer)
+      );
+      CREATE TABLE fault_reports (
+        id                INTEGER PRIMARY KEY,
+        number            TEXT    NOT NULL UNIQUE,
+        level             INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+        state             TEXT    NOT NULL CHECK (state IN ('reported', 'responding', 'on-site', 'resolved', 'closed')),
+        title             TEXT    NOT NULL,
+        contact_name      TEXT    NOT NULL DEFAULT '',
+        contact_phone     TEXT    NOT NULL DEFAULT '',
+        occurred_at       INTEGER NOT NULL,
+        reported_at       INTEGER NOT NULL,
+        responded_at      INTEGER,
+        on_site_at        INTEGER,
+        diagnosed_at      INTEGER,
+        resolved_at       INTEGER,
+        closed_at         INTEGER,
+        location          TEXT    NOT NULL DEFAULT '',
+        method            TEXT    NOT NULL DEFAULT '',
+        steps             TEXT    NOT NULL DEFAULT '',
+        result            TEXT    NOT NULL DEFAULT '',
+        prevention        TEXT    NOT NULL DEFAULT '',
+        created_by        TEXT    NOT NULL,
+        updated_at        INTEGER NOT NULL
+      );
+      CREATE INDEX fault_reports_reported ON fault_reports (reported_at);
+      CREATE TABLE maintenance_settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import { ConfigStore, defaultConfig } from '../../src/config/index.ts';
 import { ServiceNotRunningError, type PbxStatus } from '../../src/control/index.ts';
 import { openRecords, type RecordsDb, type UserRole } from '../../src/records/index.ts';
 import { createMgmtApp } from '../../src/mgmt/app.ts';
-import type { PbxControl } from '../../src/mgmt/deps.ts';
+import type { MgmtDeps, PbxControl } from '../../src/mgmt/deps.ts';
 import type { AnalogControl } from '../../src/analog/analog-client.ts';
 import type { AnalogStatus } from '../../src/analog/analog-status.ts';
 import { attachLive, type LiveHub } from '../../src/mgmt/live.ts';
@@ -65,7 +65,7 @@ export interface Harness {
 }
 
 /** Starts the app in a temp data dir; everything is torn down by `t.after`. */
-export async function startHarness(t: { after(fn: () => unknown): void }, opts: { livePollMs?: number; livePingMs?: number } = {}): Promise<Harness> {
+export async function startHarness(t: { after(fn: () => unknown): void }, opts: { livePollMs?: number; livePingMs?: number; deps?: Partial<MgmtDeps> } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'hotline-mgmt-'));
   const clock = { now: Date.parse('2025-03-01T08:00:00Z') };
   const initial = defaultConfig();
@@ -86,6 +86,8 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
     tlsDir: join(dir, 'tls'),
     livePollMs: opts.livePollMs ?? 50,
     livePingMs: opts.livePingMs ?? 60_000,
+    inspectionsDir: join(dir, 'inspections'),
+    ...opts.deps,
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -12,8 +12,10 @@ import ConfigHistory from '../pages/ConfigHistory.svelte';
 import Trunks from '../pages/Trunks.svelte';
 import Ports from '../pages/Ports.svelte';
 import Routes from '../pages/Routes.svelte';
+import Inspections from '../pages/Inspections.svelte';
+import FaultReports from '../pages/FaultReports.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
-import { configReaders, staff } from './roles.ts';
+import { configReaders, maintenanceReaders, staff } from './roles.ts';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -41,6 +43,8 @@ export const nav: readonly NavEntry[] = [
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
   { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },
+  { path: 'inspections', label: 'nav.inspections', icon: '✓', roles: maintenanceReaders, component: Inspections },
+  { path: 'faults', label: 'nav.faults', icon: '⚠', roles: maintenanceReaders, component: FaultReports },
 ];
 
 /** Pages a role may open. */

@@ -10,3 +10,6 @@ export const configReaders: readonly Role[] = ['admin', 'engineer', 'auditor'];
 
 /** Who may read `/alarms` (OPERATIONS_READERS). */
 export const alarmReaders: readonly Role[] = staff;
+
+/** Inspections and fault reports (MAINTENANCE_READERS); admins and engineers write. */
+export const maintenanceReaders: readonly Role[] = ['admin', 'engineer', 'auditor'];

@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, request, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
   PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
 } from './types.ts';
 
@@ -75,6 +75,32 @@ export const api = {
     /** One stored version, secrets masked. */
     version: (version: number) => request<ConfigDocument>('GET', `/config/versions/${version}`),
     saveRoutes: (routes: RoutesConfig, comment: string) => request<WriteResult & { configVersion: number }>('PUT', '/config/routes', { body: { routes, comment } }),
+  },
+  inspections: {
+    probes: () => request<Array<{ id: string; label: { zh: string; en: string }; numeric: boolean; unit: string }>>('GET', '/inspections/probes'),
+    templates: () => request<TemplateVersion[]>('GET', '/inspections/templates'),
+    versions: (id: string) => request<TemplateVersion[]>('GET', `/inspections/templates/${encodeURIComponent(id)}/versions`),
+    saveTemplate: (id: string, definition: TemplateDefinition, comment: string) => request<TemplateVersion>('PUT', `/inspections/templates/${encodeURIComponent(id)}`, { body: { definition, comment } }),
+    runs: () => request<RunSummary[]>('GET', '/inspections/runs'),
+    start: (templateId: string, site: string) => request<InspectionRun>('POST', '/inspections/runs', { body: { templateId, site } }),
+    run: (id: number) => request<InspectionRun>('GET', `/inspections/runs/${id}`),
+    remeasure: (id: number) => request<InspectionRun>('POST', `/inspections/runs/${id}/remeasure`),
+    record: (id: number, itemId: string, body: { value: string; status: string; note: string }) => request<InspectionRun>('PUT', `/inspections/runs/${id}/items/${itemId}`, { body }),
+    uploadPhoto: (id: number, itemId: string, file: Blob) => request<{ name: string }>('POST', `/inspections/runs/${id}/items/${itemId}/photos`, { raw: file }),
+    photoUrl: (id: number, name: string) => apiUrl(`/inspections/runs/${id}/photos/${name}`),
+    addFinding: (id: number, body: { risk: Finding['risk']; itemId?: string; description: string; remediation: string }) => request<Finding>('POST', `/inspections/runs/${id}/findings`, { body }),
+    deleteFinding: (id: number, findingId: number) => request<unknown>('DELETE', `/inspections/runs/${id}/findings/${findingId}`),
+    sign: (id: number, signer: 'engineer' | 'customer', name: string, pngBase64: string) => request<InspectionRun>('POST', `/inspections/runs/${id}/signatures`, { body: { signer, name, pngBase64 } }),
+    close: (id: number) => request<InspectionRun>('POST', `/inspections/runs/${id}/close`),
+    trends: (id: number) => request<TrendSeries[]>('GET', `/inspections/runs/${id}/trends`),
+    reportUrl: (id: number, lang: string) => apiUrl(`/inspections/runs/${id}/report.pdf`, { lang }),
+  },
+  faults: {
+    list: () => request<FaultReport[]>('GET', '/fault-reports'),
+    create: (body: FaultInput) => request<FaultReport>('POST', '/fault-reports', { body }),
+    update: (id: number, body: Partial<FaultInput>) => request<FaultReport>('PUT', `/fault-reports/${id}`, { body }),
+    transition: (id: number, state: string) => request<FaultReport>('POST', `/fault-reports/${id}/state`, { body: { state } }),
+    reportUrl: (id: number, lang: string) => apiUrl(`/fault-reports/${id}/report.pdf`, { lang }),
   },
 };
 

@@ -35,9 +35,11 @@ export function apiUrl(path: string, query?: Query): string {
 }
 
 /** Sends one request and parses the JSON answer, or throws ApiError. */
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: { query?: Query; body?: unknown; raw?: Blob } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // Raw uploads (inspection photos) go as their own media type, not JSON.
+  if (opts.raw) headers['content-type'] = opts.raw.type;
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -45,7 +47,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch (err) {
     throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));

@@ -290,3 +290,140 @@ export interface ErrorDetail {
 export interface ErrorBody {
   error: { code: string; message: string; messageZh?: string; details?: ErrorDetail[]; retryAfterSec?: number };
 }
+
+/** Both languages of a user-facing text stored on the appliance (templates, probe names). */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** An inspection item's outcome; `pending` until a manual item is recorded. */
+export type ItemStatus = 'pass' | 'warn' | 'fail' | 'na' | 'pending';
+
+/** One checklist item of a template. */
+export interface ChecklistItem {
+  kind: 'automatic' | 'manual';
+  id: string;
+  label: Bilingual;
+  probe?: string;
+  threshold?: { direction: 'max' | 'min'; warn?: number; fail?: number };
+  unit?: string;
+  expected?: Bilingual;
+  guidance?: Bilingual;
+}
+
+/** A template's content. */
+export interface TemplateDefinition {
+  name: Bilingual;
+  sections: Array<{ id: string; title: Bilingual; items: ChecklistItem[] }>;
+}
+
+/** A stored template version. */
+export interface TemplateVersion {
+  id: string;
+  version: number;
+  definition: TemplateDefinition;
+  createdAt: string;
+  createdBy: string;
+  comment: string;
+}
+
+/** An inspection run's header. */
+export interface RunSummary {
+  id: number;
+  templateId: string;
+  templateVersion: number;
+  templateName: Bilingual;
+  state: 'draft' | 'signed' | 'closed';
+  site: string;
+  startedAt: string;
+  startedBy: string;
+  signedAt: string | null;
+  closedAt: string | null;
+  counts: Record<ItemStatus, number>;
+}
+
+/** One item's result in a run. */
+export interface ItemResult {
+  itemId: string;
+  valueNum: number | null;
+  valueText: string | null;
+  status: ItemStatus;
+  note: string;
+  photos: string[];
+  measuredAt: string | null;
+  detail: Bilingual | null;
+}
+
+/** A finding of a run. */
+export interface Finding {
+  id: number;
+  risk: 'low' | 'medium' | 'high' | 'critical';
+  itemId: string | null;
+  description: string;
+  remediation: string;
+}
+
+/** A full run. */
+export interface InspectionRun extends RunSummary {
+  template: TemplateDefinition;
+  results: ItemResult[];
+  findings: Finding[];
+  signatures: Array<{ signer: 'engineer' | 'customer'; name: string; signedAt: string }>;
+}
+
+/** A numeric item's values across runs. */
+export interface TrendSeries {
+  itemId: string;
+  label: Bilingual;
+  unit: string;
+  points: Array<{ runId: number; startedAt: string; value: number | null }>;
+}
+
+/** Fault report states, in order. */
+export type FaultState = 'reported' | 'responding' | 'on-site' | 'resolved' | 'closed';
+
+/** A fault report with its timing. */
+export interface FaultReport {
+  id: number;
+  number: string;
+  state: FaultState;
+  title: string;
+  level: 1 | 2 | 3 | 4;
+  contactName: string;
+  contactPhone: string;
+  occurredAt: string;
+  reportedAt: string;
+  respondedAt: string | null;
+  onSiteAt: string | null;
+  diagnosedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  location: string;
+  method: string;
+  steps: string;
+  result: string;
+  prevention: string;
+  createdBy: string;
+  timing: {
+    elapsedMs: number;
+    overdue: boolean;
+    breached: boolean;
+    milestones: Array<{ id: 'respond' | 'on-site' | 'diagnose' | 'resolve'; targetMs: number; dueAt: string; reachedAt: string | null; elapsedMs: number; overdue: boolean; late: boolean }>;
+  };
+}
+
+/** Editable fields of a fault report (times ISO). */
+export interface FaultInput {
+  title: string;
+  level: 1 | 2 | 3 | 4;
+  contactName: string;
+  contactPhone: string;
+  occurredAt: string;
+  reportedAt?: string;
+  location: string;
+  method: string;
+  steps: string;
+  result: string;
+  prevention: string;
+}

@@ -14,6 +14,11 @@ class Session {
     setUnauthenticatedHandler(() => this.clear());
   }
 
+  /** May record inspections and fault reports (MAINTENANCE_WRITERS on the server). */
+  get isMaintainer(): boolean {
+    return this.user?.role === 'admin' || this.user?.role === 'engineer';
+  }
+
   /** True when the user may write (the API decides; this only hides buttons). */
   get isAdmin(): boolean {
     return this.user?.role === 'admin';
