@@ -8,3 +8,4 @@ export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.
 export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-search.ts';
 export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
 export { CdrWriter } from './cdr-writer.ts';
+export { BackupRunStore, type BackupRun, type BackupRunKind, type BackupRunStatus } from './backup-run-store.ts';

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CURRENT_SCHEMA_VERSION, lineDiff, serializeConfig, type HotlineConfig } from '../config/index.ts';
+import type { dataPaths } from '../paths.ts';
+import { walkFiles } from './files.ts';
+import type { BackupManifest } from './manifest.ts';
+import { recordsFacts } from './snapshot.ts';
+
+type DataPaths = ReturnType<typeof dataPaths>;
+
+/** What a restore would change, shown before the admin confirms (no secret values in it). */
+export interface RestorePlan {
+  archive: { name: string; createdAt: string; productVersion: string; encrypted: boolean };
+  config: {
+    /** Schema revision in the backup, and whether it is upgraded to this release's on restore. */
+    schemaVersion: number;
+    migratedTo: number | null;
+    /** Top-level sections whose content differs from the running configuration. */
+    changedSections: string[];
+    linesAdded: number;
+    linesRemoved: number;
+    historyVersions: number;
+  } | null;
+  records: { schemaRevision: number | null; tables: Array<{ table: string; current: number; restored: number }> } | null;
+  files: {
+    tls: { current: number; restored: number };
+    prompts: { current: number; restored: number };
+    recordings: { restored: number; added: number; replaced: number; unchanged: number; bytes: number } | null;
+  };
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+/** Computes the plan from the live data directory and the staged copy. */
+export async function restorePlan(a: { paths: DataPaths; data: string; manifest: BackupManifest; config: HotlineConfig | null; stagedRecords: Record<string, number> | null }): Promise<RestorePlan> {
+  const { paths, manifest } = a;
+  let configPart: RestorePlan['config'] = null;
+  if (a.config) {
+    let current: Record<string, unknown> = {};
+    try {
+      current = JSON.parse(await readFile(paths.config, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // no running configuration (a fresh box): everything is new
+    }
+    const restored = a.config as unknown as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(current), ...Object.keys(restored)])].sort();
+    const changed = keys.filter((k) => JSON.stringify(current[k]) !== JSON.stringify(restored[k]));
+    const diff = lineDiff(JSON.stringify(current, null, 2) + '\n', serializeConfig(a.config), 0).split('\n');
+    const from = manifest.configSchemaVersion ?? CURRENT_SCHEMA_VERSION;
+    configPart = {
+      schemaVersion: from,
+      migratedTo: from < CURRENT_SCHEMA_VERSION ? CURRENT_SCHEMA_VERSION : null,
+      changedSections: changed,
+      linesAdded: diff.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length,
+      linesRemoved: diff.filter((l) => l.startsWith('-') && !l.startsWith('---')).length,
+      historyVersions: manifest.contents.configHistoryVersions,
+    };
+  }
+  let records: RestorePlan['records'] = null;
+  if (a.stagedRecords) {
+    const live = existsSync(paths.records) ? recordsFacts(paths.records).tables : {};
+    const names = [...new Set([...Object.keys(live), ...Object.keys(a.stagedRecords)])].filter((t) => t !== 'schema_migrations').sort();
+    records = { schemaRevision: manifest.recordsSchemaRevision, tables: names.map((t) => ({ table: t, current: live[t] ?? 0, restored: a.stagedRecords![t] ?? 0 })) };
+  }
+  let recordings: RestorePlan['files']['recordings'] = null;
+  if (manifest.contents.recordings) {
+    const liveFiles = new Map((await walkFiles(paths.recordings)).map((f) => [`recordings/${f.rel}`, f]));
+    let added = 0;
+    let replaced = 0;
+    let unchanged = 0;
+    for (const r of manifest.recordings) {
+      const live = liveFiles.get(r.path);
+      if (!live) added++;
+      else if (live.size === r.size && (await sha256File(live.abs)) === r.sha256) unchanged++;
+      else replaced++;
+    }
+    recordings = { restored: manifest.recordings.length, added, replaced, unchanged, bytes: manifest.recordings.reduce((s, r) => s + r.size, 0) };
+  }
+  return {
+    archive: { name: manifest.name, createdAt: manifest.createdAt, productVersion: manifest.productVersion, encrypted: manifest.encrypted },
+    config: configPart,
+    records,
+    files: {
+      tls: { current: (await walkFiles(paths.tls)).length, restored: (await walkFiles(join(a.data, 'tls'))).length },
+      prompts: { current: (await walkFiles(paths.prompts)).length, restored: (await walkFiles(join(a.data, 'prompts'))).length },
+      recordings,
+    },
+  };
+}
