@@ -7,6 +7,7 @@ import type { dataPaths } from '../paths.ts';
 import { walkFiles } from './files.ts';
 import type { BackupManifest } from './manifest.ts';
 import { recordsFacts } from './snapshot.ts';
+import { TABLES_KEPT_ON_RESTORE } from './restore-apply.ts';
 
 type DataPaths = ReturnType<typeof dataPaths>;
 
@@ -65,7 +66,7 @@ export async function restorePlan(a: { paths: DataPaths; data: string; manifest:
   let records: RestorePlan['records'] = null;
   if (a.stagedRecords) {
     const live = existsSync(paths.records) ? recordsFacts(paths.records).tables : {};
-    const names = [...new Set([...Object.keys(live), ...Object.keys(a.stagedRecords)])].filter((t) => t !== 'schema_migrations').sort();
+    const names = [...new Set([...Object.keys(live), ...Object.keys(a.stagedRecords)])].filter((t) => !TABLES_KEPT_ON_RESTORE.includes(t)).sort();
     records = { schemaRevision: manifest.recordsSchemaRevision, tables: names.map((t) => ({ table: t, current: live[t] ?? 0, restored: a.stagedRecords![t] ?? 0 })) };
   }
   let recordings: RestorePlan['files']['recordings'] = null;

@@ -70,6 +70,7 @@ export class BackupService {
   readonly #staged = new Map<string, { staged: StagedRestore; at: number }>();
   #progress: (Progress & { startedAt: number; target?: string; error?: string }) | null = null;
   #timer: TimerHandle | undefined;
+  readonly #listeners = new Set<(p: NonNullable<BackupService['progress']>) => void>();
 
   constructor(deps: BackupServiceDeps) {
     this.#d = deps;
@@ -82,8 +83,16 @@ export class BackupService {
     return this.#progress;
   }
 
+  /** Calls `fn` with every progress update (CLI printer, live WebSocket); returns the unsubscribe. */
+  onProgress(fn: (p: NonNullable<BackupService['progress']>) => void): () => void {
+    this.#listeners.add(fn);
+    return () => void this.#listeners.delete(fn);
+  }
+
   #set(p: Progress, extra: { target?: string; error?: string } = {}) {
-    this.#progress = { ...p, startedAt: this.#progress?.phase === 'done' || this.#progress?.phase === 'failed' || !this.#progress ? this.#clock.now() : this.#progress.startedAt, ...extra, target: extra.target ?? this.#progress?.target };
+    const fresh = !this.#progress || this.#progress.phase === 'done' || this.#progress.phase === 'failed';
+    this.#progress = { ...p, startedAt: fresh ? this.#clock.now() : this.#progress!.startedAt, ...extra, target: extra.target ?? (fresh ? undefined : this.#progress!.target) };
+    for (const fn of this.#listeners) fn(this.#progress);
   }
 
   settings(): Promise<BackupSettings> {
