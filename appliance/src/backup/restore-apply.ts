@@ -19,6 +19,13 @@ type DataPaths = ReturnType<typeof dataPaths>;
  */
 export const TABLES_KEPT_ON_RESTORE: readonly string[] = ['schema_migrations', 'backup_runs'];
 
+/**
+ * Tables merged rather than replaced: the audit log is append-only evidence, so restoring an old
+ * backup must not erase what happened since (the restore itself included). Rows of the backup
+ * whose id the live table lacks are added; a wiped box gets the whole log back.
+ */
+export const TABLES_MERGED_ON_RESTORE: readonly string[] = ['audit_log'];
+
 /** What a restore did. */
 export interface RestoreResult {
   /** The configuration version the restore created (history of the backup + one "restored" entry). */
@@ -124,13 +131,14 @@ function replaceRows(live: Database.Database, stagedPath: string): Record<string
     const stagedTables = new Set(tablesOf('restored'));
     live.transaction(() => {
       for (const t of liveTables) {
-        live.exec(`DELETE FROM main.${q(t)}`);
+        const merge = TABLES_MERGED_ON_RESTORE.includes(t);
+        if (!merge) live.exec(`DELETE FROM main.${q(t)}`);
         if (!stagedTables.has(t)) {
           counts[t] = 0;
           continue;
         }
         const cols = (live.prepare(`PRAGMA restored.table_info(${q(t)})`).all() as Array<{ name: string }>).map((c) => q(c.name)).join(', ');
-        counts[t] = live.prepare(`INSERT INTO main.${q(t)} (${cols}) SELECT ${cols} FROM restored.${q(t)}`).run().changes;
+        counts[t] = live.prepare(`INSERT ${merge ? 'OR IGNORE ' : ''}INTO main.${q(t)} (${cols}) SELECT ${cols} FROM restored.${q(t)}`).run().changes;
       }
     }).immediate();
   } finally {

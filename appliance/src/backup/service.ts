@@ -150,6 +150,18 @@ export class BackupService {
     }
   }
 
+  /** An archive's bytes for download; `close` releases the target (call it when the stream ended). */
+  async open(targetId: string | undefined, name: string): Promise<{ bytes: AsyncIterable<Buffer>; size: number; close: () => Promise<void> }> {
+    const t = await this.target(targetId);
+    try {
+      const s = await t.open(name);
+      return { ...s, close: () => t.close() };
+    } catch (err) {
+      await t.close();
+      throw err;
+    }
+  }
+
   /** Runs `fn` holding the cross-process run lock; stale 'running' rows of a dead run become 'interrupted'. */
   async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     await mkdir(this.#d.paths.backupState, { recursive: true, mode: 0o700 });

@@ -19,7 +19,15 @@ export type AuditAction =
   | 'config.rollback'
   | 'cdr.exported'
   | 'audit.exported'
-  | 'system.certificate_replaced';
+  | 'system.certificate_replaced'
+  | 'backup.created'
+  | 'backup.downloaded'
+  | 'backup.restore_staged'
+  | 'backup.restored'
+  | 'backup.test_restore'
+  | 'backup.settings_changed'
+  | 'backup.passphrase_set'
+  | 'backup.kit_downloaded';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

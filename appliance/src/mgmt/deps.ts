@@ -2,6 +2,7 @@ import type { ConfigStore } from '../config/index.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { AnalogControl } from '../analog/analog-client.ts';
 import type { RecordsDb } from '../records/index.ts';
+import type { BackupService } from '../backup/index.ts';
 import type { ScryptParams } from './auth/password-hash.ts';
 
 /** What mgmt needs of the PBX control API; `ControlClient` satisfies it, tests pass a fake. */
@@ -48,6 +49,8 @@ export interface MgmtDeps {
   tlsDir?: string;
   /** Called after an uploaded certificate was stored, so the HTTPS server swaps it in. */
   onCertificateChanged?: (pair: CertificatePair) => void;
+  /** Backups and restores of this box's data directory; the backup routes answer 404 without it. */
+  backups?: BackupService;
   /** Live-state polling period (ms, default 1000) and ping period (ms, default 20000). */
   livePollMs?: number;
   livePingMs?: number;
