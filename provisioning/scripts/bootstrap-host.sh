@@ -33,6 +33,10 @@ if [ "$mode" = test ]; then
   # dahdi-source ships dahdi/user.h (in /usr/src/dahdi.tar.bz2): the drivers tests
   # compile against it to check the DAHDI ioctl numbers and struct layouts.
   packages+=(dahdi-source)
+  # openssh-server: the backup tests start their own sshd (temp config, host key and
+  # authorized key, a free port) as a subprocess to test the SFTP target; the package's
+  # own system service is neither needed nor touched here.
+  packages+=(openssh-server)
 fi
 
 missing=()

@@ -18,3 +18,5 @@ export { selectExpired } from './retention.ts';
 export { FolderTarget } from './targets/folder-target.ts';
 export { SftpTarget, type SftpSettings } from './targets/sftp-target.ts';
 export type { BackupTarget } from './targets/target.ts';
+/** The data-directory layout a backup covers (re-exported for callers outside the appliance package). */
+export { dataPaths } from '../paths.ts';
