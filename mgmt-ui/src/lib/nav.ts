@@ -10,6 +10,7 @@ import Users from '../pages/Users.svelte';
 import Audit from '../pages/Audit.svelte';
 import ConfigHistory from '../pages/ConfigHistory.svelte';
 import Trunks from '../pages/Trunks.svelte';
+import Backups from '../pages/Backups.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -35,6 +36,7 @@ export const nav: readonly NavEntry[] = [
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
   { path: 'config', label: 'nav.config', icon: '⟲', roles: ['admin', 'engineer', 'auditor'], component: ConfigHistory },
+  { path: 'backups', label: 'nav.backups', icon: '⛁', roles: ['admin'], component: Backups },
 ];
 
 /** Pages a role may open. */
