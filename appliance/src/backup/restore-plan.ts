@@ -7,7 +7,8 @@ import type { dataPaths } from '../paths.ts';
 import { walkFiles } from './files.ts';
 import type { BackupManifest } from './manifest.ts';
 import { recordsFacts } from './snapshot.ts';
-import { TABLES_KEPT_ON_RESTORE } from './restore-apply.ts';
+import { TABLES_KEPT_ON_RESTORE, TABLES_MERGED_ON_RESTORE } from './restore-apply.ts';
+import Database from 'better-sqlite3';
 
 type DataPaths = ReturnType<typeof dataPaths>;
 
@@ -67,7 +68,8 @@ export async function restorePlan(a: { paths: DataPaths; data: string; manifest:
   if (a.stagedRecords) {
     const live = existsSync(paths.records) ? recordsFacts(paths.records).tables : {};
     const names = [...new Set([...Object.keys(live), ...Object.keys(a.stagedRecords)])].filter((t) => !TABLES_KEPT_ON_RESTORE.includes(t)).sort();
-    records = { schemaRevision: manifest.recordsSchemaRevision, tables: names.map((t) => ({ table: t, current: live[t] ?? 0, restored: a.stagedRecords![t] ?? 0 })) };
+    const merged = existsSync(paths.records) ? mergedCounts(paths.records, join(a.data, 'records.db')) : {};
+    records = { schemaRevision: manifest.recordsSchemaRevision, tables: names.map((t) => ({ table: t, current: live[t] ?? 0, restored: merged[t] ?? a.stagedRecords![t] ?? 0 })) };
   }
   let recordings: RestorePlan['files']['recordings'] = null;
   if (manifest.contents.recordings) {
@@ -93,4 +95,23 @@ export async function restorePlan(a: { paths: DataPaths; data: string; manifest:
       recordings,
     },
   };
+}
+
+/** Rows a merged table (the audit log) will have after the restore: live rows plus the backup's rows the live table lacks. */
+function mergedCounts(livePath: string, stagedPath: string): Record<string, number> {
+  const db = new Database(livePath, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('ATTACH DATABASE ? AS restored').run(stagedPath);
+    const out: Record<string, number> = {};
+    for (const t of TABLES_MERGED_ON_RESTORE) {
+      const q = `"${t.replace(/"/g, '""')}"`;
+      const has = (schema: string) => db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(t) !== undefined;
+      if (!has('main') || !has('restored')) continue;
+      const { n } = db.prepare(`SELECT (SELECT COUNT(*) FROM main.${q}) + (SELECT COUNT(*) FROM restored.${q} WHERE rowid NOT IN (SELECT rowid FROM main.${q})) AS n`).get() as { n: number };
+      out[t] = n;
+    }
+    return out;
+  } finally {
+    db.close();
+  }
 }
