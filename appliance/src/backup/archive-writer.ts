@@ -164,7 +164,9 @@ export async function createBackupStream(opts: CreateBackupOptions): Promise<Bac
 
   const configSchemaVersion = configFiles.length ? await configSchemaOf(configFiles[0].abs) : null;
   let manifest: BackupManifest | undefined;
-  const fill = (async () => {
+  // Filling starts when the consumer starts reading: a target that fails before reading (an
+  // unmounted USB disk) must not leave file reads running against a snapshot being removed.
+  const startFill = async () => {
     const members: ManifestMember[] = [];
     for (const s of sources) members.push(await addFile(p, s, onBytes));
     const recordings: ManifestRecording[] = [
@@ -197,12 +199,16 @@ export async function createBackupStream(opts: CreateBackupOptions): Promise<Bac
     const json = Buffer.from(JSON.stringify(manifest, null, 1));
     await new Promise<void>((ok, fail) => p.entry({ name: 'manifest.json', size: json.length, mode: 0o600, mtime: new Date(0) }, json, (e) => (e ? fail(e) : ok())));
     p.finalize();
-  })();
-  fill.catch((err) => p.destroy(err));
+  };
+  // Errors reach the reader through the sealed stream and `result`; an 'error' event with no
+  // listener would otherwise crash the process.
+  p.on('error', () => undefined);
 
   async function* bytes(): AsyncGenerator<Buffer> {
     const whole = createHash('sha256');
     let size = 0;
+    const fill = startFill();
+    fill.catch((err) => p.destroy(err));
     try {
       for await (const b of sealStream(p as AsyncIterable<Buffer>, header, aesKey)) {
         whole.update(b);
@@ -211,7 +217,8 @@ export async function createBackupStream(opts: CreateBackupOptions): Promise<Bac
       }
       await fill;
       const m = manifest!;
-      progress(progressOf('backup', 'done', bytesDone, bytesTotal));
+      // 'done' is the caller's to say: the archive still has to be renamed and catalogued.
+      progress(progressOf('backup', 'archive', bytesDone, bytesTotal));
       settle.ok({
         manifest: m,
         mtimes,
