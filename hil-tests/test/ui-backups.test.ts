@@ -93,6 +93,16 @@ test('Backups page: set the passphrase, back up with a progress bar that reaches
   const versions = (await page.evaluate(async () => (await fetch('/api/v1/config/versions')).json())) as Array<{ comment: string }>;
   assert.match(versions[versions.length - 1].comment, /restored from backup hotline-/);
 
+  // A nightly schedule through the settings form, saved and validated by the appliance.
+  await page.fill('[data-testid="schedule-id"]', 'nightly');
+  await page.fill('[data-testid="schedule-time"]', '02:30');
+  await page.click('[data-testid="add-schedule"]');
+  await page.click('[data-testid="save-backup-settings"]');
+  await page.waitForSelector('text=Saved.');
+  const saved = (await page.evaluate(async () => (await fetch('/api/v1/backups/settings')).json())) as { settings: { schedules: Array<{ id: string; time: string; every: string }> } };
+  assert.deepEqual(saved.settings.schedules.map((x) => [x.id, x.every, x.time]), [['nightly', 'daily', '02:30']]);
+  await screenshot(page, 'backups-settings-en');
+
   // The same page in Chinese, for a person to look at.
   const zh = await (await hb.newContext({ locale: 'zh-CN' })).newPage();
   await zh.goto(app.baseUrl);

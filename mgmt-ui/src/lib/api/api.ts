@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, request, upload, type Query } from './client.ts';
 import type {
-  AuditEntry, BackupEntry, BackupHealth, BackupProgress, BackupRun, CallRecord, ConfigVersion, RestorePlan, TestRestoreReport, Extension, ExtensionInput, HourBucket, Page,
+  AuditEntry, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, CallRecord, ConfigVersion, RestorePlan, TestRestoreReport, Extension, ExtensionInput, HourBucket, Page,
   SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
 } from './types.ts';
 
@@ -68,19 +68,20 @@ export const api = {
     rollback: (version: number) => request<ConfigVersion>('POST', '/config/rollback', { body: { version } }),
   },
   backups: {
-    list: () => request<BackupEntry[]>('GET', '/backups'),
-    create: (recordings: boolean) => request<{ started: boolean }>('POST', '/backups', { body: { recordings } }),
+    list: (target?: string) => request<BackupEntry[]>('GET', '/backups', { query: { target } }),
+    create: (recordings: boolean, target?: string) => request<{ started: boolean }>('POST', '/backups', { body: { recordings, ...(target ? { target } : {}) } }),
     progress: () => request<{ progress: BackupProgress | null }>('GET', '/backups/progress'),
     runs: () => request<BackupRun[]>('GET', '/backups/runs', { query: { limit: 20 } }),
     status: () => request<BackupHealth>('GET', '/backups/status'),
-    passphraseStatus: () => request<{ passphrase: { set: boolean; setAt?: string } }>('GET', '/backups/settings'),
+    settings: () => request<{ settings: BackupSettings; passphrase: { set: boolean; setAt?: string } }>('GET', '/backups/settings'),
+    saveSettings: (settings: BackupSettings) => request<{ settings: BackupSettings }>('PUT', '/backups/settings', { body: settings }),
     setPassphrase: (passphrase: string) => request<unknown>('PUT', '/backups/passphrase', { body: { passphrase } }),
-    stageFromTarget: (name: string, passphrase: string) => request<{ id: string; plan: RestorePlan }>('POST', `/backups/${encodeURIComponent(name)}/restore`, { body: passphrase ? { passphrase } : {} }),
+    stageFromTarget: (name: string, passphrase: string, target?: string) => request<{ id: string; plan: RestorePlan }>('POST', `/backups/${encodeURIComponent(name)}/restore`, { body: { ...(passphrase ? { passphrase } : {}), ...(target ? { target } : {}) } }),
     stageUpload: (file: Blob, passphrase: string) => upload<{ id: string; plan: RestorePlan }>('/backups/restore/upload', file, passphrase ? { 'x-backup-passphrase': encodeURIComponent(passphrase) } : {}),
     apply: (id: string) => request<{ applied: boolean; recordings: number }>('POST', `/backups/restore/${id}/apply`, { body: {} }),
     discard: (id: string) => request<unknown>('DELETE', `/backups/restore/${id}`),
-    testRestore: (name: string) => request<TestRestoreReport>('POST', '/backups/test-restore', { body: { name } }),
-    downloadUrl: (name: string) => apiUrl(`/backups/${encodeURIComponent(name)}/download`),
+    testRestore: (name: string, target?: string) => request<TestRestoreReport>('POST', '/backups/test-restore', { body: { name, ...(target ? { target } : {}) } }),
+    downloadUrl: (name: string, target?: string) => apiUrl(`/backups/${encodeURIComponent(name)}/download`, { target }),
     kitUrl: () => apiUrl('/backups/recovery-kit'),
   },
 };

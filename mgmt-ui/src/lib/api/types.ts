@@ -269,3 +269,27 @@ export interface TestRestoreReport {
   checks: Array<{ name: string; ok: boolean; detail: string }>;
   error?: { code: string; message: string; messageZh: string };
 }
+
+/** A backup target as configured (`password` comes back masked). */
+export type BackupTargetSettings =
+  | { id: string; kind: 'folder' | 'mounted'; path: string }
+  | { id: string; kind: 'sftp'; host: string; port: number; username: string; path: string; password?: string; privateKeyPath?: string; hostKeySha256: string };
+
+/** A backup schedule. */
+export interface BackupSchedule {
+  id: string;
+  target: string;
+  every: 'daily' | 'weekly';
+  weekday?: number;
+  time: string;
+  recordings: boolean;
+  enabled: boolean;
+  createdAt?: number;
+}
+
+/** Targets, schedules and retention. */
+export interface BackupSettings {
+  targets: BackupTargetSettings[];
+  schedules: BackupSchedule[];
+  retention: { keepCount: number; maxAgeDays: number };
+}
