@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { BackupError, type BackupService, type BackupSettings, type StagedRestore } from '../../backup/index.ts';
 import { audit } from '../audit.ts';
@@ -8,7 +9,6 @@ import { ADMIN_ONLY, CONFIG_READERS } from '../roles.ts';
 import { route, type AnyRoute } from '../route-types.ts';
 import type { MgmtServices } from '../services.ts';
 import { tlsFiles } from '../tls.ts';
-import { readFile } from 'node:fs/promises';
 
 /** The backup service, or 404 when this mgmt instance runs without one. */
 function backups(svc: MgmtServices): BackupService {
