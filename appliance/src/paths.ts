@@ -19,5 +19,13 @@ export function dataPaths(root: string = dataDir()) {
     dahdiSystemConf: resolve(root, 'dahdi', 'system.conf'),
     monitorControlSocket: resolve(root, 'run', 'monitor.sock'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
+    /** Management certificate and key (cert.pem, key.pem). */
+    tls: resolve(root, 'tls'),
+    prompts: resolve(root, 'prompts'),
+    recordings: resolve(root, 'recordings'),
+    /** The default local backup target (DESIGN.md: /var/lib/hotline/backups/). */
+    backups: resolve(root, 'backups'),
+    /** Backup state: key.json (0600), settings.json, chain indexes, work files of a running backup. */
+    backupState: resolve(root, 'backup'),
   };
 }

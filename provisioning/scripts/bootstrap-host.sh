@@ -48,6 +48,10 @@ if [ "$mode" = test ]; then
   # (snmp-mibs-downloader is non-free and downloads them), so the few base modules the
   # MIB imports live next to it in appliance/mibs/.
   packages+=(smitools snmp snmpd snmptrapd)
+  # openssh-server: the backup tests start their own sshd (temp config, host key and
+  # authorized key, a free port) as a subprocess to test the SFTP target; the package's
+  # own system service is neither needed nor touched here.
+  packages+=(openssh-server)
 fi
 
 missing=()

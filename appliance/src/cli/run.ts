@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigLockedError, ConfigValidationError, EnvOverrideError } from '../config/index.ts';
 import { RecordsSchemaTooNewError } from '../records/index.ts';
 import { dataDir } from '../paths.ts';
+import { backupHelp, runBackup } from './backup.ts';
 import { cdrHelp, runCdr } from './cdr.ts';
 import { configHelp, runConfig } from './config.ts';
 import { processContext, type CliContext } from './context.ts';
@@ -26,6 +27,7 @@ Commands:
   config show|validate|history|diff|rollback   configuration versions / 配置
   user add|passwd|list               management (web UI) accounts / 管理账户
   snmp [show]|mib                    SNMP agent settings and status, the MIB file / SNMP
+  backup create|list|verify|restore|test-restore|passphrase|kit|runs|status   backups / 备份
 
 Global options:
   --data-dir <dir>   data directory (default: $HOTLINE_DATA_DIR, else ./var)
@@ -34,7 +36,7 @@ Global options:
 Exit codes: 0 ok, 1 failure, 2 bad input (nothing written), 3 PBX (or, for ports, the analog gateway) not running.
 `;
 
-const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, ports: portsHelp, cdr: cdrHelp, config: configHelp, user: userHelp, snmp: snmpHelp };
+const groupHelp: Record<string, string> = { extension: extensionHelp, status: statusHelp, trunks: trunksHelp, ports: portsHelp, cdr: cdrHelp, config: configHelp, user: userHelp, snmp: snmpHelp, backup: backupHelp };
 
 /** Splits off the global options, which may appear anywhere on the line. */
 function globalOptions(argv: string[]): { rest: string[]; dataDir?: string; help: boolean } {
@@ -96,6 +98,8 @@ export async function runCli(argv: string[], makeContext: (dataDir: string) => C
         return await runUser(sub, args, ctx);
       case 'snmp':
         return await runSnmp(sub, args, ctx);
+      case 'backup':
+        return await runBackup(sub, args, ctx);
       default:
         throw new CliUsageError(`unknown command "${group}"; run "hotline --help"`);
     }

@@ -23,7 +23,7 @@ and it lifts a login lockout of that user.
 `;
 
 /** Reads a line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
+export function promptHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
     const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };

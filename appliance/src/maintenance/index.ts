@@ -1,6 +1,7 @@
 /** Maintenance: patrol-inspection checklists and runs, fault reports, their PDF reports. No HTTP here: mgmt routes call in. */
 export { MaintenanceError, pick, type Bilingual, type ReportLanguage } from './text.ts';
 export type { BackupStatus, BackupStatusSource } from './backup-status.ts';
+export { backupRunsStatus } from './backup-runs-status.ts';
 export { PROBES, PROBE_IDS, type ProbeSources, type ProbeReading, type HostReadings, type TimeSyncState } from './inspection/probes.ts';
 export { hostProbeSources, type HostProbeOptions } from './inspection/host-probe-sources.ts';
 export { judge, thresholdText } from './inspection/thresholds.ts';

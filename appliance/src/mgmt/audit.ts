@@ -31,7 +31,15 @@ export type AuditAction =
   | 'fault.updated'
   | 'fault.state_changed'
   | 'fault.targets_updated'
-  | 'fault.report_exported';
+  | 'fault.report_exported'
+  | 'backup.created'
+  | 'backup.downloaded'
+  | 'backup.restore_staged'
+  | 'backup.restored'
+  | 'backup.test_restore'
+  | 'backup.settings_changed'
+  | 'backup.passphrase_set'
+  | 'backup.kit_downloaded';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

@@ -3,6 +3,7 @@ import type { PbxStatus } from '../control/index.ts';
 import type { AnalogControl } from '../analog/analog-client.ts';
 import type { BackupStatusSource, ProbeSources } from '../maintenance/index.ts';
 import type { RecordsDb } from '../records/index.ts';
+import type { BackupService } from '../backup/index.ts';
 import type { ScryptParams } from './auth/password-hash.ts';
 
 /** What mgmt needs of the PBX control API; `ControlClient` satisfies it, tests pass a fake. */
@@ -49,6 +50,8 @@ export interface MgmtDeps {
   tlsDir?: string;
   /** Called after an uploaded certificate was stored, so the HTTPS server swaps it in. */
   onCertificateChanged?: (pair: CertificatePair) => void;
+  /** Backups and restores of this box's data directory; the backup routes answer 404 without it. */
+  backups?: BackupService;
   /** Live-state polling period (ms, default 1000) and ping period (ms, default 20000). */
   livePollMs?: number;
   livePingMs?: number;
@@ -56,8 +59,8 @@ export interface MgmtDeps {
   inspectionsDir?: string;
   /** `<data>/recordings`, read by the recorder inspection items. */
   recordingsDir?: string;
-  /** The backup service's status, once wired; absent: the backup inspection items read "not available". */
-  backups?: BackupStatusSource;
+  /** Backup state for the inspection items; default: read from `backups` when present, else those items read "not available". */
+  backupStatus?: BackupStatusSource;
   /** Inspection probe sources; default: this host, the control sockets and records.db. Tests pass fakes. */
   probes?: ProbeSources;
 }

@@ -14,6 +14,7 @@ export type ApiErrorCode =
   | 'PASSWORD_CHANGE_REQUIRED'
   | 'PASSWORD_POLICY'
   | 'PBX_UNAVAILABLE'
+  | 'BACKUP_REFUSED'
   | 'INTERNAL';
 
 /** One field-level problem, `path` a JSON pointer into the request (or the configuration). */
@@ -33,6 +34,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   PASSWORD_CHANGE_REQUIRED: 403,
   PASSWORD_POLICY: 400,
   PBX_UNAVAILABLE: 503,
+  BACKUP_REFUSED: 422,
   INTERNAL: 500,
 };
 
@@ -47,6 +49,7 @@ const ZH: Record<ApiErrorCode, string> = {
   PASSWORD_CHANGE_REQUIRED: '请先修改密码',
   PASSWORD_POLICY: '密码不符合要求',
   PBX_UNAVAILABLE: '交换机服务未运行',
+  BACKUP_REFUSED: '备份操作被拒绝',
   INTERNAL: '内部错误',
 };
 
@@ -59,7 +62,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly extra: { details?: ErrorDetail[]; messageZh?: string; retryAfterSec?: number } = {},
+    readonly extra: { details?: ErrorDetail[]; messageZh?: string; retryAfterSec?: number; reason?: string } = {},
   ) {
     super(message);
     this.status = STATUS[code];
@@ -70,6 +73,7 @@ export class ApiError extends Error {
 export function errorBody(err: ApiError): { error: Record<string, unknown> } {
   const error: Record<string, unknown> = { code: err.code, message: err.message, messageZh: err.extra.messageZh ?? ZH[err.code] };
   if (err.extra.details) error.details = err.extra.details;
+  if (err.extra.reason) error.reason = err.extra.reason;
   if (err.extra.retryAfterSec !== undefined) error.retryAfterSec = err.extra.retryAfterSec;
   return { error };
 }

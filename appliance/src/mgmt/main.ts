@@ -5,7 +5,8 @@ import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigStore, mgmtSettings } from '../config/index.ts';
+import { ConfigStore, mgmtSettings, siteTimeZone } from '../config/index.ts';
+import { BackupService } from '../backup/index.ts';
 import { ControlClient } from '../control/index.ts';
 import { analogControl } from '../analog/analog-client.ts';
 import { moduleLogger } from '../log.ts';
@@ -35,6 +36,11 @@ const version = (JSON.parse(readFileSync(join(repoRoot, 'appliance/package.json'
 const tlsDir = join(paths.root, 'tls');
 const pair = await ensureCertificate(tlsDir, hostname());
 
+// Backups run in this process (the config's one writer); the scheduler arms from backup/settings.json.
+const backups = new BackupService({ paths, records, productVersion: version, config, timeZone: () => siteTimeZone(config.current) });
+await backups.cleanupStale();
+await backups.startScheduler();
+
 const servers: Server[] = [];
 const https = createHttps({ cert: pair.certPem, key: pair.keyPem, minVersion: 'TLSv1.2' });
 const { app, services } = createMgmtApp(
@@ -49,7 +55,7 @@ const { app, services } = createMgmtApp(
     tlsDir,
     inspectionsDir: join(paths.root, 'inspections'),
     recordingsDir: join(paths.root, 'recordings'),
-    // backups: the backup service's BackupStatusSource goes here once it is merged (issue 9).
+    backups,
     onCertificateChanged: (p) => https.setSecureContext({ cert: p.certPem, key: p.keyPem, minVersion: 'TLSv1.2' }),
   },
   { uiDir: join(repoRoot, 'mgmt-ui/dist') },
@@ -79,6 +85,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     log.info({ signal }, 'stopping');
     live.close();
+    backups.stopScheduler();
     for (const s of servers) s.closeAllConnections?.();
     void Promise.all(servers.map((s) => new Promise((r) => s.close(r)))).then(() => {
       records.close();

@@ -1,6 +1,7 @@
 import { buildOpenApi } from './openapi.ts';
 import { route, type AnyRoute } from './route-types.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cdrRoutes } from './routes/cdr.ts';
 import { configRoutes } from './routes/config.ts';
@@ -31,4 +32,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...inspectionRoutes, ...faultReportRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, openApiRoute];

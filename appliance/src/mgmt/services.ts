@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mgmtSettings, siteTimeZone } from '../config/index.ts';
-import { FaultService, FaultStore, hostProbeSources, InspectionService, InspectionStore } from '../maintenance/index.ts';
+import { FaultService, FaultStore, backupRunsStatus, hostProbeSources, InspectionService, InspectionStore } from '../maintenance/index.ts';
 import { AuditStore, CdrSearchStore, LoginFailureStore, UserStore } from '../records/index.ts';
 import { Accounts } from './auth/accounts.ts';
 import { Lockout } from './auth/lockout.ts';
@@ -52,7 +52,7 @@ function buildInspections(deps: MgmtDeps): InspectionService {
     now: deps.now,
     pbx: () => deps.pbx.status(),
     analog: deps.analog && (() => deps.analog!.status()),
-    backups: deps.backups,
+    backups: deps.backupStatus ?? (deps.backups && backupRunsStatus(deps.backups.runs)),
     certFile: deps.tlsDir && join(deps.tlsDir, 'cert.pem'),
     recordingsDir: deps.recordingsDir,
   });

@@ -9,3 +9,4 @@ export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-sear
 export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
 export { CdrWriter } from './cdr-writer.ts';
 export { AlarmStore, type AlarmOccurrence } from './alarm-store.ts';
+export { BackupRunStore, type BackupRun, type BackupRunKind, type BackupRunStatus } from './backup-run-store.ts';

@@ -232,4 +232,27 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       );
     `,
   },
+  {
+    id: 9,
+    name: 'create_backup_runs',
+    // Issue 9: one row per backup run (scheduled, manual, test restore). A row is inserted as
+    // 'running' when the run starts, so a run killed mid-way stays visible (and is marked
+    // 'interrupted' at the next start) instead of vanishing.
+    up: `
+      CREATE TABLE backup_runs (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT    NOT NULL CHECK (kind IN ('backup', 'test-restore')),
+        trigger      TEXT    NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+        target       TEXT    NOT NULL,
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER,
+        status       TEXT    NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+        archive      TEXT,
+        bytes        INTEGER,
+        error        TEXT,
+        detail_json  TEXT
+      );
+      CREATE INDEX backup_runs_started ON backup_runs (started_at);
+    `,
+  },
 ];

@@ -13,6 +13,9 @@ import type { AnalogControl } from '../../src/analog/analog-client.ts';
 import type { AnalogStatus } from '../../src/analog/analog-status.ts';
 import { attachLive, type LiveHub } from '../../src/mgmt/live.ts';
 import type { MgmtServices } from '../../src/mgmt/services.ts';
+import { BackupService } from '../../src/backup/index.ts';
+import { dataPaths } from '../../src/paths.ts';
+import { systemClock } from '../../src/sip/clock.ts';
 
 /** A PBX whose status the test sets and whose reloads it counts; `running: false` acts like a stopped PBX. */
 export class FakePbx implements PbxControl {
@@ -65,7 +68,7 @@ export interface Harness {
 }
 
 /** Starts the app in a temp data dir; everything is torn down by `t.after`. */
-export async function startHarness(t: { after(fn: () => unknown): void }, opts: { livePollMs?: number; livePingMs?: number; deps?: Partial<MgmtDeps> } = {}): Promise<Harness> {
+export async function startHarness(t: { after(fn: () => unknown): void }, opts: { livePollMs?: number; livePingMs?: number; deps?: Partial<MgmtDeps>; backups?: boolean } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'hotline-mgmt-'));
   const clock = { now: Date.parse('2025-03-01T08:00:00Z') };
   const initial = defaultConfig();
@@ -74,9 +77,12 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
   const records = openRecords(join(dir, 'records.db'));
   const pbx = new FakePbx();
   const analog = new FakeAnalog();
+  // Backups on the temp data dir, with the harness clock (the scheduler is never started here).
+  const backups = opts.backups ? new BackupService({ paths: dataPaths(dir), records, productVersion: '0.1.0-test', config, clock: { now: () => clock.now, setTimer: systemClock.setTimer } }) : undefined;
   const { app, services } = createMgmtApp({
     config,
     records,
+    backups,
     pbx,
     analog,
     system: { snapshot: async () => ({ hostname: 'test-box', uptimeSec: 42, cpu: { loadPercent: 3.5, cores: 2 }, memory: { totalBytes: 1000, usedBytes: 400 }, disks: [{ mount: '/', totalBytes: 100, usedBytes: 10 }] }) },

@@ -16,6 +16,7 @@ import Inspections from '../pages/Inspections.svelte';
 import FaultReports from '../pages/FaultReports.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
 import { configReaders, maintenanceReaders, staff } from './roles.ts';
+import Backups from '../pages/Backups.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -45,6 +46,7 @@ export const nav: readonly NavEntry[] = [
   { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },
   { path: 'inspections', label: 'nav.inspections', icon: '✓', roles: maintenanceReaders, component: Inspections },
   { path: 'faults', label: 'nav.faults', icon: '⚠', roles: maintenanceReaders, component: FaultReports },
+  { path: 'backups', label: 'nav.backups', icon: '⛁', roles: ['admin'], component: Backups },
 ];
 
 /** Pages a role may open. */

@@ -1,8 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
-import { apiUrl, request, type Query } from './client.ts';
+import { apiUrl, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page,
-  PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport,
 } from './types.ts';
 
 /** Filters of the call-record list, stats and export. */
@@ -101,6 +100,23 @@ export const api = {
     update: (id: number, body: Partial<FaultInput>) => request<FaultReport>('PUT', `/fault-reports/${id}`, { body }),
     transition: (id: number, state: string) => request<FaultReport>('POST', `/fault-reports/${id}/state`, { body: { state } }),
     reportUrl: (id: number, lang: string) => apiUrl(`/fault-reports/${id}/report.pdf`, { lang }),
+  },
+  backups: {
+    list: (target?: string) => request<BackupEntry[]>('GET', '/backups', { query: { target } }),
+    create: (recordings: boolean, target?: string) => request<{ started: boolean }>('POST', '/backups', { body: { recordings, ...(target ? { target } : {}) } }),
+    progress: () => request<{ progress: BackupProgress | null }>('GET', '/backups/progress'),
+    runs: () => request<BackupRun[]>('GET', '/backups/runs', { query: { limit: 20 } }),
+    status: () => request<BackupHealth>('GET', '/backups/status'),
+    settings: () => request<{ settings: BackupSettings; passphrase: { set: boolean; setAt?: string } }>('GET', '/backups/settings'),
+    saveSettings: (settings: BackupSettings) => request<{ settings: BackupSettings }>('PUT', '/backups/settings', { body: settings }),
+    setPassphrase: (passphrase: string) => request<unknown>('PUT', '/backups/passphrase', { body: { passphrase } }),
+    stageFromTarget: (name: string, passphrase: string, target?: string) => request<{ id: string; plan: RestorePlan }>('POST', `/backups/${encodeURIComponent(name)}/restore`, { body: { ...(passphrase ? { passphrase } : {}), ...(target ? { target } : {}) } }),
+    stageUpload: (file: Blob, passphrase: string) => upload<{ id: string; plan: RestorePlan }>('/backups/restore/upload', file, passphrase ? { 'x-backup-passphrase': encodeURIComponent(passphrase) } : {}),
+    apply: (id: string) => request<{ applied: boolean; recordings: number }>('POST', `/backups/restore/${id}/apply`, { body: {} }),
+    discard: (id: string) => request<unknown>('DELETE', `/backups/restore/${id}`),
+    testRestore: (name: string, target?: string) => request<TestRestoreReport>('POST', '/backups/test-restore', { body: { name, ...(target ? { target } : {}) } }),
+    downloadUrl: (name: string, target?: string) => apiUrl(`/backups/${encodeURIComponent(name)}/download`, { target }),
+    kitUrl: () => apiUrl('/backups/recovery-kit'),
   },
 };
 

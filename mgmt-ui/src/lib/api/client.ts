@@ -35,11 +35,11 @@ export function apiUrl(path: string, query?: Query): string {
 }
 
 /** Sends one request and parses the JSON answer, or throws ApiError. */
-export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: { query?: Query; body?: unknown; raw?: Blob } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: { query?: Query; body?: unknown; raw?: Blob; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  // Raw uploads (inspection photos) go as their own media type, not JSON.
-  if (opts.raw) headers['content-type'] = opts.raw.type;
+  // Raw uploads (inspection photos, backup archives) go as their own media type, not JSON.
+  if (opts.raw !== undefined) headers['content-type'] = opts.raw.type || 'application/octet-stream';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -71,4 +71,9 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     throw err;
   }
   return data as T;
+}
+
+/** POSTs a file as application/octet-stream (the browser streams it; no FormData copy). */
+export function upload<T>(path: string, file: Blob, headers: Record<string, string> = {}): Promise<T> {
+  return request<T>('POST', path, { raw: file, headers });
 }

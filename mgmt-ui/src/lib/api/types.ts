@@ -427,3 +427,102 @@ export interface FaultInput {
   result: string;
   prevention: string;
 }
+
+/** What a backup holds, in numbers. */
+export interface BackupContents {
+  config: boolean;
+  configHistoryVersions: number;
+  records: { tables: Record<string, number> } | null;
+  tlsFiles: number;
+  promptFiles: number;
+  recordings: { included: number; referenced: number; bytes: number } | null;
+}
+
+/** A good archive on a backup target (its catalog entry). */
+export interface BackupEntry {
+  name: string;
+  createdAt: string;
+  size: number;
+  sha256: string;
+  encrypted: boolean;
+  productVersion: string;
+  configSchemaVersion: number | null;
+  contents: BackupContents;
+}
+
+/** Progress of the running (or last) backup job. */
+export interface BackupProgress {
+  operation: 'backup' | 'verify' | 'restore' | 'test-restore';
+  phase: 'snapshot' | 'archive' | 'upload' | 'verify' | 'apply' | 'compare' | 'done' | 'failed';
+  bytesDone: number;
+  bytesTotal: number;
+  percent: number;
+  startedAt: number;
+  target?: string;
+  error?: string;
+}
+
+/** What a restore would change. */
+export interface RestorePlan {
+  archive: { name: string; createdAt: string; productVersion: string; encrypted: boolean };
+  config: { schemaVersion: number; migratedTo: number | null; changedSections: string[]; linesAdded: number; linesRemoved: number; historyVersions: number } | null;
+  records: { schemaRevision: number | null; tables: Array<{ table: string; current: number; restored: number }> } | null;
+  files: {
+    tls: { current: number; restored: number };
+    prompts: { current: number; restored: number };
+    recordings: { restored: number; added: number; replaced: number; unchanged: number; bytes: number } | null;
+  };
+}
+
+/** One backup or test-restore run. */
+export interface BackupRun {
+  id: number;
+  kind: 'backup' | 'test-restore';
+  trigger: 'schedule' | 'manual';
+  target: string;
+  startedAt: number;
+  finishedAt: number | null;
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
+  archive: string | null;
+  bytes: number | null;
+  error: string | null;
+}
+
+/** Backup health (what the monitor reads too). */
+export interface BackupHealth {
+  lastSuccessAt: number | null;
+  lastSuccessArchive: string | null;
+  alarm: { reason: 'failed' | 'missed'; message: string; messageZh: string } | null;
+}
+
+/** Outcome of a test restore. */
+export interface TestRestoreReport {
+  archive: string;
+  ok: boolean;
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  error?: { code: string; message: string; messageZh: string };
+}
+
+/** A backup target as configured (`password` comes back masked). */
+export type BackupTargetSettings =
+  | { id: string; kind: 'folder' | 'mounted'; path: string }
+  | { id: string; kind: 'sftp'; host: string; port: number; username: string; path: string; password?: string; privateKeyPath?: string; hostKeySha256: string };
+
+/** A backup schedule. */
+export interface BackupSchedule {
+  id: string;
+  target: string;
+  every: 'daily' | 'weekly';
+  weekday?: number;
+  time: string;
+  recordings: boolean;
+  enabled: boolean;
+  createdAt?: number;
+}
+
+/** Targets, schedules and retention. */
+export interface BackupSettings {
+  targets: BackupTargetSettings[];
+  schedules: BackupSchedule[];
+  retention: { keepCount: number; maxAgeDays: number };
+}
