@@ -6,7 +6,7 @@
 #                            prebuilt binary cannot be downloaded (only the npm
 #                            registry is reachable on the hosts we target); then npm ci.
 #   bootstrap-host.sh test   the above, plus the interop peers the hil-tests drive:
-#                            sip-tester (sipp) and baresip.
+#                            sip-tester (sipp), baresip and sox.
 #
 # Idempotent: Debian packages are installed only when `dpkg -s` says they are missing,
 # and `npm ci` runs only when node_modules is missing or older than package-lock.json.
@@ -33,6 +33,8 @@ if [ "$mode" = test ]; then
   # dahdi-source ships dahdi/user.h (in /usr/src/dahdi.tar.bz2): the drivers tests
   # compile against it to check the DAHDI ioctl numbers and struct layouts.
   packages+=(dahdi-source)
+  # sox checks the recorder's WAV files (duration, per-channel energy) in the hil-tests.
+  packages+=(sox)
 fi
 
 missing=()
