@@ -15,6 +15,7 @@ export function dataPaths(root: string = dataDir()) {
     run: resolve(root, 'run'),
     pbxControlSocket: resolve(root, 'run', 'pbx.sock'),
     analogControlSocket: resolve(root, 'run', 'analog.sock'),
+    recorderControlSocket: resolve(root, 'run', 'recorder.sock'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
   };
 }

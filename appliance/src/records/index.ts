@@ -8,3 +8,4 @@ export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.
 export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-search.ts';
 export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
 export { CdrWriter } from './cdr-writer.ts';
+export { RecordingStore, type RecordingEnd, type RecordingParty, type RecordingQuery, type RecordingStart, type RecordingState, type StoredRecording } from './recording-store.ts';
