@@ -5,6 +5,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { buildMetadataXml, buildRecordingBody, buildRecordingOfferSdp, type SrcParty } from '@hotline/appliance/recorder';
 import type { HotlineCallInfo } from '@hotline/appliance/recorder';
+import { linearToUlaw } from '@hotline/media';
+
+const defaultEncode = (x: number) => linearToUlaw(x);
 
 /** A SIP response as the client needs it. */
 export interface SimpleResponse {
@@ -23,6 +26,8 @@ export class SiprecClient {
   private toTag = '';
   private cseq = 1;
   private pending = new Map<string, (r: SimpleResponse) => void>();
+  /** BYE requests the SRS sent (when it stops or ends a session). */
+  readonly byesReceived: string[] = [];
   /** Receive ports of the SRS's answer, by stream index (0 = rejected). */
   ports: number[] = [];
   private constructor(private readonly sock: Socket, readonly localPort: number, private readonly srs: { host: string; port: number }) {
@@ -40,7 +45,10 @@ export class SiprecClient {
     const first = text.slice(0, text.indexOf('\r\n'));
     if (!first.startsWith('SIP/2.0')) {
       // A request from the SRS (BYE when it stops): answer 200 so it is not retransmitted.
-      if (/^BYE /.test(first)) this.send(responseTo(text, 200, 'OK'));
+      if (/^BYE /.test(first)) {
+        this.byesReceived.push(text);
+        this.send(responseTo(text, 200, 'OK'));
+      }
       return;
     }
     const status = Number(first.split(' ')[1]);
@@ -57,7 +65,8 @@ export class SiprecClient {
     this.sock.send(Buffer.from(text), this.srs.port, this.srs.host);
   }
 
-  private request(method: string, extra: string[], contentType: string | undefined, body: string, timeoutMs = 8000): Promise<SimpleResponse> {
+  /** Any request in (or, before the INVITE, outside) the dialog; resolves with its final response. */
+  request(method: string, extra: string[], contentType: string | undefined, body: string, timeoutMs = 8000): Promise<SimpleResponse> {
     const seq = this.cseq++;
     const lines = [
       `${method} sip:srs@${this.srs.host}:${this.srs.port} SIP/2.0`,
@@ -86,12 +95,12 @@ export class SiprecClient {
   }
 
   /** Sends the recording INVITE; on 200 sends ACK and reads the answered ports. */
-  async invite(o: { parties: SrcParty[]; hotline?: HotlineCallInfo; law?: 'PCMU' | 'PCMA'; contactFeature?: boolean }): Promise<SimpleResponse> {
+  async invite(o: { parties: SrcParty[]; hotline?: HotlineCallInfo; law?: 'PCMU' | 'PCMA'; contactFeature?: boolean; require?: string; metadataXml?: string }): Promise<SimpleResponse> {
     const sdp = buildRecordingOfferSdp({ address: '127.0.0.1', ports: o.parties.map((_, i) => 40000 + 2 * i), labels: o.parties.map((p) => p.label), law: o.law ?? 'PCMU' });
-    const meta = buildMetadataXml({ sessionId: tok(), parties: o.parties, ...(o.hotline ? { hotline: o.hotline } : {}) });
+    const meta = o.metadataXml ?? buildMetadataXml({ sessionId: tok(), parties: o.parties, ...(o.hotline ? { hotline: o.hotline } : {}) });
     const { contentType, body } = buildRecordingBody(sdp, meta);
     const contact = `Contact: <sip:src@127.0.0.1:${this.localPort}>${o.contactFeature === false ? '' : ';+sip.src'}`;
-    const r = await this.request('INVITE', [contact, 'Require: siprec'], contentType, body);
+    const r = await this.request('INVITE', [contact, `Require: ${o.require ?? 'siprec'}`], contentType, body);
     if (r.status === 200) {
       this.toTag = r.toTag;
       this.ports = [...r.body.matchAll(/^m=audio (\d+)/gm)].map((m) => Number(m[1]));
@@ -110,9 +119,9 @@ export class SiprecClient {
   }
 
   /** Sends a re-INVITE with new metadata (and the same SDP); ACKs the 200. */
-  async reinvite(o: { parties: SrcParty[]; hotline?: HotlineCallInfo; law?: 'PCMU' | 'PCMA' }): Promise<SimpleResponse> {
+  async reinvite(o: { parties: SrcParty[]; hotline?: HotlineCallInfo; law?: 'PCMU' | 'PCMA'; metadataXml?: string }): Promise<SimpleResponse> {
     const sdp = buildRecordingOfferSdp({ address: '127.0.0.1', ports: o.parties.map((_, i) => 40000 + 2 * i), labels: o.parties.map((p) => p.label), law: o.law ?? 'PCMU' });
-    const meta = buildMetadataXml({ sessionId: tok(), parties: o.parties, ...(o.hotline ? { hotline: o.hotline } : {}) });
+    const meta = o.metadataXml ?? buildMetadataXml({ sessionId: tok(), parties: o.parties, ...(o.hotline ? { hotline: o.hotline } : {}) });
     const { contentType, body } = buildRecordingBody(sdp, meta);
     const r = await this.request('INVITE', [`Contact: <sip:src@127.0.0.1:${this.localPort}>;+sip.src`], contentType, body);
     if (r.status === 200) {
@@ -166,4 +175,31 @@ export function toneFrames(o: { frequencyHz: number; frames: number; ssrc: numbe
     out.push(b);
   }
   return out;
+}
+
+/**
+ * Streams `seconds` of a tone per party in real time (20 ms pacing against an absolute
+ * schedule, so timer slack does not stretch the call): 440 Hz at 0.5 FS on stream 0 and
+ * 1000 Hz at 0.25 FS on stream 1 unless told otherwise.
+ */
+export async function playTones(c: SiprecClient, seconds: number, tones: Array<{ frequencyHz: number; amplitude: number }> = [{ frequencyHz: 440, amplitude: 0.5 }, { frequencyHz: 1000, amplitude: 0.25 }], encode: (x: number) => number = defaultEncode): Promise<void> {
+  const frames = Math.round(seconds * 50);
+  const streams = tones.map((t, i) => toneFrames({ frequencyHz: t.frequencyHz, amplitude: t.amplitude, frames, ssrc: 0x1111 * (i + 1), encode }));
+  const t0 = performance.now();
+  for (let f = 0; f < frames; f++) {
+    const wait = t0 + f * 20 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    streams.forEach((s, i) => c.sendRtp(i, s[f]!));
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

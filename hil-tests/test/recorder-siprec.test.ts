@@ -5,9 +5,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { linearToUlaw } from '@hotline/media';
 import { startRecorder, type HilRecorder } from '../src/recorder.ts';
-import { SiprecClient, toneFrames } from '../src/siprec-client.ts';
+import { SiprecClient, playTones, until } from '../src/siprec-client.ts';
 import { soxChannelFrequency, soxChannelRms, soxChannels, soxDuration } from '../src/sox.ts';
 
 const running: HilRecorder[] = [];
@@ -17,30 +16,6 @@ const PARTIES = [
   { label: '1', aor: 'sip:13800138000@pstn', name: '13800138000', role: 'caller' },
   { label: '2', aor: 'sip:8001@hotline', name: '8001', role: 'agent' },
 ];
-
-/** Streams `seconds` of a 440 Hz tone on stream 0 and 1000 Hz on stream 1, paced in real time. */
-async function playTones(c: SiprecClient, seconds: number): Promise<void> {
-  const frames = Math.round(seconds * 50);
-  const a = toneFrames({ frequencyHz: 440, frames, ssrc: 0x1111, encode: linearToUlaw });
-  const b = toneFrames({ frequencyHz: 1000, frames, ssrc: 0x2222, encode: linearToUlaw, amplitude: 0.25 });
-  const t0 = performance.now();
-  for (let f = 0; f < frames; f++) {
-    const wait = t0 + f * 20 - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    c.sendRtp(0, a[f]!);
-    c.sendRtp(1, b[f]!);
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('records a two-party SIPREC session into one two-channel WAV, each party on its own channel, indexed with checksum', async () => {
   const rec = await startRecorder();
