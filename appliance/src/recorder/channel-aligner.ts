@@ -96,6 +96,20 @@ export class ChannelAligner {
     return this.t0 < 0 ? 0 : Math.max(0, Math.floor((arrivalMs - this.t0) * this.perMs));
   }
 
+  /**
+   * How far the file may be written at `nowMs`: up to where every stream that has started
+   * has data, so a packet that is still queued in a socket (the process or the SRC was held
+   * up) is not overtaken by the flush; but at least up to `maxWaitMs` ago, so a stream that
+   * went quiet holds the others back no longer than that, and at most `minWaitMs` ago.
+   */
+  horizon(nowMs: number, minWaitMs: number, maxWaitMs: number): number {
+    const hi = this.positionAt(nowMs - minWaitMs);
+    const lo = this.positionAt(nowMs - maxWaitMs);
+    let h = hi;
+    for (const c of this.ch) if (c.anchored && c.end < h) h = c.end;
+    return Math.max(lo, h);
+  }
+
   /** One past the last sample received on any channel. */
   get end(): number {
     let e = this.committed;

@@ -180,7 +180,7 @@ export class RecorderService {
 
   private newSegment(id: string, sessionCallId: string, law: RecordLaw, startedAt: number, labels: string[], metadata: RecordingMetadata | undefined, segment: number, previousId: string | undefined): ActiveRecording {
     const relPath = recordingRelPath(startedAt, id);
-    const file = new RecordingFile(join(this.settings.recordingsDir, relPath), law, labels.length, this.settings.jitterAllowanceMs);
+    const file = new RecordingFile(join(this.settings.recordingsDir, relPath), law, labels.length, this.settings.jitterAllowanceMs, this.settings.maxWaitMs);
     const rec: ActiveRecording = {
       id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0,
       ...(metadata ? { metadata } : {}),

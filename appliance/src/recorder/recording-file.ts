@@ -1,7 +1,9 @@
 // One recording on disk while it is made: the aligner's timeline appended to a WAV file in
 // sequential, buffered writes. The flush tick writes everything older than the jitter
-// allowance, so `kill -9` loses at most one flush interval plus that allowance (well under a
-// second with the defaults); recoverWav() later fixes the header from the data length.
+// allowance, so `kill -9` loses at most one flush interval plus the wait (under a second
+// with the defaults: 250 + 750 ms at worst, 250 + 200 ms normally); recoverWav() later fixes the header from the data length.
+// A stream that is behind (its packets still queued, or it went quiet) holds the write back
+// up to `maxWaitMs`, so a stall of this process or of the SRC does not turn into gaps.
 import { silenceCode, WavFileWriter, type WavFs } from '@hotline/media';
 import { ChannelAligner } from './channel-aligner.ts';
 import type { RecordLaw } from './recording-sdp.ts';
@@ -18,7 +20,7 @@ export class RecordingFile {
   private closed = false;
 
   /** Creates the file (and its date folder) with a header for `channels` channels of `law`. */
-  constructor(readonly path: string, readonly law: RecordLaw, readonly channels: number, private readonly jitterAllowanceMs: number, fs?: WavFs) {
+  constructor(readonly path: string, readonly law: RecordLaw, readonly channels: number, private readonly jitterAllowanceMs: number, private readonly maxWaitMs = 750, fs?: WavFs) {
     const g711 = law === 'PCMU' ? 'pcmu' : 'pcma';
     this.aligner = new ChannelAligner({ channels, silence: silenceCode(g711) });
     ensureParent(path);
@@ -37,10 +39,13 @@ export class RecordingFile {
     return Math.floor(this.aligner.drained / SAMPLES_PER_MS);
   }
 
-  /** Appends everything older than the jitter allowance at `nowMs` (or everything, when `all`). Returns bytes written. */
+  /**
+   * Appends what has settled at `nowMs` (see ChannelAligner.horizon: at least the jitter
+   * allowance old, at most `maxWaitMs`), or everything when `all`. Returns bytes written.
+   */
   flush(nowMs: number, all = false): number {
     if (this.closed || !this.aligner.started) return 0;
-    const upTo = all ? this.aligner.end : this.aligner.positionAt(nowMs - this.jitterAllowanceMs);
+    const upTo = all ? this.aligner.end : this.aligner.horizon(nowMs, this.jitterAllowanceMs, Math.max(this.jitterAllowanceMs, this.maxWaitMs));
     let total = 0;
     for (;;) {
       const n = this.aligner.drain(upTo, this.scratch);

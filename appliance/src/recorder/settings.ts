@@ -34,6 +34,8 @@ export interface RecorderSettings {
   flushIntervalMs: number;
   /** How long a sample position waits for late packets before it is written. */
   jitterAllowanceMs: number;
+  /** Longest a stream that is behind may hold back the write (kill -9 loses at most flush interval + this). */
+  maxWaitMs: number;
   /** Retention classes by name; `defaultClass` must be one of them. */
   retention: Record<string, RetentionClass>;
   defaultClass: string;
@@ -101,6 +103,7 @@ export function recorderSettings(env: NodeJS.ProcessEnv, dataDir: string): Recor
     alarmPercents: alarmPercents.filter((p) => p < refusePercent),
     flushIntervalMs: int(env, 'HOTLINE_RECORDER_FLUSH_MS', 250, 20, 1000),
     jitterAllowanceMs: int(env, 'HOTLINE_RECORDER_JITTER_MS', 200, 0, 2000),
+    maxWaitMs: int(env, 'HOTLINE_RECORDER_MAX_WAIT_MS', 750, 0, 5000),
     retention,
     defaultClass,
     ...(archiveDir ? { archiveDir } : {}),

@@ -88,3 +88,23 @@ test('drain stops at the flush horizon and the ring is reused for the next stret
   assert.equal(total, 100 * 160);
   assert.equal(a.stats(0).missingSamples, 0);
 });
+
+test('the write horizon waits for a stream whose packets are still queued, but no longer than the max wait', () => {
+  const a = new ChannelAligner({ channels: 2, silence: SIL });
+  for (let f = 0; f < 50; f++) a.push(0, f * 20, 1, f * 160, frame(1), 0, 160); // 1 s on channel 0
+  for (let f = 0; f < 10; f++) a.push(1, f * 20, 2, f * 160, frame(2), 0, 160); // channel 1 stalled after 200 ms
+  // At 1000 ms: the jitter allowance alone would allow 800 ms, channel 1 has only 200 ms.
+  assert.equal(a.horizon(1000, 200, 750), 250 * 8); // held back to now − max wait (250 ms), not to 200 ms
+  assert.equal(a.horizon(900, 200, 750), 200 * 8); // channel 1's end, within the max wait
+  // Channel 1's queued packets arrive late: they still land, nothing was written over them.
+  for (let f = 10; f < 50; f++) assert.equal(a.push(1, 1010, 2, f * 160, frame(2), 0, 160), 'stored');
+  assert.equal(a.horizon(1010, 200, 750), 810 * 8);
+  const out = new Uint8Array(20_000);
+  const n = a.drain(a.end, out);
+  assert.ok(channel(out, n, 1, 2).every((v) => v === 2));
+  // A channel that never started does not hold anything back.
+  const b = new ChannelAligner({ channels: 2, silence: SIL });
+  b.push(0, 0, 1, 0, frame(1), 0, 160);
+  b.push(0, 500, 1, 4000, frame(1), 0, 160);
+  assert.equal(b.horizon(500, 200, 750), 300 * 8);
+});
