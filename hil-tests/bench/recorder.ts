@@ -4,7 +4,8 @@
 // the audio, duration within 0.5 s of what was sent). The largest step that held is then
 // sustained for 60 s and checked the same way. Then short recordings (1 s) are churned to
 // measure how many recordings the recorder closes and indexes per second.
-// `npm run bench:recorder`; BENCH_QUICK=1 for a smoke run. Targets: ≥ 250 concurrent,
+// The calls are split over BENCH_GENERATORS (2) generator processes.
+// `npm run bench:recorder`; BENCH_QUICK=1 for a smoke run; BENCH_STEPS=200,250 picks the ramp. Targets: ≥ 250 concurrent,
 // ≥ 12 closed/s (docs/recorder.md).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +23,8 @@ const SUSTAIN_SEC = Number(process.env.BENCH_SUSTAIN_SEC ?? (quick ? 10 : 60));
 const CHURN_SEC = Number(process.env.BENCH_CHURN_SEC ?? (quick ? 8 : 30));
 const CHURN_CONCURRENCY = Number(process.env.BENCH_CHURN_CONCURRENCY ?? 40);
 const GAP_SAMPLES = 160; // 20 ms: one lost packet
+/** Generator processes the calls are split over (each its own process, like a second SRC box). */
+const GENERATORS = Number(process.env.BENCH_GENERATORS ?? 2);
 
 class Generator {
   private constructor(readonly child: ChildProcess) {}
@@ -75,27 +78,32 @@ async function indexed(rec: HilRecorder, count: number, timeoutMs = 60_000): Pro
   }
 }
 
-async function holdStep(gen: Generator, calls: number, seconds: number): Promise<{ ok: boolean; line: string }> {
+async function holdStep(gens: Generator[], calls: number, seconds: number): Promise<{ ok: boolean; line: string }> {
   const rec = await startRecorder({ HOTLINE_RECORDER_MAX_SESSIONS: '5000' });
   try {
-    const r = await gen.ask<{ opened: number; refused: number; packets: number; lateTicks: number }>({ type: 'hold', host: '127.0.0.1', port: rec.sipPort, calls, seconds }, 'held');
-    const st = await rec.status();
+    const parts = await Promise.all(gens.map((g, i) => {
+      const share = Math.floor(calls / gens.length) + (i < calls % gens.length ? 1 : 0);
+      return g.ask<{ opened: number; refused: number; packets: number; lateTicks: number }>({ type: 'hold', host: '127.0.0.1', port: rec.sipPort, calls: share, seconds }, 'held');
+    }));
+    const r = parts.reduce((t, p) => ({ opened: t.opened + p.opened, refused: t.refused + p.refused, packets: t.packets + p.packets, lateTicks: t.lateTicks + p.lateTicks }));
     const rows = await indexed(rec, r.opened);
+    const st = await rec.status();
     const f = checkFiles(rec, rows, seconds);
     const ok = r.refused === 0 && r.opened === calls && f.files === calls && f.gaps === 0 && f.badDuration === 0;
     const line = `${String(calls).padStart(4)} calls × ${seconds}s: opened ${r.opened}, refused ${r.refused}, files ${f.files}, with gaps ${f.gaps}, bad duration ${f.badDuration}, worst silence run ${f.worstGapMs.toFixed(1)} ms, ` +
-      `generator late ticks ${r.lateTicks}, recorder packets ${st.packetsReceived}, bad ${st.counters.badPackets ?? 0} → ${ok ? 'held' : 'FAILED'}`;
+      `generator late ticks ${r.lateTicks}, recorder packets ${st.packetsReceived}, late at the recorder ${st.counters.latePackets ?? 0}, re-anchors ${st.counters.reanchors ?? 0} → ${ok ? 'held' : 'FAILED'}`;
     return { ok, line };
   } finally {
     await rec.stop();
   }
 }
 
-async function churnRun(gen: Generator): Promise<string> {
+async function churnRun(gens: Generator[]): Promise<string> {
   const rec = await startRecorder({ HOTLINE_RECORDER_MAX_SESSIONS: '5000' });
   try {
     const t0 = Date.now();
-    const r = await gen.ask<{ completed: number; failed: number; elapsedMs: number }>({ type: 'churn', host: '127.0.0.1', port: rec.sipPort, concurrency: CHURN_CONCURRENCY, seconds: CHURN_SEC, audioSeconds: 1 }, 'churned');
+    const parts = await Promise.all(gens.map((g) => g.ask<{ completed: number; failed: number }>({ type: 'churn', host: '127.0.0.1', port: rec.sipPort, concurrency: Math.ceil(CHURN_CONCURRENCY / gens.length), seconds: CHURN_SEC, audioSeconds: 1 }, 'churned')));
+    const r = { completed: parts.reduce((n, p) => n + p.completed, 0), failed: parts.reduce((n, p) => n + p.failed, 0) };
     const rows = await indexed(rec, r.completed);
     const elapsed = (Date.now() - t0) / 1000;
     const f = checkFiles(rec, rows, 1);
@@ -106,22 +114,22 @@ async function churnRun(gen: Generator): Promise<string> {
   }
 }
 
-const gen = Generator.start();
+const gens = Array.from({ length: GENERATORS }, () => Generator.start());
 console.log(`recorder benchmark — ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machine)`);
 let best = 0;
 for (const n of STEPS) {
-  const r = await holdStep(gen, n, STEP_SEC);
+  const r = await holdStep(gens, n, STEP_SEC);
   console.log(`  ramp ${r.line}`);
   if (!r.ok) break;
   best = n;
 }
 if (best > 0) {
-  const r = await holdStep(gen, best, SUSTAIN_SEC);
+  const r = await holdStep(gens, best, SUSTAIN_SEC);
   console.log(`  sustain ${r.line}`);
   console.log(`largest number of concurrent recorded calls held for ${SUSTAIN_SEC} s with no gap in any file: ${r.ok ? best : `none (the ${best}-call sustain failed)`} (target ≥ 250)`);
 } else {
   console.log('no ramp step held');
 }
-console.log(await churnRun(gen));
+console.log(await churnRun(gens));
 console.log(`target: ≥ 12 recordings closed per second; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-gen.child.send({ type: 'close' });
+for (const g of gens) g.child.send({ type: 'close' });

@@ -88,7 +88,7 @@ export class RecorderService {
   private lastFileClosed: RecorderStatus['lastFileClosed'] = null;
   private readonly errors: RecorderStatus['errors'] = [];
   private writeErrorSince: string | undefined;
-  private readonly totals = { packetsReceived: 0, packetsIgnored: 0, badPackets: 0, bytesWritten: 0, recordingsClosed: 0, recordingsRecovered: 0, recordingsLost: 0, refusedDisk: 0, refusedLimit: 0, retentionDeleted: 0, retentionArchived: 0, idleClosed: 0 };
+  private readonly totals = { packetsReceived: 0, packetsIgnored: 0, badPackets: 0, bytesWritten: 0, recordingsClosed: 0, recordingsRecovered: 0, recordingsLost: 0, refusedDisk: 0, refusedLimit: 0, latePackets: 0, reanchors: 0, missingMs: 0, retentionDeleted: 0, retentionArchived: 0, idleClosed: 0 };
 
   private constructor(readonly settings: RecorderSettings, private readonly records: RecordsDb, readonly index: RecordingStore, private readonly socketPath: string) {
     const pairs = Math.floor((settings.rtpPortMax - settings.rtpPortMin + 1) / 2);
@@ -329,6 +329,12 @@ export class RecorderService {
     }
     let lost = 0;
     for (const st of rec.streams.values()) lost += Math.max(0, st.stats.lost);
+    for (let c = 0; c < rec.labels.length; c++) {
+      const a = rec.file.aligner.stats(c);
+      this.totals.latePackets += a.late;
+      this.totals.reanchors += a.reanchors;
+      this.totals.missingMs += a.missingSamples / 8;
+    }
     const durationMs = rec.file.durationMs;
     log.info({ id: rec.id, reason, durationMs }, 'recording closed');
     this.pendingFinal++;
