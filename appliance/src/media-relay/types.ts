@@ -21,6 +21,9 @@ export interface LegMedia {
   direction: Direction;
 }
 
+/** Where a copy of one leg's received RTP goes (SIPREC media forking, RFC 7866 §8); null stops it. */
+export type ForkTarget = { address: string; port: number } | null;
+
 /** Local ports a leg must send to: RTP even, RTCP the next odd port (RFC 3550 §11). */
 export interface LegPorts {
   /** Even RTP port. */

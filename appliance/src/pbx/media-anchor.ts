@@ -32,4 +32,6 @@ export interface MediaAnchor {
   setMusicOnHold(sessionId: string, leg: 'a' | 'b', on: boolean): void;
   release(sessionId: string): Promise<{ a: LegStats; b: LegStats }>;
   onEvent(listener: (e: MediaEvent) => void): void;
+  /** Forks each leg's received RTP to a recording server (SIPREC, RFC 7866 §8); optional for fakes. */
+  fork?(sessionId: string, targets: { a?: { address: string; port: number } | null; b?: { address: string; port: number } | null }): void;
 }
