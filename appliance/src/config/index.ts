@@ -1,5 +1,5 @@
 /** Configuration store: schema, validation, atomic versioned storage, env overrides, demo site. */
-export type { AnalogConfig, AnalogPortConfig, CallerIdSignalling, CardConfig, LineGroupConfig, TrunkConfig, ChangeMeta, ConfigVersion, DigestAlgorithm, ExtensionConfig, HotlineConfig, MgmtConfig, RtpConfig, SecurityConfig, SipConfig, TrustedPeer, RoutesConfig, InboundRouteConfig, OutboundRouteConfig, RouteDestination } from './types.ts';
+export type { AnalogConfig, AnalogPortConfig, CallerIdSignalling, CardConfig, LineGroupConfig, TrunkConfig, ChangeMeta, ConfigVersion, DigestAlgorithm, ExtensionConfig, HotlineConfig, MgmtConfig, RtpConfig, SecurityConfig, SipConfig, TrustedPeer, RoutesConfig, InboundRouteConfig, OutboundRouteConfig, RouteDestination, RecordingConfig, RecordingPolicy } from './types.ts';
 export { CURRENT_SCHEMA_VERSION, DEFAULT_MAX_CONTACTS, DEFAULT_MEDIA_TIMEOUT_SEC, DEFAULT_MGMT, DEFAULT_TIME_ZONE, defaultConfig, mediaSettings, mgmtSettings, siteTimeZone, trunkSettings, type TrunkSettings, analogSettings, type AnalogSettings, DEFAULT_ANALOG_SIP_PORT, routeSettings, type RouteSettings, DEFAULT_EMERGENCY_NUMBERS } from './defaults.ts';
 export { configSchema } from './schema.ts';
 export { ConfigLockedError, ConfigValidationError, ConfigVersionNotFoundError, EnvOverrideError, type ConfigIssue } from './errors.ts';

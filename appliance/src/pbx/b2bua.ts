@@ -10,6 +10,7 @@ import { Call, type CallContext, type Leg } from './call.ts';
 import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
+import type { RecordedCall } from './recording/recording-client.ts';
 import type { LocationService } from './location-service.ts';
 
 const log = moduleLogger('pbx.b2bua');
@@ -29,6 +30,18 @@ export interface B2buaDeps {
   writeRecord(record: CallRecord): void;
   /** The media relay every call's audio is anchored at. */
   media: MediaAnchor;
+  /** Call recording (issue 7): the SIPREC client and its policy; absent when no recorder is configured. */
+  recording?: CallRecorder;
+}
+
+/** What the B2BUA needs of call recording. */
+export interface CallRecorder {
+  /** Whether the policy records a call between these extensions. */
+  wants(caller: string, callee: string): boolean;
+  /** The policy requires the recorder and it is down: calls it would record are refused. */
+  readonly refusing: boolean;
+  start(call: RecordedCall): void;
+  stop(callId: string): void;
 }
 
 /**
@@ -50,6 +63,7 @@ export class B2bua {
       tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent, media: deps.media,
       addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
       ended: (call) => { void this.onEnded(call); },
+      answered: (call) => this.startRecording(call),
     };
     deps.media.onEvent((e) => {
       // Rare events: a linear search keeps the hot path free of another index.
@@ -108,6 +122,11 @@ export class B2bua {
       refuse(488, 'Not Acceptable Here', 'failed');
       return;
     }
+    if (this.deps.recording?.refusing && this.deps.recording.wants(caller, callee)) {
+      // The policy requires recording and the recorder is down (config recording.requireRecorder).
+      refuse(503, 'Service Unavailable', 'failed');
+      return;
+    }
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
@@ -164,8 +183,21 @@ export class B2bua {
     for (const c of [...this.calls.values()]) c.hangup('system');
   }
 
+  private startRecording(call: Call): void {
+    const rec = this.deps.recording;
+    const session = call.media.session;
+    const a = call.media.agreed('a');
+    const b = call.media.agreed('b');
+    if (!rec || !session || !a || !b || !rec.wants(call.caller, call.callee)) return;
+    rec.start({
+      callId: call.callId, caller: call.caller, ...(call.callerName ? { callerName: call.callerName } : {}), callee: call.callee, sessionId: session.sessionId, direction: 'internal',
+      a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort },
+    });
+  }
+
   private async onEnded(call: Call): Promise<void> {
     const o = call.outcome!;
+    this.deps.recording?.stop(call.callId);
     if (call.answeredAt !== null) this.counters.callsAnswered++;
     this.counters.callsEnded++;
     this.bump(call.caller, -1);

@@ -99,7 +99,8 @@ export class PbxService {
       })),
       activeCalls: s.b2bua.activeCalls(),
       trunks,
-      alarms: trunkAlarms(trunks),
+      alarms: [...trunkAlarms(trunks), ...(s.recording?.alarms() ?? [])],
+      ...(s.recording ? { recording: s.recording.status() } : {}),
       counters: {
         ...prefixed('transport', this.transport.counters),
         ...prefixed('transaction', s.tx.counters),

@@ -39,10 +39,14 @@ export function buildMetadataXml(o: { sessionId: string; parties: SrcParty[]; ho
 }
 
 /** Writes the SRC's SDP offer: one sendonly m=audio per party, labelled (RFC 7866 §7.1.1). */
-export function buildRecordingOfferSdp(o: { address: string; ports: number[]; labels: string[]; law?: 'PCMU' | 'PCMA' }): string {
-  const pt = (o.law ?? 'PCMU') === 'PCMU' ? 0 : 8;
+export function buildRecordingOfferSdp(o: { address: string; ports: number[]; labels: string[]; law?: 'PCMU' | 'PCMA'; laws?: Array<'PCMU' | 'PCMA'>; payloadTypes?: number[] }): string {
   const lines = ['v=0', `o=hotline-src ${Date.now() % 1e9} 1 IN IP4 ${o.address}`, 's=Hotline SRC', `c=IN IP4 ${o.address}`, 't=0 0'];
-  o.labels.forEach((label, i) => lines.push(`m=audio ${o.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} ${o.law ?? 'PCMU'}/8000`, `a=label:${label}`, 'a=sendonly'));
+  o.labels.forEach((label, i) => {
+    // Each stream is offered in the law and payload type its party sends: the fork copies packets as they arrive.
+    const law = o.laws?.[i] ?? o.law ?? 'PCMU';
+    const pt = o.payloadTypes?.[i] ?? (law === 'PCMU' ? 0 : 8);
+    lines.push(`m=audio ${o.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} ${law}/8000`, `a=label:${label}`, 'a=sendonly');
+  });
   lines.push('');
   return lines.join('\r\n');
 }

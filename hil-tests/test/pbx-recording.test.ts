@@ -1,0 +1,101 @@
+// The PBX as SIPREC client against the real recorder (issue 7): a call between two sipp
+// phones streaming known tones is recorded into one two-channel file (caller, callee),
+// checked with sox; a recorder that refuses leaves the call going and raises an alarm.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { buildToneRtpPcap } from '../src/pcap.ts';
+import { freePort, freeUdpPorts } from '../src/ports.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
+import { startPbx, type HilPbx } from '../src/pbx.ts';
+import { startRecorder, type HilRecorder } from '../src/recorder.ts';
+import { until } from '../src/siprec-client.ts';
+import { soxChannelFrequency, soxChannelRms, soxChannels, soxDuration } from '../src/sox.ts';
+
+const CALLER = { number: '1001', secret: 'caller-secret-1001' };
+const CALLEE = { number: '1002', secret: 'callee-secret-1002' };
+const cleanup: Array<() => Promise<void>> = [];
+after(async () => { for (const c of cleanup.reverse()) await c(); });
+
+async function pbxRecordingTo(rec: HilRecorder, extra: Record<string, unknown> = {}): Promise<HilPbx> {
+  const pbx = await startPbx({
+    extensions: [CALLER, CALLEE], authFailureLimit: 50,
+    configure: (draft) => { draft.recording = { recorder: { host: '127.0.0.1', port: rec.sipPort }, ...extra }; },
+  });
+  cleanup.push(() => pbx.stop());
+  return pbx;
+}
+
+/** One call 1001 → 1002: the caller plays 1 kHz, the callee 440 Hz, 2 s each; BYE after 2.5 s. */
+async function call(pbx: HilPbx): Promise<void> {
+  const target = `127.0.0.1:${pbx.sipPort}`;
+  const uasPort = await freePort();
+  const [uacRtp, uasRtp] = await freeUdpPorts(2);
+  const callee = startSipp({
+    scenarioFile: scenario('uas-media-answer'), localPort: uasPort, service: CALLEE.number, timeoutSec: 20,
+    vars: { rtp_port: uasRtp, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 440, durationMs: 2000, amplitude: 0.25 }) },
+  });
+  await waitForUdpBound(uasPort);
+  await runSipp({ scenarioFile: scenario('register'), remote: target, service: CALLEE.number, auth: { username: CALLEE.number, password: CALLEE.secret }, vars: { contact_port: uasPort, expires: 300 }, timeoutSec: 10 });
+  const caller = await runSipp({
+    scenarioFile: scenario('uac-media-call'), remote: target, service: CALLEE.number, timeoutSec: 20, localPort: await freePort(),
+    auth: { username: CALLER.number, password: CALLER.secret }, authUri: `${CALLEE.number}@${target}`,
+    vars: { caller: CALLER.number, rtp_port: uacRtp, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 1000, durationMs: 2000, amplitude: 0.5 }) },
+  });
+  assert.equal(caller.stats.successful, 1);
+  assert.equal((await callee.done).stats.successful, 1);
+}
+
+test('an answered call is recorded over SIPREC: one file, caller on channel 1, callee on channel 2, checked with sox', async () => {
+  const rec = await startRecorder();
+  cleanup.push(() => rec.stop());
+  const pbx = await pbxRecordingTo(rec);
+  await call(pbx);
+  const row = await until('the closed recording', () => rec.recordings().find((r) => r.state === 'closed'), 15_000);
+  assert.deepEqual(row.parties.map((p) => [p.label, p.role, p.aor?.replace(/@.*/, '')]), [['1', 'caller', 'sip:1001'], ['2', 'callee', 'sip:1002']]);
+  assert.equal(row.direction, 'internal');
+  assert.match(row.callId, /.+/);
+  const file = join(rec.recordingsDir, row.path);
+  assert.equal(soxChannels(file), 2);
+  const d = soxDuration(file);
+  assert.ok(Math.abs(d - 2) <= 0.5, `recorded ${d} s of a call with 2 s of audio each way`);
+  assert.ok(soxChannelRms(file, 1) > 0.3, 'caller channel has the 0.5 FS tone');
+  assert.ok(soxChannelRms(file, 2) > 0.13 && soxChannelRms(file, 2) < 0.2, 'callee channel has the 0.25 FS tone');
+  assert.ok(Math.abs(soxChannelFrequency(file, 1) - 1000) < 80);
+  assert.ok(Math.abs(soxChannelFrequency(file, 2) - 440) < 40);
+  const st = await pbx.status();
+  assert.equal(st.recording?.state, 'up');
+  assert.equal(st.recording?.counters.accepted, 1);
+});
+
+test('a recorder that refuses (disk watermark) does not fail the call: the call completes and the PBX raises an alarm', async () => {
+  const rec = await startRecorder({ HOTLINE_RECORDER_REFUSE_PERCENT: '1' });
+  cleanup.push(() => rec.stop());
+  const pbx = await pbxRecordingTo(rec);
+  await call(pbx);
+  const st = await until('the alarm', async () => {
+    const s = await pbx.status();
+    return s.recording?.state === 'down' ? s : undefined;
+  });
+  assert.match(st.recording!.lastError ?? '', /503/);
+  const alarm = st.alarms?.find((a) => a.id === 'recorder-unreachable');
+  assert.ok(alarm, JSON.stringify(st.alarms));
+  assert.match(alarm.text.zh, /通话未录音/);
+  const cdr = (await pbx.cdr()).at(-1)!;
+  assert.equal(cdr.disposition, 'answered');
+});
+
+test('with requireRecorder, once the recorder is known down, calls that must be recorded are refused with 503', async () => {
+  const rec = await startRecorder({ HOTLINE_RECORDER_REFUSE_PERCENT: '1' });
+  cleanup.push(() => rec.stop());
+  const pbx = await pbxRecordingTo(rec, { requireRecorder: true });
+  await call(pbx); // the first call finds out the recorder is down (it goes on)
+  await until('recorder down', async () => ((await pbx.status()).recording?.state === 'down' ? true : undefined));
+  const target = `127.0.0.1:${pbx.sipPort}`;
+  const r = await runSipp({
+    scenarioFile: scenario('uac-busy'), remote: target, service: CALLEE.number, timeoutSec: 10, localPort: await freePort(), allowFailure: true,
+    auth: { username: CALLER.number, password: CALLER.secret }, authUri: `${CALLEE.number}@${target}`, vars: { caller: CALLER.number, rtp_port: 40000 },
+  });
+  const cdr = (await pbx.cdr()).at(-1)!;
+  assert.equal(cdr.sipCode, 503, `sipp: ${r.stats.successful} ok, ${r.stats.failed} failed`);
+});
