@@ -27,7 +27,7 @@ async function pbxRecordingTo(rec: HilRecorder, extra: Record<string, unknown> =
 }
 
 /** One call 1001 → 1002: the caller plays 1 kHz, the callee 440 Hz, 2 s each; BYE after 2.5 s. */
-async function call(pbx: HilPbx): Promise<void> {
+async function call(pbx: HilPbx, callerLaw: 'PCMU' | 'PCMA' = 'PCMU'): Promise<void> {
   const target = `127.0.0.1:${pbx.sipPort}`;
   const uasPort = await freePort();
   const [uacRtp, uasRtp] = await freeUdpPorts(2);
@@ -40,7 +40,8 @@ async function call(pbx: HilPbx): Promise<void> {
   const caller = await runSipp({
     scenarioFile: scenario('uac-media-call'), remote: target, service: CALLEE.number, timeoutSec: 20, localPort: await freePort(),
     auth: { username: CALLER.number, password: CALLER.secret }, authUri: `${CALLEE.number}@${target}`,
-    vars: { caller: CALLER.number, rtp_port: uacRtp, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 1000, durationMs: 2000, amplitude: 0.5 }) },
+    vars: { caller: CALLER.number, rtp_port: uacRtp, pt: callerLaw === 'PCMU' ? 0 : 8, codec: callerLaw },
+    files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 1000, durationMs: 2000, amplitude: 0.5, law: callerLaw === 'PCMU' ? 'pcmu' : 'pcma' }) },
   });
   assert.equal(caller.stats.successful, 1);
   assert.equal((await callee.done).stats.successful, 1);
@@ -66,6 +67,20 @@ test('an answered call is recorded over SIPREC: one file, caller on channel 1, c
   const st = await pbx.status();
   assert.equal(st.recording?.state, 'up');
   assert.equal(st.recording?.counters.accepted, 1);
+});
+
+test('an A-law caller and a µ-law callee: both recorded in the caller\'s law, the callee\'s copy transcoded by the PBX', async () => {
+  const rec = await startRecorder();
+  cleanup.push(() => rec.stop());
+  const pbx = await pbxRecordingTo(rec);
+  await call(pbx, 'PCMA');
+  const row = await until('the closed recording', () => rec.recordings().find((r) => r.state === 'closed'), 15_000);
+  assert.equal(row.codec, 'PCMA');
+  const file = join(rec.recordingsDir, row.path);
+  assert.equal(soxChannels(file), 2);
+  assert.ok(soxChannelRms(file, 1) > 0.3);
+  assert.ok(soxChannelRms(file, 2) > 0.13 && soxChannelRms(file, 2) < 0.2, 'the µ-law callee is in the A-law file');
+  assert.ok(Math.abs(soxChannelFrequency(file, 2) - 440) < 40);
 });
 
 test('a recorder that refuses (disk watermark) does not fail the call: the call completes and the PBX raises an alarm', async () => {

@@ -154,6 +154,12 @@ export class RelaySession {
       // re-typed in place below. The one allocation on this path, for recorded calls only.
       const copy = Buffer.allocUnsafe(buf.length);
       buf.copy(copy);
+      if (fork.law !== undefined && fork.law !== src.law) {
+        const table = src.law === 'PCMU' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+        const end = pkt.payloadOffset + pkt.payloadLength;
+        for (let i = pkt.payloadOffset; i < end; i++) copy[i] = table[copy[i]!]!;
+      }
+      if (fork.payloadType !== undefined) copy[1] = (copy[1]! & 0x80) | fork.payloadType;
       this.ports[from * 2]!.send(copy, 0, copy.length, fork.port, fork.address);
     }
     const pt = pkt.payloadType;

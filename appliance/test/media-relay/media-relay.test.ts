@@ -98,14 +98,15 @@ describe('media relay between two loopback endpoints', () => {
     await relay.release(s.sessionId);
   });
 
-  test('forks each leg\'s RTP as received (before transcoding) to a recording server, and stops on null', async () => {
+  test('forks each leg\'s RTP to a recording server, as received or in the law asked for, and stops on null', async () => {
     const a = await ep();
     const b = await ep();
     const recA = await ep();
     const recB = await ep();
     const s = await relay.allocate('call-fork');
     relay.update(s.sessionId, { a: pcmu(a), b: pcma(b) });
-    relay.fork(s.sessionId, { a: { address: '127.0.0.1', port: recA.port }, b: { address: '127.0.0.1', port: recB.port } });
+    // Leg b's copy is asked for in leg a's law (one law per recording file).
+    relay.fork(s.sessionId, { a: { address: '127.0.0.1', port: recA.port }, b: { address: '127.0.0.1', port: recB.port, law: 'PCMU', payloadType: 0 } });
     const payload = Buffer.from(Array.from({ length: 160 }, (_, i) => i));
     await sleep(50); // the fork message reaches the worker before the packets
     a.sendRtp(s.a.rtpPort, { pt: 0, seq: 1, ts: 160, ssrc: 0xa }, payload);
@@ -115,7 +116,8 @@ describe('media relay between two loopback endpoints', () => {
     assert.equal(ptOf(recA.received[0]!.data), 0);
     assert.deepEqual(recA.received[0]!.data.subarray(12), payload, 'leg a forked as µ-law, untranscoded');
     assert.equal(ssrcOf(recB.received[0]!.data), 0xb);
-    assert.deepEqual(recB.received[0]!.data.subarray(12), payload, 'leg b forked as A-law, untranscoded');
+    assert.equal(ptOf(recB.received[0]!.data), 0);
+    assert.deepEqual(recB.received[0]!.data.subarray(12), Buffer.from(Array.from(payload, (x) => ALAW_TO_ULAW[x]!)), 'leg b\'s A-law copy delivered as µ-law');
     assert.equal(recA.received[0]!.from, s.a.rtpPort, 'the copy leaves from the leg\'s own RTP port');
     await b.waitFor((r) => r.length >= 1);
     relay.fork(s.sessionId, { a: null });

@@ -83,8 +83,10 @@ export class RecordingClient {
     const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
     const host = this.deps.local.hostFor(dest);
     // The forked packets leave from each leg's relay port, so that is the port the offer names.
+    // Both streams go in the caller's law: the recorder keeps one law per file, and the relay
+    // transcodes the callee's copy when the legs differ.
     const sdp = buildRecordingOfferSdp({
-      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.b.law], payloadTypes: [call.a.payloadType, call.b.payloadType],
+      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.a.law], payloadTypes: [call.a.payloadType, call.a.payloadType],
     });
     const metadata = buildMetadataXml({
       sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
@@ -148,7 +150,7 @@ export class RecordingClient {
       const streams = parseRecordingOffer(sdp);
       const target = (label: string) => {
         const s = streams.find((x) => x.label === label && !x.rejected);
-        return s ? { address: s.address || leg.dest.address, port: s.port } : null;
+        return s ? { address: s.address || leg.dest.address, port: s.port, law: leg.call.a.law, payloadType: leg.call.a.payloadType } : null;
       };
       this.deps.media.fork!(leg.call.sessionId, { a: target('1'), b: target('2') });
     } catch (err) {
