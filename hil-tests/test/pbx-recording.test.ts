@@ -100,6 +100,23 @@ test('a recorder that refuses (disk watermark) does not fail the call: the call 
   assert.equal(cdr.disposition, 'answered');
 });
 
+test('recorder down (nothing listening): the call goes on, and after the INVITE times out the PBX raises the alarm', async () => {
+  const rec = await startRecorder();
+  await rec.stop(); // its port is now closed: the recording INVITE gets no answer at all
+  const pbx = await pbxRecordingTo(rec);
+  const started = Date.now();
+  await call(pbx);
+  assert.ok(Date.now() - started < 15_000, 'the call was not held up by the missing recorder');
+  assert.equal((await pbx.cdr()).at(-1)!.disposition, 'answered');
+  // RFC 3261 Timer B: 64·T1 = 32 s without a response.
+  const st = await until('the alarm', async () => {
+    const s = await pbx.status();
+    return s.recording?.state === 'down' ? s : undefined;
+  }, 45_000);
+  assert.match(st.recording!.lastError ?? '', /timeout/);
+  assert.ok(st.alarms?.some((a) => a.id === 'recorder-unreachable'));
+});
+
 test('with requireRecorder, once the recorder is known down, calls that must be recorded are refused with 503', async () => {
   const rec = await startRecorder({ HOTLINE_RECORDER_REFUSE_PERCENT: '1' });
   cleanup.push(() => rec.stop());
