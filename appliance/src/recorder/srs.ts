@@ -118,7 +118,7 @@ export class SessionRecordingServer implements TransactionUser {
   }
 
   /** Ends one session from the SRS side (the file is closed by the backend). */
-  hangup(s: SrsSession, reason: string): void {
+  private hangup(s: SrsSession, reason: string): void {
     this.sessions.delete(s.dialog.key);
     s.retransmit?.stop();
     const bye = s.dialog.createRequest('BYE', this.deps.local);
@@ -146,7 +146,9 @@ export class SessionRecordingServer implements TransactionUser {
       const metadata = bodies.metadata ? parseRecordingMetadata(bodies.metadata) : undefined;
       const opened = await this.deps.backend.open({ sessionCallId: request.callId, streams, law, ...(metadata ? { metadata } : {}), peer: source });
       if (tx?.cancelled) {
+        // CANCEL arrived while the ports were being bound (RFC 3261 §9.2: 487 to the INVITE).
         this.deps.backend.close(opened.id, 'cancelled');
+        this.respond(request, createResponse(request, 487, 'Request Terminated', localTag));
         return;
       }
       const dialog = Dialog.asUas(request, localTag, source);
