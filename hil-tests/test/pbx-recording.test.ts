@@ -4,6 +4,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readWavFile } from '@hotline/media';
+import { ControlClient, ControlRequestError } from '@hotline/appliance/control';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
@@ -130,4 +132,41 @@ test('with requireRecorder, once the recorder is known down, calls that must be 
   });
   const cdr = (await pbx.cdr()).at(-1)!;
   assert.equal(cdr.sipCode, 503, `sipp: ${r.stats.successful} ok, ${r.stats.failed} failed`);
+});
+
+/** Longest run of µ-law silence (0xFF) in a channel of a WAV, in seconds. */
+function longestSilence(path: string, channel: number): number {
+  const w = readWavFile(path);
+  let run = 0;
+  let best = 0;
+  for (let i = channel; i < w.dataLength; i += w.channels) {
+    if (w.data[i] === 0xff) { run++; if (run > best) best = run; } else run = 0;
+  }
+  return best / 8000;
+}
+
+test('on demand: a call the policy leaves out is recorded from the API, paused around a card number and resumed', async () => {
+  const rec = await startRecorder();
+  cleanup.push(() => rec.stop());
+  const pbx = await pbxRecordingTo(rec, { default: 'never' });
+  const control = new ControlClient(join(pbx.dataDir, 'run', 'pbx.sock'));
+  const done = call(pbx);
+  const callId = await until('the answered call', async () => (await pbx.status()).activeCalls.find((c) => c.state === 'answered')?.callId, 8000);
+  assert.deepEqual(await control.call('POST', '/v1/recording', { callId, action: 'start' }), { callId, recording: 'started' });
+  await until('recording up', async () => ((await pbx.status()).recording?.counters.accepted === 1 ? true : undefined), 5000);
+  await assert.rejects(control.call('POST', '/v1/recording', { callId, action: 'start' }), (e: unknown) => e instanceof ControlRequestError && e.status === 400 && /already being recorded/.test(e.message));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(await control.call('POST', '/v1/recording', { callId, action: 'pause' }), { callId, recording: 'paused' });
+  await new Promise((r) => setTimeout(r, 700));
+  assert.deepEqual(await control.call('POST', '/v1/recording', { callId, action: 'resume' }), { callId, recording: 'resumed' });
+  await done;
+  await assert.rejects(control.call('POST', '/v1/recording', { callId: 'nope', action: 'pause' }), (e: unknown) => e instanceof ControlRequestError && e.status === 400);
+  const row = await until('the closed recording', () => rec.recordings().find((r) => r.state === 'closed'), 15_000);
+  const file = join(rec.recordingsDir, row.path);
+  assert.equal(soxChannels(file), 2);
+  for (const ch of [0, 1]) {
+    const gap = longestSilence(file, ch);
+    assert.ok(gap > 0.4 && gap < 1.2, `channel ${ch + 1}: the pause left ${gap.toFixed(2)} s of silence (paused about 0.7 s)`);
+  }
+  assert.ok(soxChannelRms(file, 1) > 0.1, 'audio before and after the pause');
 });

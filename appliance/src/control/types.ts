@@ -23,6 +23,8 @@ export interface ControlHandlers {
   status(): PbxStatus;
   /** Re-read the configuration; rejects (e.g. ConfigValidationError) when the new one is refused. */
   reloadConfig(): Promise<{ configVersion: number }>;
+  /** Recording on demand and pause/resume (issue 7); throws RangeError (400) for a bad request. */
+  recording?(body: unknown): unknown;
 }
 
 /** Error body of every non-2xx response. */

@@ -42,6 +42,10 @@ export interface CallRecorder {
   readonly refusing: boolean;
   start(call: RecordedCall): void;
   stop(callId: string): void;
+  /** True when the call has a recording session. */
+  has(callId: string): boolean;
+  /** Pauses or resumes a call's recording; throws RangeError when it is not recorded. */
+  setPaused(callId: string, paused: boolean): void;
 }
 
 /**
@@ -183,12 +187,31 @@ export class B2bua {
     for (const c of [...this.calls.values()]) c.hangup('system');
   }
 
-  private startRecording(call: Call): void {
+  /**
+   * Recording on demand (control API): `start` records an answered call the policy left out,
+   * `pause`/`resume` stop and restart the recording around sensitive moments (card numbers).
+   * Throws RangeError (the API answers 400) for an unknown call or one in the wrong state.
+   */
+  controlRecording(callId: string, action: 'start' | 'pause' | 'resume'): { callId: string; recording: 'started' | 'paused' | 'resumed' } {
+    const rec = this.deps.recording;
+    if (!rec) throw new RangeError('no recorder is configured (config recording)');
+    const call = [...this.calls.values()].find((c) => c.callId === callId && c.state === 'answered');
+    if (!call) throw new RangeError(`no answered call ${callId}`);
+    if (action === 'start') {
+      if (rec.has(callId)) throw new RangeError(`call ${callId} is already being recorded`);
+      this.startRecording(call, true);
+      return { callId, recording: 'started' };
+    }
+    rec.setPaused(callId, action === 'pause');
+    return { callId, recording: action === 'pause' ? 'paused' : 'resumed' };
+  }
+
+  private startRecording(call: Call, onDemand = false): void {
     const rec = this.deps.recording;
     const session = call.media.session;
     const a = call.media.agreed('a');
     const b = call.media.agreed('b');
-    if (!rec || !session || !a || !b || !rec.wants(call.caller, call.callee)) return;
+    if (!rec || !session || !a || !b || (!onDemand && !rec.wants(call.caller, call.callee))) return;
     rec.start({
       callId: call.callId, caller: call.caller, ...(call.callerName ? { callerName: call.callerName } : {}), callee: call.callee, sessionId: session.sessionId, direction: 'internal',
       a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort },

@@ -84,6 +84,11 @@ export class PbxStack {
       get refusing() { return stack.recording?.refusing ?? false; },
       start: (call: Parameters<RecordingClient['start']>[0]) => stack.recording?.start(call),
       stop: (callId: string) => stack.recording?.stop(callId),
+      has: (callId: string) => stack.recording?.has(callId) ?? false,
+      setPaused: (callId: string, paused: boolean) => {
+        if (!stack.recording) throw new RangeError('no recorder is configured (config recording)');
+        stack.recording.setPaused(callId, paused);
+      },
     };
     this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media, recording: recorder }, b2buaSettings(config));
     this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config));

@@ -62,6 +62,8 @@ interface ActiveRecording {
   callId: string;
   lastActivity: number;
   packetsAtSegmentStart: number;
+  /** Every stream a=inactive: the SRC paused the recording (RFC 7866 §8.1.3); no idle timeout then. */
+  paused: boolean;
 }
 
 /** Options of {@link RecorderService.start}; tests pass temp folders and an environment. */
@@ -182,7 +184,7 @@ export class RecorderService {
     const relPath = recordingRelPath(startedAt, id);
     const file = new RecordingFile(join(this.settings.recordingsDir, relPath), law, labels.length, this.settings.jitterAllowanceMs, this.settings.maxWaitMs);
     const rec: ActiveRecording = {
-      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0,
+      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0, paused: false,
       ...(metadata ? { metadata } : {}),
     };
     const info = this.indexInfo(rec);
@@ -259,6 +261,7 @@ export class RecorderService {
     const newH = o.metadata?.hotline ?? oldH;
     const newSegment = (newH.segment !== undefined && newH.segment !== (oldH.segment ?? 1)) || (newH.callId !== undefined && oldH.callId !== undefined && newH.callId !== oldH.callId);
     const layoutChanged = labels.join('\n') !== rec.labels.join('\n');
+    if (o.streams) rec.paused = o.streams.every((s) => s.rejected || s.direction === 'inactive');
     if (!newSegment && !layoutChanged) {
       if (o.metadata) {
         rec.metadata = o.metadata;
@@ -379,7 +382,7 @@ export class RecorderService {
         this.srs.hangupRecording(this.firstIdOf(rec.id), 'recording write failed');
         continue;
       }
-      if (idleMs > 0 && now - rec.lastActivity > idleMs) {
+      if (idleMs > 0 && !rec.paused && now - rec.lastActivity > idleMs) {
         this.totals.idleClosed++;
         log.warn({ id: rec.id }, 'no media or signalling for the idle timeout: ending the recording session');
         this.srs.hangupRecording(this.firstIdOf(rec.id), 'idle');

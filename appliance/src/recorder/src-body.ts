@@ -38,14 +38,17 @@ export function buildMetadataXml(o: { sessionId: string; parties: SrcParty[]; ho
   return lines.join('\r\n');
 }
 
-/** Writes the SRC's SDP offer: one sendonly m=audio per party, labelled (RFC 7866 §7.1.1). */
-export function buildRecordingOfferSdp(o: { address: string; ports: number[]; labels: string[]; law?: 'PCMU' | 'PCMA'; laws?: Array<'PCMU' | 'PCMA'>; payloadTypes?: number[] }): string {
-  const lines = ['v=0', `o=hotline-src ${Date.now() % 1e9} 1 IN IP4 ${o.address}`, 's=Hotline SRC', `c=IN IP4 ${o.address}`, 't=0 0'];
+/**
+ * Writes the SRC's SDP offer: one sendonly m=audio per party, labelled (RFC 7866 §7.1.1);
+ * `inactive` pauses the recording (RFC 7866 §8.1.3). A re-offer keeps `sessionId` and raises `version` (RFC 3264 §8).
+ */
+export function buildRecordingOfferSdp(o: { address: string; ports: number[]; labels: string[]; law?: 'PCMU' | 'PCMA'; laws?: Array<'PCMU' | 'PCMA'>; payloadTypes?: number[]; direction?: 'sendonly' | 'inactive'; sessionId?: number; version?: number }): string {
+  const lines = ['v=0', `o=hotline-src ${o.sessionId ?? Date.now() % 1e9} ${o.version ?? 1} IN IP4 ${o.address}`, 's=Hotline SRC', `c=IN IP4 ${o.address}`, 't=0 0'];
   o.labels.forEach((label, i) => {
     // Each stream is offered in the law and payload type its party sends: the fork copies packets as they arrive.
     const law = o.laws?.[i] ?? o.law ?? 'PCMU';
     const pt = o.payloadTypes?.[i] ?? (law === 'PCMU' ? 0 : 8);
-    lines.push(`m=audio ${o.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} ${law}/8000`, `a=label:${label}`, 'a=sendonly');
+    lines.push(`m=audio ${o.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} ${law}/8000`, `a=label:${label}`, `a=${o.direction ?? 'sendonly'}`);
   });
   lines.push('');
   return lines.join('\r\n');

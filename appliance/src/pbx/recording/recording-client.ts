@@ -16,7 +16,7 @@ import { moduleLogger } from '../../log.ts';
 import { buildMetadataXml, buildRecordingBody, buildRecordingOfferSdp } from '../../recorder/src-body.ts';
 import { recordingBodies } from '../../recorder/multipart.ts';
 import { parseRecordingOffer } from '../../recorder/recording-sdp.ts';
-import type { MediaAnchor } from '../media-anchor.ts';
+import type { ForkTarget, MediaAnchor } from '../media-anchor.ts';
 import type { Law } from '../sdp/index.ts';
 import type { RecordingSettings } from './recording-policy.ts';
 
@@ -40,6 +40,11 @@ interface RecordingLeg {
   invite: SipRequest;
   dest: Endpoint;
   dialog?: Dialog;
+  /** Where the relay forks each leg, from the recorder's answer. */
+  forks?: { a: ForkTarget; b: ForkTarget };
+  paused: boolean;
+  sdpSessionId: number;
+  sdpVersion: number;
   /** The call ended before the recorder answered: BYE as soon as it does. */
   stopped: boolean;
 }
@@ -82,12 +87,8 @@ export class RecordingClient {
     this.counters.started++;
     const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
     const host = this.deps.local.hostFor(dest);
-    // The forked packets leave from each leg's relay port, so that is the port the offer names.
-    // Both streams go in the caller's law: the recorder keeps one law per file, and the relay
-    // transcodes the callee's copy when the legs differ.
-    const sdp = buildRecordingOfferSdp({
-      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.a.law], payloadTypes: [call.a.payloadType, call.a.payloadType],
-    });
+    const sdpSessionId = Math.floor(Math.random() * 1e9);
+    const sdp = this.offer(call, host, sdpSessionId, 1, 'sendonly');
     const metadata = buildMetadataXml({
       sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
       parties: [
@@ -110,11 +111,51 @@ export class RecordingClient {
     h.append('User-Agent', this.deps.userAgent);
     h.append('Content-Type', contentType);
     const invite = new SipRequest('INVITE', `sip:srs@${dest.address}:${dest.port}`, h, Buffer.from(body));
-    const leg: RecordingLeg = { call, invite, dest, stopped: false };
+    const leg: RecordingLeg = { call, invite, dest, stopped: false, paused: false, sdpSessionId, sdpVersion: 1 };
     this.sessions.set(call.callId, leg);
     this.deps.tx.request(invite, dest, {
       onResponse: (r) => this.onResponse(leg, r),
       onTimeout: () => this.fail(leg, 'no answer from the recorder (timeout)'),
+    });
+  }
+
+  /**
+   * The recording offer. The forked packets leave from each leg's relay port, so that is the
+   * port it names. Both streams go in the caller's law: the recorder keeps one law per file,
+   * and the relay transcodes the callee's copy when the legs differ.
+   */
+  private offer(call: RecordedCall, host: string, sessionId: number, version: number, direction: 'sendonly' | 'inactive'): string {
+    return buildRecordingOfferSdp({
+      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.a.law],
+      payloadTypes: [call.a.payloadType, call.a.payloadType], direction, sessionId, version,
+    });
+  }
+
+  /** True when a recording session for the call exists (answered or being set up). */
+  has(callId: string): boolean {
+    return this.sessions.has(callId);
+  }
+
+  /**
+   * Pauses or resumes a call's recording (card numbers and other sensitive moments): the fork
+   * stops at once, so nothing of the pause leaves the PBX, and a re-INVITE with a=inactive
+   * (RFC 7866 §8.1.3) tells the recorder, which keeps the file's timeline (silence).
+   */
+  setPaused(callId: string, paused: boolean): void {
+    const leg = this.sessions.get(callId);
+    if (!leg || !leg.dialog || !leg.forks) throw new RangeError(`call ${callId} is not being recorded`);
+    if (leg.paused === paused) return;
+    leg.paused = paused;
+    this.deps.media.fork!(leg.call.sessionId, paused ? { a: null, b: null } : leg.forks);
+    const host = this.deps.local.hostFor(leg.dest);
+    const reinvite = leg.dialog.createRequest('INVITE', this.deps.local, { body: Buffer.from(this.offer(leg.call, host, leg.sdpSessionId, ++leg.sdpVersion, paused ? 'inactive' : 'sendonly')) });
+    const dialog = leg.dialog;
+    this.deps.tx.request(reinvite, leg.dest, {
+      onResponse: (r) => {
+        if (r.status >= 200 && r.status < 300) this.deps.tx.sendStateless(dialog.createRequest('ACK', this.deps.local, { seq: reinvite.cseq.seq }), leg.dest);
+        else if (r.status >= 300) log.warn({ callId, status: r.status }, 'recorder refused the pause/resume re-INVITE (the fork change stands)');
+      },
+      onTimeout: () => log.warn({ callId }, 'no answer to the pause/resume re-INVITE'),
     });
   }
 
@@ -152,7 +193,8 @@ export class RecordingClient {
         const s = streams.find((x) => x.label === label && !x.rejected);
         return s ? { address: s.address || leg.dest.address, port: s.port, law: leg.call.a.law, payloadType: leg.call.a.payloadType } : null;
       };
-      this.deps.media.fork!(leg.call.sessionId, { a: target('1'), b: target('2') });
+      leg.forks = { a: target('1'), b: target('2') };
+      this.deps.media.fork!(leg.call.sessionId, leg.forks);
     } catch (err) {
       this.bye(leg);
       this.sessions.delete(leg.call.callId);
