@@ -1,6 +1,7 @@
 // pm2 process list: one app per Hotline service (DESIGN.md, "Processes").
 // `npm start` runs it with pm2-runtime in the foreground; on the image one systemd
-// unit does the same. The PBX, the management service (mgmt), the analog gateway and the health monitor exist so far.
+// unit does the same. The PBX, the management service (mgmt), the analog gateway, the health
+// monitor and the recorder exist so far.
 const { resolve } = require('node:path');
 
 const root = __dirname;
@@ -21,6 +22,23 @@ function sharedEnv() {
     'HOTLINE_MGMT_HTTPS_PORT',
     'HOTLINE_MGMT_HTTP_PORT',
     'HOTLINE_LOG_LEVEL',
+    'HOTLINE_RECORDER_SIP_PORT',
+    'HOTLINE_RECORDER_BIND',
+    'HOTLINE_RECORDER_ADDRESS',
+    'HOTLINE_RECORDER_RTP_PORT_MIN',
+    'HOTLINE_RECORDER_RTP_PORT_MAX',
+    'HOTLINE_RECORDER_DIR',
+    'HOTLINE_RECORDER_MAX_SESSIONS',
+    'HOTLINE_RECORDER_REFUSE_PERCENT',
+    'HOTLINE_RECORDER_ALARM_PERCENTS',
+    'HOTLINE_RECORDER_RETENTION',
+    'HOTLINE_RECORDER_DEFAULT_CLASS',
+    'HOTLINE_RECORDER_ARCHIVE_DIR',
+    'HOTLINE_RECORDER_KEY_FILE',
+    'HOTLINE_RECORDER_FLUSH_MS',
+    'HOTLINE_RECORDER_JITTER_MS',
+    'HOTLINE_RECORDER_MAX_WAIT_MS',
+    'HOTLINE_RECORDER_IDLE_TIMEOUT_SEC',
     'NODE_ENV',
   ]) {
     if (process.env[name] !== undefined) env[name] = process.env[name];
@@ -83,6 +101,9 @@ module.exports = {
       autorestart: true,
       exp_backoff_restart_delay: 200,
       max_memory_restart: '512M',
+      merge_logs: true,
+    },
+    {
       name: 'monitor',
       cwd: root,
       // Same .mjs-wrapper pattern as the PBX.
@@ -97,6 +118,23 @@ module.exports = {
       // Its own process (DESIGN.md, Processes): it keeps answering SNMP and sending traps while
       // the PBX is sick, and a leak here never costs calls.
       max_memory_restart: '256M',
+      merge_logs: true,
+    },
+    {
+      name: 'recorder',
+      cwd: root,
+      // The SIPREC recording server (issue 7), same .mjs-wrapper pattern. Its own process so
+      // disk stalls never touch the PBX, and so it can move to its own box.
+      script: 'appliance/bin/recorder.mjs',
+      interpreter: 'node',
+      exec_mode: 'fork',
+      env: { ...sharedEnv(), HOTLINE_SERVICE: 'recorder' },
+      // Stopping sends BYE to every recording session and closes each file with its real
+      // header; a kill after this is repaired at the next start (recoverWav).
+      kill_timeout: 8000,
+      autorestart: true,
+      exp_backoff_restart_delay: 200,
+      max_memory_restart: '1G',
       merge_logs: true,
     },
   ],

@@ -18,6 +18,7 @@ export function dataPaths(root: string = dataDir()) {
     /** DAHDI configuration generated from the analog section, for the operator to install in /etc/dahdi. */
     dahdiSystemConf: resolve(root, 'dahdi', 'system.conf'),
     monitorControlSocket: resolve(root, 'run', 'monitor.sock'),
+    recorderControlSocket: resolve(root, 'run', 'recorder.sock'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
     /** Management certificate and key (cert.pem, key.pem). */
     tls: resolve(root, 'tls'),

@@ -7,7 +7,7 @@
 #                            registry is reachable on the hosts we target); then npm ci;
 #                            libspandsp-dev and the drivers' C libraries (echo canceller).
 #   bootstrap-host.sh test   the above, plus the interop peers the hil-tests drive:
-#                            sip-tester (sipp) and baresip, and the SNMP tools.
+#                            sip-tester (sipp), baresip, sox and the SNMP tools.
 #
 # Idempotent: Debian packages are installed only when `dpkg -s` says they are missing,
 # and `npm ci` runs only when node_modules is missing or older than package-lock.json.
@@ -52,6 +52,8 @@ if [ "$mode" = test ]; then
   # authorized key, a free port) as a subprocess to test the SFTP target; the package's
   # own system service is neither needed nor touched here.
   packages+=(openssh-server)
+  # sox checks the recorder's WAV files (duration, per-channel energy) in the hil-tests.
+  packages+=(sox)
 fi
 
 missing=()

@@ -113,6 +113,23 @@ export const configSchema = {
         musicOnHold: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 50 },
       },
     },
+    // Issue 7: the PBX as SIPREC client. Optional; `recordingSettings()` fills the defaults.
+    recording: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['recorder'],
+      properties: {
+        recorder: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['host'],
+          properties: { host: { type: 'string', minLength: 1, maxLength: 253 }, port },
+        },
+        default: { enum: ['always', 'never'] },
+        extensions: { type: 'object', maxProperties: 10000, propertyNames: { pattern: '^[0-9]{2,8}$' }, additionalProperties: { enum: ['always', 'never'] } },
+        requireRecorder: { type: 'boolean' },
+      },
+    },
     extensions: {
       type: 'array',
       items: {

@@ -97,6 +97,8 @@ export interface HotlineConfig {
   snmp?: SnmpConfig;
   /** The health monitor: poll interval and alarm thresholds (issue 8). */
   monitor?: MonitorConfig;
+  /** Call recording through the SIPREC recording server (issue 7). */
+  recording?: RecordingConfig;
 }
 
 /** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */
@@ -167,6 +169,24 @@ export interface MonitorConfig {
   /** Seconds between polls of the host and the services; default 10. */
   pollIntervalSec?: number;
   thresholds?: MonitorThresholds;
+}
+
+/** When calls are recorded. */
+export type RecordingPolicy = 'always' | 'never';
+
+/**
+ * The PBX as SIPREC client (RFC 7866): where the recording server is and which calls it
+ * records. A call is recorded when either party's extension says `always`, not when one
+ * says `never`, else by `default` (always).
+ */
+export interface RecordingConfig {
+  /** The SRS: host (IP or name) and SIP port (5080). */
+  recorder: { host: string; port?: number };
+  default?: RecordingPolicy;
+  /** Per-extension overrides by number. */
+  extensions?: Record<string, RecordingPolicy>;
+  /** Refuse calls (503) that must be recorded while the recorder is down; false: calls go on with an alarm. */
+  requireRecorder?: boolean;
 }
 
 /** Where an inbound call goes. Later issues add IVR menus and queues as kinds. */

@@ -46,6 +46,7 @@ function pbxRoutes(handlers: ControlHandlers): ControlRoutes {
   return {
     '/v1/status': { method: 'GET', run: () => handlers.status() },
     '/v1/config/reload': { method: 'POST', run: () => handlers.reloadConfig() },
+    ...(handlers.recording ? { '/v1/recording': { method: 'POST' as const, run: (body: unknown) => handlers.recording!(body) } } : {}),
   };
 }
 

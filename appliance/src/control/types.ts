@@ -12,6 +12,8 @@ export interface PbxStatus {
   counters: Record<string, number>;
   /** Active alarms derived from the state above (trunks down or refused). */
   alarms?: Alarm[];
+  /** The SIPREC client (issue 7) when a recorder is configured: up/down, active recordings, counters. */
+  recording?: { state: 'unknown' | 'up' | 'down'; since: string; lastError?: string; active: number; counters: Record<string, number> };
   /** Version of the configuration the PBX is running. */
   configVersion: number;
 }
@@ -21,6 +23,8 @@ export interface ControlHandlers {
   status(): PbxStatus;
   /** Re-read the configuration; rejects (e.g. ConfigValidationError) when the new one is refused. */
   reloadConfig(): Promise<{ configVersion: number }>;
+  /** Recording on demand and pause/resume (issue 7); throws RangeError (400) for a bad request. */
+  recording?(body: unknown): unknown;
 }
 
 /** Error body of every non-2xx response. */

@@ -8,7 +8,7 @@ import {
   H_DROPPED, H_PORTS, H_RELAYED, H_SESSIONS, H_TRANSCODED, readLegStats, statsBytes,
   type FromWorker, type ToWorker, type WorkerInit,
 } from './protocol.ts';
-import type { LegMedia, LegPorts, LegStats, MediaRelayOptions, RelayCounters, RelayEvent } from './types.ts';
+import type { ForkTarget, LegMedia, LegPorts, LegStats, MediaRelayOptions, RelayCounters, RelayEvent } from './types.ts';
 
 const log = moduleLogger('media-relay');
 /** Final stats kept for idempotent release() of sessions already gone. */
@@ -204,6 +204,12 @@ export class MediaRelay {
   update(sessionId: string, legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> }): void {
     const ref = this.lookup(sessionId);
     if (ref) ref.worker.worker.postMessage({ op: 'update', sessionId, legs } satisfies ToWorker);
+  }
+
+  /** Forks each leg's received RTP to a recording server (SIPREC); null for a leg stops its fork. */
+  fork(sessionId: string, targets: { a?: ForkTarget; b?: ForkTarget }): void {
+    const ref = this.lookup(sessionId);
+    if (ref) ref.worker.worker.postMessage({ op: 'fork', sessionId, ...targets } satisfies ToWorker);
   }
 
   /** Plays music on hold to `leg` instead of the other leg's audio (the other leg put the call on hold). */

@@ -3,7 +3,7 @@
 // cross threads: the worker owns the sockets. Figures are written by the worker into
 // a SharedArrayBuffer so that stats() and counters() answer synchronously without a
 // message per packet or per second.
-import type { LegMedia, LegPorts, LegStats, RelayEvent } from './types.ts';
+import type { LegMedia, LegPorts, LegStats, RelayEvent, ForkTarget } from './types.ts';
 
 /** Data a worker starts with. */
 export interface WorkerInit {
@@ -30,6 +30,7 @@ export type ToWorker =
   | { op: 'allocate'; id: number; sessionId: string }
   | { op: 'update'; sessionId: string; legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> } }
   | { op: 'moh'; sessionId: string; leg: 'a' | 'b'; on: boolean }
+  | { op: 'fork'; sessionId: string; a?: ForkTarget; b?: ForkTarget }
   | { op: 'release'; id: number; sessionId: string }
   | { op: 'crash' };
 

@@ -12,7 +12,7 @@ import { FRAME_SAMPLES, RelayLeg } from './relay-leg.ts';
 import {
   H_DROPPED, H_RELAYED, H_TRANSCODED, L_BYTES, L_IN, L_JITTER, L_LAST, L_LOSS, L_LOST, L_OUT, legOffset,
 } from './protocol.ts';
-import type { LegMedia, Law, RelayEvent } from './types.ts';
+import type { ForkTarget, LegMedia, Law, RelayEvent } from './types.ts';
 
 /** Largest datagram relayed: one Ethernet MTU. A 20 ms G.711 packet is 172 bytes. */
 export const RELAY_MAX_PACKET_BYTES = 1500;
@@ -76,6 +76,18 @@ export class RelaySession {
     for (let i = 0; i < 2; i++) words.fill(0, this.legs[i]!.words, this.legs[i]!.words + 8);
   }
 
+  /** Where a copy of each leg's received RTP goes (a recording server), by leg index. */
+  private readonly forks: [ForkTarget, ForkTarget] = [null, null];
+
+  /**
+   * Sends a copy of every RTP packet received from leg `i`, as it arrived (its own law and
+   * payload type, before any transcoding), to `target`: the SIPREC media fork (RFC 7866 §8).
+   * The copy leaves from the leg's own RTP socket. null stops it.
+   */
+  setFork(i: number, target: ForkTarget): void {
+    this.forks[i] = target;
+  }
+
   /** Applies SDP for either leg (every offer/answer, hold included). */
   update(legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> }, nowMs: number): void {
     const before = this.onHold;
@@ -136,6 +148,20 @@ export class RelaySession {
     words[so + L_JITTER] = st.jitterMs;
     words[so + L_LAST] = this.hooks.epochMs(nowMs);
 
+    const fork = this.forks[from];
+    if (fork !== null && pkt.payloadType === src.payloadType) {
+      // A copy, as received: dgram sends asynchronously and the packet is transcoded and
+      // re-typed in place below. The one allocation on this path, for recorded calls only.
+      const copy = Buffer.allocUnsafe(buf.length);
+      buf.copy(copy);
+      if (fork.law !== undefined && fork.law !== src.law) {
+        const table = src.law === 'PCMU' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+        const end = pkt.payloadOffset + pkt.payloadLength;
+        for (let i = pkt.payloadOffset; i < end; i++) copy[i] = table[copy[i]!]!;
+      }
+      if (fork.payloadType !== undefined) copy[1] = (copy[1]! & 0x80) | fork.payloadType;
+      this.ports[from * 2]!.send(copy, 0, copy.length, fork.port, fork.address);
+    }
     const pt = pkt.payloadType;
     if (pt === src.telephoneEventPt) {
       this.onTelephoneEvent(src, dst, buf, nowMs);

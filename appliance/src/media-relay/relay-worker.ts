@@ -170,6 +170,12 @@ port.on('message', (m: ToWorker) => {
     case 'update':
       sessions.get(m.sessionId)?.session.update(m.legs, performance.now());
       break;
+    case 'fork': {
+      const s = sessions.get(m.sessionId)?.session;
+      if (s && m.a !== undefined) s.setFork(0, m.a);
+      if (s && m.b !== undefined) s.setFork(1, m.b);
+      break;
+    }
     case 'moh':
       sessions.get(m.sessionId)?.session.setMusicOnHold(m.leg === 'a' ? 0 : 1, m.on, performance.now());
       break;

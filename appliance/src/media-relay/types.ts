@@ -21,6 +21,13 @@ export interface LegMedia {
   direction: Direction;
 }
 
+/**
+ * Where a copy of one leg's received RTP goes (SIPREC media forking, RFC 7866 §8); null
+ * stops it. With `law`/`payloadType` the copy is delivered in that law (transcoded when the
+ * leg sends the other one), so both legs of a call reach a recorder in one law.
+ */
+export type ForkTarget = { address: string; port: number; law?: Law; payloadType?: number } | null;
+
 /** Local ports a leg must send to: RTP even, RTCP the next odd port (RFC 3550 §11). */
 export interface LegPorts {
   /** Even RTP port. */

@@ -12,6 +12,7 @@ import { type CarrierDirectory, carrierTarget } from './carrier-targets.ts';
 import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
+import type { RecordedCall } from './recording/recording-client.ts';
 import type { LocationService } from './location-service.ts';
 
 const log = moduleLogger('pbx.b2bua');
@@ -37,6 +38,22 @@ export interface B2buaDeps {
   writeRecord(record: CallRecord): void;
   /** The media relay every call's audio is anchored at. */
   media: MediaAnchor;
+  /** Call recording (issue 7): the SIPREC client and its policy; absent when no recorder is configured. */
+  recording?: CallRecorder;
+}
+
+/** What the B2BUA needs of call recording. */
+export interface CallRecorder {
+  /** Whether the policy records a call between these extensions. */
+  wants(caller: string, callee: string): boolean;
+  /** The policy requires the recorder and it is down: calls it would record are refused. */
+  readonly refusing: boolean;
+  start(call: RecordedCall): void;
+  stop(callId: string): void;
+  /** True when the call has a recording session. */
+  has(callId: string): boolean;
+  /** Pauses or resumes a call's recording; throws RangeError when it is not recorded. */
+  setPaused(callId: string, paused: boolean): void;
 }
 
 /**
@@ -58,6 +75,7 @@ export class B2bua {
       tx: deps.tx, local: deps.local, clock: deps.clock, timers: deps.timers, userAgent: settings.userAgent, media: deps.media,
       addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
       ended: (call) => { void this.onEnded(call); },
+      answered: (call) => this.startRecording(call),
     };
     deps.media.onEvent((e) => {
       // Rare events: a linear search keeps the hot path free of another index.
@@ -146,6 +164,11 @@ export class B2bua {
     const callee = decision.number;
     const extension = this.deps.directory.get(callee);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
+    if (this.deps.recording?.refusing && this.deps.recording.wants(caller, callee)) {
+      // The policy requires recording and the recorder is down (config recording.requireRecorder).
+      refuse(503, 'Service Unavailable', 'failed');
+      return;
+    }
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
@@ -207,8 +230,40 @@ export class B2bua {
     for (const c of [...this.calls.values()]) c.hangup('system');
   }
 
+  /**
+   * Recording on demand (control API): `start` records an answered call the policy left out,
+   * `pause`/`resume` stop and restart the recording around sensitive moments (card numbers).
+   * Throws RangeError (the API answers 400) for an unknown call or one in the wrong state.
+   */
+  controlRecording(callId: string, action: 'start' | 'pause' | 'resume'): { callId: string; recording: 'started' | 'paused' | 'resumed' } {
+    const rec = this.deps.recording;
+    if (!rec) throw new RangeError('no recorder is configured (config recording)');
+    const call = [...this.calls.values()].find((c) => c.callId === callId && c.state === 'answered');
+    if (!call) throw new RangeError(`no answered call ${callId}`);
+    if (action === 'start') {
+      if (rec.has(callId)) throw new RangeError(`call ${callId} is already being recorded`);
+      this.startRecording(call, true);
+      return { callId, recording: 'started' };
+    }
+    rec.setPaused(callId, action === 'pause');
+    return { callId, recording: action === 'pause' ? 'paused' : 'resumed' };
+  }
+
+  private startRecording(call: Call, onDemand = false): void {
+    const rec = this.deps.recording;
+    const session = call.media.session;
+    const a = call.media.agreed('a');
+    const b = call.media.agreed('b');
+    if (!rec || !session || !a || !b || (!onDemand && !rec.wants(call.caller, call.callee))) return;
+    rec.start({
+      callId: call.callId, caller: call.caller, ...(call.callerName ? { callerName: call.callerName } : {}), callee: call.callee, sessionId: session.sessionId, direction: 'internal',
+      a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort },
+    });
+  }
+
   private async onEnded(call: Call): Promise<void> {
     const o = call.outcome!;
+    this.deps.recording?.stop(call.callId);
     if (call.answeredAt !== null) this.counters.callsAnswered++;
     this.counters.callsEnded++;
     for (const e of call.extensions) this.bump(e, -1);

@@ -37,6 +37,11 @@ export class CallMedia {
     return offer;
   }
 
+  /** The law and payload type agreed with a leg, once its SDP is known (the recorder needs it). */
+  agreed(leg: MediaLeg): { law: Law; payloadType: number } | undefined {
+    return this.law[leg];
+  }
+
   /** Allocates the relay ports for the call. */
   async allocate(callId: string): Promise<void> {
     this.session = await this.anchor.allocate(callId);

@@ -36,6 +36,8 @@ export interface CallContext {
   addDialog(key: string, call: Call, leg: Leg): void;
   /** The call ended: write its record, release its dialogs and busy counts. */
   ended(call: Call): void;
+  /** The call was answered (both legs' SDP known): starts its recording when the policy says so. */
+  answered?(call: Call): void;
 }
 
 /**
@@ -354,6 +356,7 @@ export class Call {
       // RFC 3264 §4: with no offer in the INVITE, the 2xx carries the PBX's offer and the ACK the answer.
       this.pending2xx.a!.deferredAck = (body) => this.applyLateAnswer('a', body);
     }
+    this.ctx.answered?.(this);
     if (log.isLevelEnabled('debug')) log.debug({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
   }
 

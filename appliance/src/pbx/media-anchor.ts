@@ -1,5 +1,8 @@
 import type { Direction, Law } from './sdp/index.ts';
 
+/** Where a copy of a leg's RTP goes, optionally delivered in another law/payload type (see media-relay ForkTarget). */
+export type ForkTarget = { address: string; port: number; law?: Law; payloadType?: number } | null;
+
 /** What one leg agreed in SDP, as the media relay needs it. */
 export interface LegMedia {
   law: Law;
@@ -32,4 +35,6 @@ export interface MediaAnchor {
   setMusicOnHold(sessionId: string, leg: 'a' | 'b', on: boolean): void;
   release(sessionId: string): Promise<{ a: LegStats; b: LegStats }>;
   onEvent(listener: (e: MediaEvent) => void): void;
+  /** Forks each leg's received RTP to a recording server (SIPREC, RFC 7866 §8); optional for fakes. */
+  fork?(sessionId: string, targets: { a?: ForkTarget; b?: ForkTarget }): void;
 }

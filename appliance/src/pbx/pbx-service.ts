@@ -78,6 +78,14 @@ export class PbxService {
     service.control = await startControlServer(paths.pbxControlSocket, {
       status: () => service.status(),
       reloadConfig: () => service.reloadConfig(),
+      recording: (body) => {
+        // POST /v1/recording {"callId": "...", "action": "start" | "pause" | "resume"}
+        const b = body as { callId?: unknown; action?: unknown } | undefined;
+        if (!b || typeof b.callId !== 'string' || !['start', 'pause', 'resume'].includes(b.action as string)) {
+          throw new RangeError('body must be {"callId": string, "action": "start" | "pause" | "resume"}');
+        }
+        return stack.b2bua.controlRecording(b.callId, b.action as 'start' | 'pause' | 'resume');
+      },
     });
     service.loopDelay.enable();
     service.sweepTimer = setInterval(() => stack.location.sweep(), 30_000);
@@ -99,7 +107,8 @@ export class PbxService {
       })),
       activeCalls: s.b2bua.activeCalls(),
       trunks,
-      alarms: trunkAlarms(trunks),
+      alarms: [...trunkAlarms(trunks), ...(s.recording?.alarms() ?? [])],
+      ...(s.recording ? { recording: s.recording.status() } : {}),
       counters: {
         ...prefixed('transport', this.transport.counters),
         ...prefixed('transaction', s.tx.counters),

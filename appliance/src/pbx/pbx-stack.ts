@@ -16,6 +16,8 @@ import { PbxCore, type TrustPolicy } from './pbx-core.ts';
 import { Registrar } from './registrar.ts';
 import type { MediaAnchor } from './media-anchor.ts';
 import { TrunkManager } from './trunks/index.ts';
+import { RecordingClient } from './recording/recording-client.ts';
+import { recordingSettings, shouldRecord, type RecordingSettings } from './recording/recording-policy.ts';
 
 const log = moduleLogger('pbx');
 
@@ -48,6 +50,10 @@ export class PbxStack {
   readonly core: PbxCore;
   /** SIP trunks to carriers and gateways (registration, keepalive, state). */
   readonly trunks: TrunkManager;
+  /** The SIPREC client (issue 7), while a recorder is configured. */
+  recording: RecordingClient | undefined;
+  private recordingPolicy: RecordingSettings | undefined;
+  private readonly recordingDeps: ConstructorParameters<typeof RecordingClient>[0];
   /** Requests dropped because their source was banned. */
   droppedBanned = 0;
   /** Messages refused for missing or repeated mandatory headers. */
@@ -70,8 +76,23 @@ export class PbxStack {
     const local = new LocalIdentity(config.sip.bindAddress, { udp: config.sip.udpPort, tcp: config.sip.tcpPort }, config.sip.domain);
     this.auth = new Authenticator(authSettings(config), this.directory, this.ban, clock);
     this.registrar = new Registrar(registrarSettings(config), this.directory, this.location, this.auth, clock);
+    this.recordingDeps = { tx: this.tx, local, clock, media: deps.media, userAgent: USER_AGENT };
+    this.applyRecording(config);
+    // The B2BUA sees recording through this adapter, so a reload can add or drop the recorder.
+    const stack = this;
+    const recorder = {
+      wants: (caller: string, callee: string) => shouldRecord(stack.recordingPolicy, caller, callee),
+      get refusing() { return stack.recording?.refusing ?? false; },
+      start: (call: Parameters<RecordingClient['start']>[0]) => stack.recording?.start(call),
+      stop: (callId: string) => stack.recording?.stop(callId),
+      has: (callId: string) => stack.recording?.has(callId) ?? false,
+      setPaused: (callId: string, paused: boolean) => {
+        if (!stack.recording) throw new RangeError('no recorder is configured (config recording)');
+        stack.recording.setPaused(callId, paused);
+      },
+    };
     this.trunks = new TrunkManager({ tx: this.tx, local, clock });
-    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media }, b2buaSettings(config), this.routingOf(config));
+    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media, recording: recorder }, b2buaSettings(config), this.routingOf(config));
     this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config), new OriginTable(config));
     this.tx.setUser(this.core);
   }
@@ -107,6 +128,14 @@ export class PbxStack {
     };
   }
 
+  /** Creates, updates or drops the SIPREC client for `config.recording` (recordings already running go on). */
+  private applyRecording(config: HotlineConfig): void {
+    this.recordingPolicy = recordingSettings(config);
+    if (!this.recordingPolicy) this.recording = undefined;
+    else if (this.recording) this.recording.update(this.recordingPolicy);
+    else this.recording = new RecordingClient(this.recordingDeps, this.recordingPolicy);
+  }
+
   /** Applies a newly accepted config: extensions, security and timeouts change, live calls go on. */
   applyConfig(next: HotlineConfig): void {
     const removed = this.directory.numbers().filter((n) => !next.extensions.some((e) => e.number === n));
@@ -119,6 +148,7 @@ export class PbxStack {
     this.core.updateTrust(trustPolicy(next), new OriginTable(next));
     this.trunks.apply(trunkSettings(next));
     this.b2bua.updateRouting(this.routingOf(next));
+    this.applyRecording(next);
     const before = this.config.sip;
     if (next.sip.udpPort !== before.udpPort || next.sip.tcpPort !== before.tcpPort || next.sip.bindAddress !== before.bindAddress) {
       log.warn('SIP listen address or ports changed: they take effect at the next restart');

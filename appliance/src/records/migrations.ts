@@ -255,4 +255,42 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX backup_runs_started ON backup_runs (started_at);
     `,
   },
+  {
+    id: 10,
+    name: 'create_recordings',
+    // Issue 7: the recorder's index. One row per recording file (a transferred call has one per
+    // segment, linked by previous_id). state: 'active' while the SRS writes it (a row left
+    // 'active' after a crash is repaired and indexed at the next start), 'closed', 'recovered',
+    // then 'archived' or 'deleted' by retention. parties: JSON array, one entry per channel.
+    up: `
+      CREATE TABLE recordings (
+        id               TEXT    PRIMARY KEY,
+        call_id          TEXT    NOT NULL DEFAULT '',
+        session_call_id  TEXT    NOT NULL,
+        started_at       INTEGER NOT NULL,
+        ended_at         INTEGER,
+        duration_ms      INTEGER,
+        parties          TEXT    NOT NULL DEFAULT '[]',
+        agent            TEXT,
+        queue            TEXT,
+        direction        TEXT    CHECK (direction IN ('inbound', 'outbound', 'internal')),
+        codec            TEXT    NOT NULL,
+        channels         INTEGER NOT NULL,
+        sha256           TEXT,
+        size_bytes       INTEGER,
+        path             TEXT    NOT NULL,
+        encrypted        INTEGER NOT NULL DEFAULT 0,
+        retention_class  TEXT    NOT NULL DEFAULT 'standard',
+        segment          INTEGER NOT NULL DEFAULT 1,
+        previous_id      TEXT,
+        state            TEXT    NOT NULL CHECK (state IN ('active', 'closed', 'recovered', 'archived', 'deleted', 'lost')),
+        packets_lost     INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX recordings_started_at ON recordings (started_at);
+      CREATE INDEX recordings_call_id ON recordings (call_id);
+      CREATE INDEX recordings_agent ON recordings (agent, started_at);
+      CREATE INDEX recordings_queue ON recordings (queue, started_at);
+      CREATE INDEX recordings_state ON recordings (state, ended_at);
+    `,
+  },
 ];

@@ -98,6 +98,37 @@ describe('media relay between two loopback endpoints', () => {
     await relay.release(s.sessionId);
   });
 
+  test('forks each leg\'s RTP to a recording server, as received or in the law asked for, and stops on null', async () => {
+    const a = await ep();
+    const b = await ep();
+    const recA = await ep();
+    const recB = await ep();
+    const s = await relay.allocate('call-fork');
+    relay.update(s.sessionId, { a: pcmu(a), b: pcma(b) });
+    // Leg b's copy is asked for in leg a's law (one law per recording file).
+    relay.fork(s.sessionId, { a: { address: '127.0.0.1', port: recA.port }, b: { address: '127.0.0.1', port: recB.port, law: 'PCMU', payloadType: 0 } });
+    const payload = Buffer.from(Array.from({ length: 160 }, (_, i) => i));
+    await sleep(50); // the fork message reaches the worker before the packets
+    a.sendRtp(s.a.rtpPort, { pt: 0, seq: 1, ts: 160, ssrc: 0xa }, payload);
+    b.sendRtp(s.b.rtpPort, { pt: 8, seq: 1, ts: 160, ssrc: 0xb }, payload);
+    await recA.waitFor((r) => r.length >= 1, 2000, 'leg a fork');
+    await recB.waitFor((r) => r.length >= 1, 2000, 'leg b fork');
+    assert.equal(ptOf(recA.received[0]!.data), 0);
+    assert.deepEqual(recA.received[0]!.data.subarray(12), payload, 'leg a forked as µ-law, untranscoded');
+    assert.equal(ssrcOf(recB.received[0]!.data), 0xb);
+    assert.equal(ptOf(recB.received[0]!.data), 0);
+    assert.deepEqual(recB.received[0]!.data.subarray(12), Buffer.from(Array.from(payload, (x) => ALAW_TO_ULAW[x]!)), 'leg b\'s A-law copy delivered as µ-law');
+    assert.equal(recA.received[0]!.from, s.a.rtpPort, 'the copy leaves from the leg\'s own RTP port');
+    await b.waitFor((r) => r.length >= 1);
+    relay.fork(s.sessionId, { a: null });
+    await sleep(50);
+    a.sendRtp(s.a.rtpPort, { pt: 0, seq: 2, ts: 320, ssrc: 0xa }, payload);
+    await b.waitFor((r) => r.length >= 2);
+    await sleep(50);
+    assert.equal(recA.received.length, 1, 'no copy after the fork stopped');
+    await relay.release(s.sessionId);
+  });
+
   test('transcodes µ-law to A-law and back byte-exact with the G.711 tables', async () => {
     const a = await ep();
     const b = await ep();

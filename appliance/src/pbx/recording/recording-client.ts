@@ -1,0 +1,240 @@
+// The PBX as SIPREC client (Session Recording Client, RFC 7866 §6.1): for every answered
+// call the policy says to record, a recording session to the recorder with one sendonly
+// stream per party (label 1 = caller, leg a; label 2 = callee, leg b), RFC 7865 metadata
+// with the Hotline extension, and the media relay forking each leg's RTP to the ports the
+// recorder answered. A recorder that is down never fails a call: the session is dropped,
+// the state goes 'down' and the PBX shows an alarm (unless `requireRecorder` says otherwise,
+// which the B2BUA enforces for new calls).
+import { Headers, SipRequest, newBranch, newCallId, newTag, type SipResponse } from '../../sip/message/index.ts';
+import { Dialog } from '../../sip/dialog/index.ts';
+import type { Endpoint } from '../../sip/transport/index.ts';
+import type { TransactionLayer } from '../../sip/transaction/index.ts';
+import type { Clock } from '../../sip/clock.ts';
+import type { LocalIdentity } from '../../sip/local-address.ts';
+import type { Alarm } from '../../alarms/index.ts';
+import { moduleLogger } from '../../log.ts';
+import { buildMetadataXml, buildRecordingBody, buildRecordingOfferSdp } from '../../recorder/src-body.ts';
+import { recordingBodies } from '../../recorder/multipart.ts';
+import { parseRecordingOffer } from '../../recorder/recording-sdp.ts';
+import type { ForkTarget, MediaAnchor } from '../media-anchor.ts';
+import type { Law } from '../sdp/index.ts';
+import type { RecordingSettings } from './recording-policy.ts';
+
+const log = moduleLogger('pbx.recording');
+
+/** What the client needs of an answered call. */
+export interface RecordedCall {
+  callId: string;
+  caller: string;
+  callerName?: string;
+  callee: string;
+  /** The relay session and the laws/payload types agreed with each leg. */
+  sessionId: string;
+  a: { law: Law; payloadType: number; rtpPort: number };
+  b: { law: Law; payloadType: number; rtpPort: number };
+  direction: 'inbound' | 'outbound' | 'internal';
+}
+
+interface RecordingLeg {
+  call: RecordedCall;
+  invite: SipRequest;
+  dest: Endpoint;
+  dialog?: Dialog;
+  /** Where the relay forks each leg, from the recorder's answer. */
+  forks?: { a: ForkTarget; b: ForkTarget };
+  paused: boolean;
+  sdpSessionId: number;
+  sdpVersion: number;
+  /** The call ended before the recorder answered: BYE as soon as it does. */
+  stopped: boolean;
+}
+
+/** State of the recorder as the PBX last saw it. */
+export interface RecordingClientStatus {
+  state: 'unknown' | 'up' | 'down';
+  since: string;
+  lastError?: string;
+  active: number;
+  counters: { started: number; accepted: number; failed: number; stopped: number };
+}
+
+/** The SIPREC client of the PBX. */
+export class RecordingClient {
+  private readonly sessions = new Map<string, RecordingLeg>();
+  private state: RecordingClientStatus['state'] = 'unknown';
+  private since: number;
+  private lastError: string | undefined;
+  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0 };
+
+  /** Wires the client to the PBX's transaction layer and media relay. */
+  constructor(private readonly deps: { tx: TransactionLayer; local: LocalIdentity; clock: Clock; media: MediaAnchor; userAgent: string }, private settings: RecordingSettings) {
+    this.since = deps.clock.now();
+  }
+
+  /** New settings on reload (running recordings keep their recorder). */
+  update(settings: RecordingSettings): void {
+    this.settings = settings;
+  }
+
+  /** True when calls that must be recorded should be refused (policy requires the recorder and it is down). */
+  get refusing(): boolean {
+    return this.settings.requireRecorder && this.state === 'down';
+  }
+
+  /** Opens a recording session for an answered call. Never throws: a failure is an alarm, not a failed call. */
+  start(call: RecordedCall): void {
+    if (!this.deps.media.fork) return;
+    this.counters.started++;
+    const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
+    const host = this.deps.local.hostFor(dest);
+    const sdpSessionId = Math.floor(Math.random() * 1e9);
+    const sdp = this.offer(call, host, sdpSessionId, 1, 'sendonly');
+    const metadata = buildMetadataXml({
+      sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
+      parties: [
+        { label: '1', aor: `sip:${call.caller}@${host}`, ...(call.callerName ? { name: call.callerName } : { name: call.caller }), role: 'caller' },
+        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.callee, role: 'callee' },
+      ],
+      hotline: { callId: call.callId, direction: call.direction },
+    });
+    const { contentType, body } = buildRecordingBody(sdp, metadata);
+    const h = new Headers();
+    h.append('Via', this.deps.local.via(dest, newBranch()));
+    h.append('Max-Forwards', '70');
+    h.append('From', `<sip:pbx@${host}>;tag=${newTag()}`);
+    h.append('To', `<sip:srs@${dest.address}:${dest.port}>`);
+    h.append('Call-ID', newCallId(host));
+    h.append('CSeq', '1 INVITE');
+    // RFC 7866 §6.1.1: the SRC marks itself with +sip.src and requires siprec.
+    h.append('Contact', `<${this.deps.local.contactUri(dest)}>;+sip.src`);
+    h.append('Require', 'siprec');
+    h.append('User-Agent', this.deps.userAgent);
+    h.append('Content-Type', contentType);
+    const invite = new SipRequest('INVITE', `sip:srs@${dest.address}:${dest.port}`, h, Buffer.from(body));
+    const leg: RecordingLeg = { call, invite, dest, stopped: false, paused: false, sdpSessionId, sdpVersion: 1 };
+    this.sessions.set(call.callId, leg);
+    this.deps.tx.request(invite, dest, {
+      onResponse: (r) => this.onResponse(leg, r),
+      onTimeout: () => this.fail(leg, 'no answer from the recorder (timeout)'),
+    });
+  }
+
+  /**
+   * The recording offer. The forked packets leave from each leg's relay port, so that is the
+   * port it names. Both streams go in the caller's law: the recorder keeps one law per file,
+   * and the relay transcodes the callee's copy when the legs differ.
+   */
+  private offer(call: RecordedCall, host: string, sessionId: number, version: number, direction: 'sendonly' | 'inactive'): string {
+    return buildRecordingOfferSdp({
+      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.a.law],
+      payloadTypes: [call.a.payloadType, call.a.payloadType], direction, sessionId, version,
+    });
+  }
+
+  /** True when a recording session for the call exists (answered or being set up). */
+  has(callId: string): boolean {
+    return this.sessions.has(callId);
+  }
+
+  /**
+   * Pauses or resumes a call's recording (card numbers and other sensitive moments): the fork
+   * stops at once, so nothing of the pause leaves the PBX, and a re-INVITE with a=inactive
+   * (RFC 7866 §8.1.3) tells the recorder, which keeps the file's timeline (silence).
+   */
+  setPaused(callId: string, paused: boolean): void {
+    const leg = this.sessions.get(callId);
+    if (!leg || !leg.dialog || !leg.forks) throw new RangeError(`call ${callId} is not being recorded`);
+    if (leg.paused === paused) return;
+    leg.paused = paused;
+    this.deps.media.fork!(leg.call.sessionId, paused ? { a: null, b: null } : leg.forks);
+    const host = this.deps.local.hostFor(leg.dest);
+    const reinvite = leg.dialog.createRequest('INVITE', this.deps.local, { body: Buffer.from(this.offer(leg.call, host, leg.sdpSessionId, ++leg.sdpVersion, paused ? 'inactive' : 'sendonly')) });
+    const dialog = leg.dialog;
+    this.deps.tx.request(reinvite, leg.dest, {
+      onResponse: (r) => {
+        if (r.status >= 200 && r.status < 300) this.deps.tx.sendStateless(dialog.createRequest('ACK', this.deps.local, { seq: reinvite.cseq.seq }), leg.dest);
+        else if (r.status >= 300) log.warn({ callId, status: r.status }, 'recorder refused the pause/resume re-INVITE (the fork change stands)');
+      },
+      onTimeout: () => log.warn({ callId }, 'no answer to the pause/resume re-INVITE'),
+    });
+  }
+
+  /** The call ended: BYE to the recorder (at once, or when its answer comes). */
+  stop(callId: string): void {
+    const leg = this.sessions.get(callId);
+    if (!leg) return;
+    leg.stopped = true;
+    if (!leg.dialog) return;
+    this.sessions.delete(callId);
+    this.counters.stopped++;
+    this.bye(leg);
+  }
+
+  private bye(leg: RecordingLeg): void {
+    const bye = leg.dialog!.createRequest('BYE', this.deps.local);
+    this.deps.tx.request(bye, leg.dest, { onResponse() {}, onTimeout() {} });
+  }
+
+  private onResponse(leg: RecordingLeg, r: SipResponse): void {
+    if (r.status < 200) return;
+    if (r.status >= 300) return this.fail(leg, `recorder answered ${r.status} ${r.reason}`);
+    if (leg.dialog) {
+      // A retransmitted 2xx: ACK again (RFC 3261 §13.2.2.4).
+      this.ack(leg);
+      return;
+    }
+    leg.dialog = Dialog.asUac(leg.invite, r, leg.dest);
+    this.ack(leg);
+    try {
+      const sdp = recordingBodies(r.headers.get('Content-Type'), r.body).sdp;
+      if (!sdp) throw new Error('no SDP in the answer');
+      const streams = parseRecordingOffer(sdp);
+      const target = (label: string) => {
+        const s = streams.find((x) => x.label === label && !x.rejected);
+        return s ? { address: s.address || leg.dest.address, port: s.port, law: leg.call.a.law, payloadType: leg.call.a.payloadType } : null;
+      };
+      leg.forks = { a: target('1'), b: target('2') };
+      this.deps.media.fork!(leg.call.sessionId, leg.forks);
+    } catch (err) {
+      this.bye(leg);
+      this.sessions.delete(leg.call.callId);
+      return this.fail(leg, `unusable answer from the recorder: ${(err as Error).message}`);
+    }
+    this.counters.accepted++;
+    this.setState('up');
+    if (leg.stopped) this.stop(leg.call.callId);
+  }
+
+  private ack(leg: RecordingLeg): void {
+    this.deps.tx.sendStateless(leg.dialog!.createRequest('ACK', this.deps.local, { seq: leg.invite.cseq.seq }), leg.dest);
+  }
+
+  private fail(leg: RecordingLeg, why: string): void {
+    this.sessions.delete(leg.call.callId);
+    this.counters.failed++;
+    this.lastError = why;
+    log.warn({ callId: leg.call.callId, why }, 'call not recorded: the recorder is not taking it (the call goes on)');
+    this.setState('down');
+  }
+
+  private setState(s: RecordingClientStatus['state']): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.since = this.deps.clock.now();
+    if (s === 'up') this.lastError = undefined;
+  }
+
+  /** For the status page and the monitor. */
+  status(): RecordingClientStatus {
+    return { state: this.state, since: new Date(this.since).toISOString(), ...(this.lastError ? { lastError: this.lastError } : {}), active: this.sessions.size, counters: { ...this.counters } };
+  }
+
+  /** The alarm while the recorder is down. */
+  alarms(): Alarm[] {
+    if (this.state !== 'down') return [];
+    return [{
+      id: 'recorder-unreachable', severity: 'major', source: 'pbx/recording', raisedAt: new Date(this.since).toISOString(),
+      text: { en: `Calls are not being recorded: ${this.lastError ?? 'the recorder does not answer'}`, zh: `通话未录音：录音服务器不可用（${this.lastError ?? '无应答'}）` },
+    }];
+  }
+}
