@@ -1,7 +1,7 @@
 import { Headers, SipRequest, type SipResponse, createResponse, newBranch, newCallId, newTag } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ClientTransaction, ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
-import { Dialog } from '../sip/dialog/index.ts';
+import { Dialog, dialogKey } from '../sip/dialog/index.ts';
 import type { Clock, TimerHandle } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
 import type { CallDisposition, HangupSide } from '../records/index.ts';
@@ -111,6 +111,8 @@ export class Call {
   private bCseq = 1;
   /** A transfer in progress from one of the call's parties (transfer/). */
   transfer: PendingTransfer | undefined;
+  /** Keys of dialogs a transfer took off this call's legs (their parties were released or moved). */
+  private readonly formerDialogs = new Set<string>();
   /** The carrier that answered an outbound call, for the record; carriers tried, in order. */
   carrier: string | undefined;
   readonly carriersTried: string[] = [];
@@ -199,6 +201,11 @@ export class Call {
   /** A request inside one of this call's dialogs. Always answers through `tx`. */
   onInDialogRequest(leg: Leg, request: SipRequest, tx: ServerTransaction): void {
     const dialog = leg === 'a' ? this.aDialog : this.bDialog;
+    if (this.formerDialogs.has(dialogKey(request.callId, request.to.params.get('tag') ?? '', request.from.params.get('tag') ?? ''))) {
+      // A released transferor's request (its BYE crossing ours): it must not reach the party that replaced it.
+      tx.respond(createResponse(request, request.method === 'BYE' ? 200 : 481, request.method === 'BYE' ? 'OK' : 'Call/Transaction Does Not Exist'));
+      return;
+    }
     if (this.state === 'ended' || !dialog) {
       // BYE on leg a before the 2xx (an early dialog) acts as a cancel.
       if (this.state === 'ringing' && leg === 'a' && request.method === 'BYE') {
@@ -264,6 +271,7 @@ export class Call {
   /** Forgets `leg`'s dialog without a BYE: its party left (transferor's BYE) or moved to another call. */
   detach(leg: Leg): Dialog | undefined {
     const dialog = this.dialogOf(leg);
+    if (dialog) this.formerDialogs.add(dialog.key);
     if (leg === 'a') this.aDialog = undefined; else this.bDialog = undefined;
     this.pending2xx[leg]?.retransmit?.stop();
     delete this.pending2xx[leg];

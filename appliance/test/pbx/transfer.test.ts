@@ -69,6 +69,21 @@ test('blind transfer by the callee: 202, NOTIFY 100/180/200, the new party gets 
   assert.equal(env.stack.b2bua.transfers.counters.completed, 1);
 });
 
+test('regression: the transferor\'s own BYE after the NOTIFY 200 (crossing the PBX\'s BYE) does not end the transferred call (baresip hangs up on success)', async () => {
+  const { env, alice, bob, carol } = await threePhones();
+  alice.call('1002');
+  await env.run(200);
+  const oldDialog = bob.dialog!;
+  bob.refer('<sip:1003@10.0.0.1>');
+  await env.run(300);
+  assert.equal(bob.notifies().at(-1), 'SIP/2.0 200 OK');
+  bob.byeOn(oldDialog);
+  await env.run(200);
+  assert.equal(bob.statuses('BYE').at(-1), 200);
+  assert.equal(byes(alice) + byes(carol), 0, 'neither far end is hung up');
+  assert.equal(env.stack.b2bua.activeCalls()[0]?.callee, '1003');
+});
+
 test('blind transfer by the caller moves the callee to the new party on the caller\'s leg', async () => {
   const { env, alice, bob, carol } = await threePhones();
   alice.call('1002');
