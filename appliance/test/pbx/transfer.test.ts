@@ -198,6 +198,30 @@ test('attended transfer: REFER with Replaces naming the transferor\'s second cal
   assert.deepEqual(byCallee, ['1001>1002:transferred', '1001>1003:', '1002>1003:transferred']);
 });
 
+test('Replaces naming the transferor\'s consult call while it still rings: the consult is cancelled and its target called for the transferee (semi-attended)', async () => {
+  const { env, alice, bob, carol } = await threePhones();
+  alice.call('1002');
+  await env.run(200);
+  const first = env.media.only();
+  carol.behaviour = 'ring';
+  const consult = bob.call('1003');
+  await env.run(200);
+  const ringing = bob.responses.find((r) => r.status === 180 && r.callId === consult.invite()!.callId)!;
+  const early = `${ringing.callId};to-tag=${ringing.to.params.get('tag')};from-tag=${ringing.from.params.get('tag')}`;
+  bob.refer(`<sip:1003@10.0.0.1?Replaces=${encodeURIComponent(early)}>`, bob.dialogs[0]);
+  await env.run(300);
+  assert.ok(carol.gotOnWire('CANCEL'), 'the consult INVITE is cancelled');
+  const invites = carol.received.filter((r) => r.method === 'INVITE');
+  assert.equal(invites.length, 2, 'and the target called again');
+  assert.match(invites[1].body.toString(), new RegExp(`m=audio ${first.b.rtpPort} `), 'on the first call\'s relay port');
+  carol.answerNow();
+  await env.run(300);
+  assert.equal(bob.notifies().at(-1), 'SIP/2.0 200 OK');
+  assert.deepEqual(first.legs.b?.remote, { address: '10.0.0.13', rtpPort: 42000, rtcpPort: 42001 });
+  assert.equal(env.stack.b2bua.activeCalls().length, 1);
+  assert.equal(env.stack.b2bua.activeCalls()[0].callee, '1003');
+});
+
 test('attended transfer naming a dialog the PBX does not have: NOTIFY 481 and both calls go on', async () => {
   const { env, alice, bob } = await threePhones();
   alice.call('1002');

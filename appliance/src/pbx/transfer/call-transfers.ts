@@ -122,6 +122,16 @@ export class CallTransfers {
   private attended(call: Call, leg: Leg, replaces: ReplacesTarget, notifier: ReferNotifier): void {
     const found = this.deps.findDialog(replaces.callId, replaces.toTag, replaces.fromTag);
     const other = found?.call;
+    if (found && other && other !== call && other.state === 'ringing' && found.leg === 'a' && other.partyOn('a') === call.partyOn(leg)) {
+      // Semi-attended (RFC 5589 §7.3 case): the transferor hung up while its consult call still
+      // rang. The consult is cancelled and its target called on the transferee's behalf, as in
+      // a blind transfer; cancelling first frees a target without call waiting.
+      log.info({ callId: call.callId, replaces: other.callId }, 'transfer to a consult call still ringing');
+      const dialled = other.callee;
+      other.hangup('caller', 'transferred');
+      this.blind(call, leg, dialled, notifier);
+      return;
+    }
     if (!found || !other || other === call || other.state !== 'answered') { this.fail(call, notifier, 481); return; }
     // The replaced dialog must be the transferor's own: nobody takes over a stranger's call.
     if (other.partyOn(found.leg) !== call.partyOn(leg)) { this.fail(call, notifier, 403); return; }
