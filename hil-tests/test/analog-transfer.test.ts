@@ -110,3 +110,47 @@ test('flash, dial, talk, hang up: the analog phone transfers A to B (attended, R
     await atB.stop();
   }
 });
+
+test('hanging up while the consult call still rings transfers blind: the consult is cancelled, the PBX calls B again for A, and A and B hear each other', async () => {
+  const [aPort, bPort] = [await freePort(), await freePort()];
+  const [aRtp, bRtp] = await freeUdpPorts(2);
+  const atA = await startRtpAnalyzer(aRtp);
+  const atB = await startRtpAnalyzer(bRtp);
+  try {
+    const a = startSipp({
+      scenarioFile: scenario('uas-media-answer'), localPort: aPort, service: A.number, timeoutSec: 40,
+      vars: { rtp_port: aRtp, pt: 8, codec: 'PCMA' }, files: { 'audio.pcap': buildToneRtpPcap({ durationMs: 25_000, law: 'pcma', frequencyHz: 1000 }) },
+    });
+    const b = startSipp({
+      scenarioFile: scenario('uas-ring-cancel-or-answer'), localPort: bPort, service: B.number, timeoutSec: 40, calls: 2,
+      vars: { rtp_port: bRtp, pt: 8, codec: 'PCMA' }, files: { 'audio.pcap': buildToneRtpPcap({ durationMs: 4000, law: 'pcma', frequencyHz: 1400 }) },
+    });
+    await waitForUdpBound(aPort);
+    await waitForUdpBound(bPort);
+    await register(A, aPort);
+    await register(B, bPort);
+
+    await analog.sim.offHook(FXS);
+    await new Promise((r) => setTimeout(r, 300));
+    await analog.sim.dtmf(FXS, A.number);
+    await eventually(async () => (await portState()) === 'connected' ? true : undefined, 10_000, 'the phone talking to A');
+    await analog.sim.flash(FXS);
+    await eventually(async () => (await portState()) === 'consult-dialtone' ? true : undefined, 5000, 'second dial tone');
+    await analog.sim.dtmf(FXS, B.number);
+    await eventually(async () => (await portState()) === 'consult-ringback' ? true : undefined, 10_000, 'B ringing');
+    await analog.sim.onHook(FXS);
+
+    const bResult = await b.done;
+    const aResult = await a.done;
+    assert.equal(bResult.code, 0, `B's consult call was cancelled, the PBX's call answered and B's BYE answered: ${bResult.errors}`);
+    assert.equal(bResult.stats.successful, 2);
+    assert.equal(aResult.code, 0, `A got B's BYE: ${aResult.errors}`);
+    assert.ok(atB.analysis.toneSeconds(1000, 0.7, 500) >= 1.5, `B heard A's 1 kHz (${atB.analysis.toneSeconds(1000, 0.7, 500).toFixed(2)} s)`);
+    assert.ok(atA.analysis.toneSeconds(1400, 0.7, 500) >= 1.5, `A heard B's 1.4 kHz (${atA.analysis.toneSeconds(1400, 0.7, 500).toFixed(2)} s)`);
+  } finally {
+    await register(A, aPort, 0);
+    await register(B, bPort, 0);
+    await atA.stop();
+    await atB.stop();
+  }
+});
