@@ -87,3 +87,49 @@ test('blind transfer: B REFERs A to C; B gets 202, NOTIFYs ending in 200 and a B
     await cHears.stop();
   }
 });
+
+test('attended transfer: B answers A, calls C itself, then REFERs A with Replaces naming its call to C; the PBX re-INVITEs C onto A\'s call, B\'s two dialogs get BYE, A and C hear each other and C\'s BYE reaches A', async () => {
+  const [bPort, cPort, aPort] = [await freePort(), await freePort(), await freePort()];
+  const [aRtp, bRtp, cRtp] = await freeUdpPorts(3);
+  const aHears = await startRtpCounter(aRtp);
+  const cHears = await startRtpCounter(cRtp);
+  const since = Date.now() - 1000;
+  try {
+    const b = startSipp({
+      scenarioFile: scenario('uas-answer-consult-refer'), localPort: bPort, service: B.number, timeoutSec: 25,
+      auth: { username: B.number, password: B.secret }, authUri: `${C.number}@${target()}`,
+      vars: { rtp_port: bRtp, target: C.number, pbx: target() }, extraArgs: ['-trace_logs', '-log_file', 'logs.log'], keepDir: true,
+    });
+    const c = startSipp({
+      scenarioFile: scenario('uas-answer-reinvited'), localPort: cPort, service: C.number, timeoutSec: 25,
+      vars: { rtp_port: cRtp, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ durationMs: 4000 }) },
+    });
+    await waitForUdpBound(bPort);
+    await waitForUdpBound(cPort);
+    await register(B, bPort);
+    await register(C, cPort);
+    const a = await runSipp({
+      scenarioFile: scenario('uac-call-await-bye'), remote: target(), service: B.number, timeoutSec: 25, localPort: aPort,
+      auth: { username: A.number, password: A.secret }, authUri: `${B.number}@${target()}`,
+      vars: { caller: A.number, rtp_port: aRtp }, files: { 'tone.pcap': pcap },
+    });
+    const bResult = await b.done;
+    const cResult = await c.done;
+    assert.equal(a.stats.successful, 1, 'A\'s call ended with C\'s BYE');
+    assert.equal(bResult.stats.successful, 1, 'B got 202, the NOTIFYs and a BYE on each dialog');
+    assert.equal(cResult.stats.successful, 1, 'C was re-INVITEd and its BYE answered');
+    const notifies = readFileSync(join(bResult.dir, 'logs.log'), 'utf8').match(/NOTIFY SIP\/2\.0 \d{3}/g) ?? [];
+    assert.equal(notifies.at(-1), 'NOTIFY SIP/2.0 200');
+    assert.ok(cHears.counts().audible >= 50, `C heard A's tone (${cHears.counts().audible} audible packets)`);
+    assert.ok(aHears.counts().audible >= 50, `A heard C's tone (${aHears.counts().audible} audible packets)`);
+    const rows = await eventually(async () => {
+      const r = (await pbx.cdr()).filter((x) => x.startedAt >= since);
+      return r.length >= 3 ? r : undefined;
+    }, 8000, 'three CDRs');
+    assert.deepEqual(rows.map((r) => `${r.caller}>${r.callee}:${r.endCause ?? ''}`).sort(), ['1001>1002:transferred', '1001>1003:', '1002>1003:transferred']);
+  } finally {
+    for (const [ext, port] of [[B, bPort], [C, cPort]] as const) await register(ext, port, { vars: { contact_port: port, expires: 0 }, allowFailure: true });
+    await aHears.stop();
+    await cHears.stop();
+  }
+});
