@@ -84,6 +84,24 @@ test('regression: the transferor\'s own BYE after the NOTIFY 200 (crossing the P
   assert.equal(env.stack.b2bua.activeCalls()[0]?.callee, '1003');
 });
 
+test('regression: a blind transfer target that retransmits its 200 (our ACK lost) is acknowledged again, not hung up', async () => {
+  const { env, alice, bob, carol } = await threePhones();
+  carol.behaviour = 'ring';
+  alice.call('1002');
+  await env.run(200);
+  bob.refer('<sip:1003@10.0.0.1>');
+  await env.run(200);
+  carol.answerNow();
+  env.net.setConditions({ dropProbability: 1 });
+  await env.run(20);
+  env.net.setConditions({ dropProbability: 0 });
+  await env.run(3000);
+  assert.ok(carol.received.some((r) => r.method === 'ACK'), 'the retransmitted 200 got its ACK');
+  assert.equal(byes(carol), 0, 'the target is not hung up');
+  assert.equal(byes(alice), 0);
+  assert.equal(env.stack.b2bua.activeCalls()[0]?.callee, '1003');
+});
+
 test('blind transfer by the caller moves the callee to the new party on the caller\'s leg', async () => {
   const { env, alice, bob, carol } = await threePhones();
   alice.call('1002');

@@ -143,11 +143,15 @@ export class CallTransfers {
     call.transfer = { leg, transferorGone: () => call.media.musicOnHold(opposite(leg), true), callEnded: () => { abandoned = true; } };
     // RFC 3261 §14.1: a re-INVITE moves the far party onto this call's relay port for the transferor's leg.
     const reinvite = far.createRequest('INVITE', this.deps.local, { body: call.media.reofferTo(leg, this.deps.local.hostFor(far.destination)), contentType: 'application/sdp' });
+    let answered = false;
     this.deps.tx.request(reinvite, far.destination, {
       onResponse: (res) => {
         if (res.status < 200) return;
         if (res.status >= 300) { this.fail(call, notifier, res.status); return; }
         this.deps.tx.sendStateless(far.createRequest('ACK', this.deps.local, { seq: reinvite.cseq.seq }), far.destination);
+        // A retransmitted 2xx (our ACK was lost) only needs the ACK again (RFC 3261 §13.2.2.4).
+        if (answered) return;
+        answered = true;
         far.refreshTarget(res);
         if (abandoned || call.state !== 'answered' || other.state !== 'answered') { this.fail(call, notifier, 487); return; }
         try {

@@ -28,7 +28,8 @@ export class ReferNotifier {
     const req = dialog.createRequest('NOTIFY', this.local, {
       body: Buffer.from(`SIP/2.0 ${status} ${reason}\r\n`),
       contentType: 'message/sipfrag;version=2.0',
-      extraHeaders: [['Event', 'refer'], ['Subscription-State', state]],
+      // NOTIFY is a target refresh request (RFC 6665 §4.1.2.2): it carries our Contact.
+      extraHeaders: [['Event', 'refer'], ['Subscription-State', state], ['Contact', `<${this.local.contactUri(dialog.destination)}>`]],
     });
     this.tx.request(req, dialog.destination, { onResponse() {}, onTimeout() {} });
   }

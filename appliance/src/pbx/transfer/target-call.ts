@@ -34,6 +34,8 @@ export class TargetCall {
   private done = false;
   private rang = false;
   private remaining: ForkTarget[] = [];
+  /** The dialog of the 2xx that won, so its retransmissions are only acknowledged again. */
+  private winner: Dialog | undefined;
 
   constructor(private readonly deps: TargetCallDeps, private readonly offer: (host: string) => Buffer, private readonly events: TargetCallEvents) {}
 
@@ -94,12 +96,18 @@ export class TargetCall {
   }
 
   private on2xx(invite: SipRequest, res: SipResponse, target: ForkTarget): void {
+    if (this.winner && this.winner.remoteTag === res.to.params.get('tag')) {
+      // A retransmitted 2xx: our ACK was lost (RFC 3261 §13.2.2.4).
+      this.deps.tx.sendStateless(this.winner.createRequest('ACK', this.deps.local, { seq: invite.cseq.seq }), this.winner.destination);
+      return;
+    }
     const dialog = Dialog.asUac(invite, res, target.dest);
     this.deps.tx.sendStateless(dialog.createRequest('ACK', this.deps.local, { seq: invite.cseq.seq }), dialog.destination);
     const bye = () => this.deps.tx.request(dialog.createRequest('BYE', this.deps.local), dialog.destination, { onResponse() {}, onTimeout() {} });
     // A second contact answering, or an answer after the transfer was abandoned: hang it up (RFC 3261 §16.7).
     if (this.done) { bye(); return; }
     this.done = true;
+    this.winner = dialog;
     for (const t of this.live) t.cancel();
     this.live.clear();
     if (!this.events.answered(dialog, res, target)) bye();
