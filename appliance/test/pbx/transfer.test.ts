@@ -216,6 +216,30 @@ test('attended transfer: REFER with Replaces naming the transferor\'s second cal
   assert.deepEqual(byCallee, ['1001>1002:transferred', '1001>1003:', '1002>1003:transferred']);
 });
 
+test('attended transfer where the transferor took both calls: A→B and C→B, B REFERs A with Replaces naming the C→B dialog; the re-INVITE goes to the caller C', async () => {
+  const { env, alice, bob, carol } = await threePhones({ mutate: (c) => { c.extensions[1]!.callWaiting = true; } });
+  alice.call('1002');
+  await env.run(200);
+  const first = env.media.only();
+  carol.call('1002');
+  await env.run(200);
+  assert.equal(bob.dialogs.length, 2);
+  const fromCarol = bob.dialogs[1];
+  bob.refer(replacing('1003', fromCarol), bob.dialogs[0]);
+  await env.run(300);
+  const reinvite = carol.received.find((r) => r.method === 'INVITE')!;
+  assert.ok(reinvite, 'the caller of the second call gets the re-INVITE');
+  assert.match(reinvite.body.toString(), new RegExp(`m=audio ${first.b.rtpPort} `));
+  assert.equal(bob.notifies().at(-1), 'SIP/2.0 200 OK');
+  assert.equal(byes(bob), 2);
+  const active = env.stack.b2bua.activeCalls();
+  assert.equal(active.length, 1);
+  assert.deepEqual([active[0].caller, active[0].callee], ['1001', '1003']);
+  alice.bye();
+  await env.run(200);
+  assert.equal(byes(carol), 1, 'Alice\'s BYE reaches Carol');
+});
+
 test('Replaces naming the transferor\'s consult call while it still rings: the consult is cancelled and its target called for the transferee (semi-attended)', async () => {
   const { env, alice, bob, carol } = await threePhones();
   alice.call('1002');
