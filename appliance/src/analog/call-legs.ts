@@ -75,6 +75,14 @@ export interface PortCall {
   hold(on: boolean): void;
   /** The port ended the call: CANCEL before the answer, BYE after, a final response for an unanswered incoming call. */
   hangup(): void;
+  /**
+   * Transfer (FXS: flash, dial, hang up): hands this call's far end over to the far end of
+   * `consult`, a call the same port placed afterwards (RFC 5589). Answered consult → attended:
+   * REFER with Replaces naming the consult's dialog; consult still ringing → blind: the consult
+   * is cancelled, then REFER to the number it dialled. For the port both calls are over at once:
+   * no further events are reported for either; the SIP side hangs them up if the PBX refuses.
+   */
+  transfer(consult: PortCall): void;
 }
 
 /** A call placed from a port: an FXS phone dialled, or an FXO line rang and was answered. */

@@ -10,7 +10,7 @@ export const portsHelp = `Usage: hotline ports [--json]
 
 Shows the telephony card (板卡) and its ports (端口) as the analog gateway sees them:
 FXS ports with the extension of their phone, FXO lines with their line group, each with
-its state (idle, dialtone, dialing, ringing, connected, busy-tone, stuck-offhook, seized,
+its state (idle, dialtone, dialing, ringing, connected, busy-tone, stuck-offhook, consult-* during a transfer, seized,
 alarm) and since when; then the card's alarms. Exit code 3 when the gateway is not running.
 `;
 

@@ -13,6 +13,7 @@ import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
 import type { RecordedCall } from './recording/recording-client.ts';
+import { CallTransfers, type TransferRoute } from './transfer/call-transfers.ts';
 import type { LocationService } from './location-service.ts';
 
 const log = moduleLogger('pbx.b2bua');
@@ -67,6 +68,8 @@ export class B2bua {
   /** Calls each extension is in (as caller or callee), for the busy rule. */
   private readonly inCall = new Map<string, number>();
   private readonly context: CallContext;
+  /** REFER handling (transfer/): blind and attended transfer inside calls. */
+  readonly transfers: CallTransfers;
   /** Calls ended since start, by disposition; the status page shows them. */
   readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0, dtmfDigits: 0 };
 
@@ -76,7 +79,17 @@ export class B2bua {
       addDialog: (key, call, leg) => { this.dialogs.set(key, { call, leg }); call.dialogKeys.push(key); },
       ended: (call) => { void this.onEnded(call); },
       answered: (call) => this.startRecording(call),
+      refer: (call, leg, request, tx) => this.transfers.handleRefer(call, leg, request, tx),
     };
+    this.transfers = new CallTransfers({
+      tx: deps.tx, local: deps.local, clock: deps.clock,
+      userAgent: () => this.settings.userAgent,
+      noAnswerTimeoutMs: () => this.settings.noAnswerTimeoutMs,
+      route: (transferor, dialled, transferee) => this.transferRoute(transferor, dialled, transferee),
+      findDialog: (callId, t1, t2) => this.dialogs.get(dialogKey(callId, t1, t2)) ?? this.dialogs.get(dialogKey(callId, t2, t1)),
+      segmentEnded: (call, leg) => this.writeSegment(call, leg),
+      bump: (extension, by) => this.bump(extension, by),
+    });
     deps.media.onEvent((e) => {
       // Rare events: a linear search keeps the hot path free of another index.
       const inSessions = (ids: string[]) => [...this.calls.values()].filter((c) => c.media.session && ids.includes(c.media.session.sessionId));
@@ -176,6 +189,46 @@ export class B2bua {
     const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
     const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
     void call.start(targets, this.settings.noAnswerTimeoutMs);
+  }
+
+  /**
+   * The new call of a blind transfer, routed as if the extension `transferor` dialled
+   * `dialled` (same rules and statuses as handleInvite); the new party sees the transferee's number.
+   */
+  private transferRoute(transferor: string, dialled: string, transferee: string): TransferRoute {
+    const decision = this.routing.router.decide({ origin: { kind: 'extension', number: transferor }, dialled, callerNumber: transferor }, this.routing.stateOf);
+    switch (decision.kind) {
+      case 'not-found': return { status: decision.status };
+      case 'hangup': return { status: 603 };
+      case 'unavailable': return { status: 503 };
+      case 'outbound': {
+        const targets = decision.carriers
+          .map((c) => carrierTarget(c, decision.number, transferor, this.routing.carriers))
+          .filter((t): t is ForkTarget => t !== undefined);
+        return { targets, sequential: true, number: dialled, extension: false };
+      }
+      default:
+    }
+    const callee = decision.number;
+    const extension = this.deps.directory.get(callee);
+    if (!extension) return { status: 404 };
+    const bindings = this.deps.location.lookup(callee);
+    if (bindings.length === 0) return { status: 480 };
+    if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) return { status: 486 };
+    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: transferee, toUser: callee }));
+    return { targets, sequential: false, number: callee, extension: true };
+  }
+
+  /** The record of a call's segment that a transfer ended (docs/sip.md, "Transfer"); the call goes on. */
+  private writeSegment(call: Call, transferorLeg: Leg): void {
+    const end = this.deps.clock.now();
+    this.write({
+      callId: call.callId, caller: call.caller, callee: call.callee,
+      startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: end, disposition: 'answered',
+      ...callDurations(call.startedAt, call.answeredAt, end),
+      sipCode: 200, sipReason: 'OK', hangupSide: transferorLeg === 'a' ? 'caller' : 'callee',
+      endCause: 'transferred', quality: null, trunk: call.carrier ?? null,
+    });
   }
 
   private begin(request: SipRequest, tx: ServerTransaction, source: Endpoint, caller: string, callerName: string | undefined, callee: string, extensions: string[], mergeKey: string, inboundTrunk?: string): Call {

@@ -98,6 +98,11 @@ export class CallMedia {
     this.setLeg(leg, answer, answeredLaw(answer));
   }
 
+  /** Music on hold for `leg` on or off (a transferee waiting after its transferor hung up). */
+  musicOnHold(leg: MediaLeg, on: boolean): void {
+    if (this.session) this.anchor.setMusicOnHold(this.session.sessionId, leg, on);
+  }
+
   /** Ends the relay session; returns its final figures (undefined when none was allocated). Safe to call twice. */
   async release(): Promise<{ a: LegStats; b: LegStats } | undefined> {
     if (!this.session || this.released) return undefined;

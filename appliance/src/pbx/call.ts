@@ -1,7 +1,7 @@
 import { Headers, SipRequest, type SipResponse, createResponse, newBranch, newCallId, newTag } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ClientTransaction, ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
-import { Dialog } from '../sip/dialog/index.ts';
+import { Dialog, dialogKey } from '../sip/dialog/index.ts';
 import type { Clock, TimerHandle } from '../sip/clock.ts';
 import type { LocalIdentity } from '../sip/local-address.ts';
 import type { CallDisposition, HangupSide } from '../records/index.ts';
@@ -38,6 +38,20 @@ export interface CallContext {
   ended(call: Call): void;
   /** The call was answered (both legs' SDP known): starts its recording when the policy says so. */
   answered?(call: Call): void;
+  /** A REFER inside the call (RFC 3515): the transfer service answers it through `tx`; 405 when absent. */
+  refer?(call: Call, leg: Leg, request: SipRequest, tx: ServerTransaction): void;
+}
+
+/**
+ * A transfer under way whose transferor is the party on `leg` (see transfer/): while it
+ * runs, a BYE from the transferor ends only that leg, and the transferee waits on music.
+ */
+export interface PendingTransfer {
+  leg: Leg;
+  /** The transferor hung up (its dialog is already detached). */
+  transferorGone(): void;
+  /** The call ended (the transferee hung up, shutdown): stop the transfer. */
+  callEnded(): void;
 }
 
 /**
@@ -79,7 +93,8 @@ interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (bod
 export class Call {
   /** Lifecycle: ringing until a fork answers, answered until a BYE, then ended. */
   state: 'ringing' | 'answered' | 'ended' = 'ringing';
-  readonly startedAt: number;
+  /** When the call (or, after a transfer, its current segment) started. */
+  startedAt: number;
   answeredAt: number | null = null;
   endedAt: number | null = null;
   outcome: CallOutcome | undefined;
@@ -96,6 +111,10 @@ export class Call {
   /** Carriers still to try, in order, for an outbound call; undefined for a call to an extension's contacts. */
   private attempts: ForkTarget[] | undefined;
   private bCseq = 1;
+  /** A transfer in progress from one of the call's parties (transfer/). */
+  transfer: PendingTransfer | undefined;
+  /** Keys of dialogs a transfer took off this call's legs (their parties were released or moved). */
+  private readonly formerDialogs = new Set<string>();
   /** The carrier that answered an outbound call, for the record; carriers tried, in order. */
   carrier: string | undefined;
   readonly carriersTried: string[] = [];
@@ -112,12 +131,12 @@ export class Call {
     private readonly aTx: ServerTransaction,
     private readonly aSource: Endpoint,
     /** The caller's number (authenticated extension or trusted peer's From user). */
-    readonly caller: string,
+    public caller: string,
     readonly callerName: string | undefined,
-    /** The dialled extension, or the number dialled out. */
-    readonly callee: string,
+    /** The dialled extension, or the number dialled out; after a transfer, the party now on that leg. */
+    public callee: string,
     /** Extensions taking part (caller and/or callee) whose busy count the call holds. */
-    readonly extensions: readonly string[] = [caller, callee],
+    readonly extensions: string[] = [caller, callee],
   ) {
     this.startedAt = ctx.clock.now();
     this.bCallId = newCallId(ctx.local.hostFor(aSource));
@@ -184,6 +203,11 @@ export class Call {
   /** A request inside one of this call's dialogs. Always answers through `tx`. */
   onInDialogRequest(leg: Leg, request: SipRequest, tx: ServerTransaction): void {
     const dialog = leg === 'a' ? this.aDialog : this.bDialog;
+    if (this.formerDialogs.has(dialogKey(request.callId, request.to.params.get('tag') ?? '', request.from.params.get('tag') ?? ''))) {
+      // A released transferor's request (its BYE crossing ours): it must not reach the party that replaced it.
+      tx.respond(createResponse(request, request.method === 'BYE' ? 200 : 481, request.method === 'BYE' ? 'OK' : 'Call/Transaction Does Not Exist'));
+      return;
+    }
     if (this.state === 'ended' || !dialog) {
       // BYE on leg a before the 2xx (an early dialog) acts as a cancel.
       if (this.state === 'ringing' && leg === 'a' && request.method === 'BYE') {
@@ -202,6 +226,12 @@ export class Call {
       case 'BYE':
         tx.respond(createResponse(request, 200, 'OK'));
         this.pending2xx[leg]?.retransmit?.stop();
+        if (this.transfer?.leg === leg) {
+          // RFC 5589 §6: a transferor may hang up once its REFER is accepted; the transferee stays.
+          this.detach(leg);
+          this.transfer.transferorGone();
+          return;
+        }
         this.sendBye(other(leg));
         this.finish({ ...this.answeredOutcome(), hangupSide: leg === 'a' ? 'caller' : 'callee' });
         return;
@@ -213,11 +243,49 @@ export class Call {
         this.relayOther(leg, request, tx, dialog);
         return;
       default: {
+        if (request.method === 'REFER' && this.ctx.refer) { this.ctx.refer(this, leg, request, tx); return; }
         const res = createResponse(request, 405, 'Method Not Allowed');
         res.headers.set('Allow', ALLOWED_METHODS);
         tx.respond(res);
       }
     }
+  }
+
+  /** The number of the party on `leg` (the caller on a, the callee on b). */
+  partyOn(leg: Leg): string { return leg === 'a' ? this.caller : this.callee; }
+
+  /**
+   * Transfer hook: `dialog` (a new call, or a dialog taken over from another call) becomes
+   * `leg`, whose party is now `number`; the relay leg was already pointed at it. The old
+   * dialog is forgotten without a BYE (the caller of this sends it) and the record starts a
+   * new segment at `now` (see docs/sip.md, "Transfer").
+   */
+  replaceParty(leg: Leg, dialog: Dialog, number: string, carrier: string | undefined): void {
+    if (leg === 'a') { this.aDialog = dialog; this.caller = number; } else { this.bDialog = dialog; this.callee = number; }
+    delete this.pending2xx[leg];
+    this.startedAt = this.ctx.clock.now();
+    this.answeredAt = this.startedAt;
+    // The record's trunk names the outside party's carrier: the new party's when it came through one.
+    this.carrier = carrier ?? this.carrier;
+    this.ctx.addDialog(dialog.key, this, leg);
+  }
+
+  /** Forgets `leg`'s dialog without a BYE: its party left (transferor's BYE) or moved to another call. */
+  detach(leg: Leg): Dialog | undefined {
+    const dialog = this.dialogOf(leg);
+    if (dialog) this.formerDialogs.add(dialog.key);
+    if (leg === 'a') this.aDialog = undefined; else this.bDialog = undefined;
+    this.pending2xx[leg]?.retransmit?.stop();
+    delete this.pending2xx[leg];
+    return dialog;
+  }
+
+  /** Ends the call because its parties were transferred elsewhere: BYE to whatever legs remain. */
+  endTransferred(side: HangupSide): void {
+    if (this.state === 'ended') return;
+    this.sendBye('a');
+    this.sendBye('b');
+    this.finish({ ...this.answeredOutcome(), hangupSide: side, endCause: 'transferred' });
   }
 
   /** An ACK for one of our 2xx responses on `leg`. */
@@ -487,7 +555,7 @@ export class Call {
   // ---- helpers ----
 
   private await2xxAck(leg: Leg, seq: number, resend: () => void): void {
-    const dest = leg === 'a' ? this.aSource : this.dialogOf(leg)!.destination;
+    const dest = this.dialogOf(leg)?.destination ?? this.aSource;
     const entry: Pending2xx = { seq };
     if (dest.transport === 'udp') {
       entry.retransmit = new Reliable2xx(this.ctx.clock, this.ctx.timers, resend, () => {
@@ -524,7 +592,8 @@ export class Call {
     this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
   }
 
-  private dialogOf(leg: Leg): Dialog | undefined { return leg === 'a' ? this.aDialog : this.bDialog; }
+  /** The dialog of `leg`, once established (undefined while ringing, or after its party left). */
+  dialogOf(leg: Leg): Dialog | undefined { return leg === 'a' ? this.aDialog : this.bDialog; }
 
   private answeredOutcome(): Omit<CallOutcome, 'hangupSide'> {
     return { disposition: 'answered', sipCode: 200, sipReason: 'OK' };
@@ -537,6 +606,9 @@ export class Call {
     this.outcome = outcome;
     this.noAnswerTimer?.cancel();
     for (const f of this.forks) f.silenceTimer?.cancel();
+    const transfer = this.transfer;
+    this.transfer = undefined;
+    transfer?.callEnded();
     for (const leg of ['a', 'b'] as const) this.pending2xx[leg]?.retransmit?.stop();
     // The caller's transaction lingers 32 s (RFC 6026); it must not keep the whole call alive.
     this.aTx.onCancel = undefined;

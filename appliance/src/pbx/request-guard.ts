@@ -7,7 +7,7 @@ export interface Refusal { status: number; reason: string; headers?: Array<[stri
 export const SUPPORTED_OPTIONS: readonly string[] = [];
 
 /** Methods answered by the PBX, for Allow headers and 405s (RFC 3261 §20.5). */
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, MESSAGE, NOTIFY';
+export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, MESSAGE, NOTIFY, REFER';
 
 /**
  * Checks a request against the UAS rules of RFC 3261 §8.2.1–§8.2.3 that do not depend

@@ -49,6 +49,8 @@ export class FakePhone {
   behaviour: 'answer' | 'ring' | 'busy' | 'silent' = 'answer';
   /** The dialog of the current call, once established. */
   dialog: Dialog | undefined;
+  /** Every dialog the phone established, in order (a transferor holds two). */
+  readonly dialogs: Dialog[] = [];
   private cseq = 1;
   private ringingTx: ReturnType<TransactionLayer['serverTransactionOf']>;
   private pendingInvite: SipRequest | undefined;
@@ -120,8 +122,13 @@ export class FakePhone {
           if (res.status === 407 && !auth && !opts.noAuth) {
             send(this.answer(res.headers.getAll('Proxy-Authenticate')[0], 'INVITE', req.uri, opts.password));
           } else if (res.status >= 200 && res.status < 300) {
-            if (!this.dialog) this.dialog = Dialog.asUac(req, res, PBX_AT);
-            this.layer.sendStateless(this.dialog.createRequest('ACK', this.local, { seq: req.cseq.seq }), PBX_AT);
+            let dialog = this.dialogs.find((d) => d.callId === req.callId);
+            if (!dialog) {
+              dialog = Dialog.asUac(req, res, PBX_AT);
+              this.dialogs.push(dialog);
+              this.dialog ??= dialog;
+            }
+            this.layer.sendStateless(dialog.createRequest('ACK', this.local, { seq: req.cseq.seq }), PBX_AT);
           }
         },
         onTimeout: () => {},
@@ -162,6 +169,24 @@ export class FakePhone {
     // RFC 3261 §13.3.1.4: a UAS core retransmits its 2xx until the ACK, as real phones do.
     this.retransmit2xx = new Reliable2xx(this.env.clock, defaultTimers, () => tx.respond(res), () => {});
     this.dialog = Dialog.asUas(req, this.tag, PBX_AT);
+    this.dialogs.push(this.dialog);
+  }
+
+  /** Sends REFER in `dialog` (default: the current call) with this Refer-To (RFC 3515). */
+  refer(referTo: string, dialog = this.dialog): void {
+    if (!dialog) throw new Error(`${this.number} has no dialog`);
+    const req = dialog.createRequest('REFER', this.local, { extraHeaders: [['Refer-To', referTo], ['Contact', `<sip:${this.number}@${this.at.address}:5060>`]] });
+    this.layer.request(req, dialog.destination, { onResponse: (r) => this.responses.push(r), onTimeout() {} });
+  }
+
+  /** Hangs up `dialog` with BYE. */
+  byeOn(dialog: Dialog): void {
+    this.layer.request(dialog.createRequest('BYE', this.local), dialog.destination, { onResponse: (r) => this.responses.push(r), onTimeout() {} });
+  }
+
+  /** The sipfrag status lines of the NOTIFYs received, in order. */
+  notifies(): string[] {
+    return this.received.filter((r) => r.method === 'NOTIFY').map((r) => r.body.toString().trim());
   }
 
   private readonly tag = newTag();
@@ -184,7 +209,7 @@ export class FakePhone {
     if (req.method === 'INVITE') {
       res.headers.set('Contact', `<sip:${this.number}@${this.at.address}:5060>`);
       res.headers.set('Content-Type', 'application/sdp');
-      res.body = req.body;
+      res.body = Buffer.from(sdp(this.at.address, 42000));
     }
     tx.respond(res);
   }

@@ -1,6 +1,8 @@
 // An FXS port: the analog desk phone on it dials out (dial tone, digits against the dial
 // plan, ringback, the call's audio, busy/congestion) and is rung for calls to its
-// extension (zone cadence, caller ID between the first and second ring).
+// extension (zone cadence, caller ID between the first and second ring). Hook flash in a
+// call starts a transfer: the far end is held, the phone gets a second dial tone and
+// dials a consult call; hanging up then transfers, a second flash goes back (docs/analog.md).
 import type { CardEvent } from '@hotline/drivers';
 import { toneZone } from '@hotline/media';
 import type { FailureTone, IncomingCall, OutgoingCallEvents, PortCall } from '../call-legs.ts';
@@ -24,6 +26,21 @@ export class FxsPort extends PortMachine {
   private earlyAudio = false;
   private held = false;
   private ringSegment = 0;
+  /** The call held while the phone consults (flash in a call); its identity token beside it. */
+  private first: { call: PortCall; token: object } | undefined;
+
+  /** While a call is held for a transfer, the port reports the consult-* form of its state. */
+  override get stateName(): PortStateName {
+    if (!this.first) return this.state;
+    switch (this.state) {
+      case 'dialtone': return 'consult-dialtone';
+      case 'dialing': return 'consult-dialing';
+      case 'ringback': return 'consult-ringback';
+      case 'connected': return 'consult-connected';
+      case 'busy-tone': case 'congestion': return 'consult-failed';
+      default: return this.state;
+    }
+  }
 
   /** Phone hook, flash and digits. */
   event(ev: CardEvent): void {
@@ -36,11 +53,10 @@ export class FxsPort extends PortMachine {
         if (this.state !== 'ringing' && this.state !== 'alarm') this.onHook();
         return;
       case 'HookFlash':
-        // Flash in a call puts the far end on hold (music from the PBX) and takes it off again.
-        if (this.state === 'connected' && this.call) {
-          this.held = !this.held;
-          this.call.hold(this.held);
-        }
+        // Flash in a call holds the far end (music from the PBX) and gives a second dial tone;
+        // flash while consulting drops the consult call and goes back to the held one.
+        if (this.first) this.backToFirst();
+        else if (this.state === 'connected' && this.call && this.token) this.startConsult(this.call, this.token);
         return;
       case 'Dtmf':
         // In a call the digit's tone goes through as audio; only dialling collects digits.
@@ -74,11 +90,7 @@ export class FxsPort extends PortMachine {
       this.stopRinging();
       this.setState('idle');
     };
-    call.onEnded = () => {
-      if (this.token !== token) return;
-      this.endCall(false);
-      this.failureTone('busy-tone');
-    };
+    call.onEnded = () => this.farEnded(token);
     this.setState('ringing');
     call.ringing();
     this.ring(call);
@@ -176,11 +188,7 @@ export class FxsPort extends PortMachine {
         this.endCall(false);
         this.failureTone(tone === 'busy' ? 'busy-tone' : 'congestion');
       },
-      ended: () => {
-        if (!live()) return;
-        this.endCall(false);
-        this.failureTone('busy-tone');
-      },
+      ended: () => this.farEnded(token),
     };
     let call: PortCall;
     try {
@@ -217,8 +225,65 @@ export class FxsPort extends PortMachine {
     this.ctx.log.warn({ port: this.port, extension: this.plan.extension }, 'phone left off hook: port parked until it is hung up');
   }
 
+  /** Flash in a call: hold it and give dial tone for the consult call. */
+  private startConsult(call: PortCall, token: object): void {
+    this.first = { call, token };
+    this.call = undefined;
+    this.token = undefined;
+    call.hold(true);
+    this.dialTone();
+  }
+
+  /** Flash while consulting: drop the consult call (if any) and take the held call back. */
+  private backToFirst(): void {
+    const first = this.first!;
+    this.cancelTimers();
+    this.endCall(true);
+    this.first = undefined;
+    this.call = first.call;
+    this.token = first.token;
+    first.call.hold(false);
+    this.connect();
+  }
+
+  /** The far end of `token`'s call hung up after the answer. */
+  private farEnded(token: object): void {
+    if (this.first?.token === token) {
+      // The held party left: the consult call, if any, carries on as an ordinary call.
+      this.first = undefined;
+      if (!this.call && (this.state === 'dialtone' || this.state === 'dialing')) return;
+      if (!this.call) this.failureTone('busy-tone');
+      return;
+    }
+    if (this.token !== token) return;
+    this.endCall(false);
+    this.failureTone('busy-tone');
+  }
+
   private onHook(): void {
     this.cancelTimers();
+    const first = this.first;
+    this.first = undefined;
+    if (first && this.call && (this.state === 'ringback' || this.state === 'connected')) {
+      // Hanging up with a consult call ringing or answered transfers the held party to it.
+      const consult = this.call;
+      this.call = undefined;
+      this.token = undefined;
+      this.held = false;
+      try {
+        first.call.transfer(consult);
+      } catch (err) {
+        this.ctx.log.warn({ port: this.port, err }, 'transfer failed; hanging up both calls');
+        first.call.hangup();
+        consult.hangup();
+      }
+      this.player.silence();
+      this.digits = '';
+      this.setState('idle');
+      return;
+    }
+    // No consult call to hand over to: both calls end.
+    if (first) this.hangupQuietly(first.call);
     this.endCall(true);
     this.player.silence();
     this.digits = '';
@@ -240,9 +305,19 @@ export class FxsPort extends PortMachine {
     }
   }
 
+  private hangupQuietly(call: PortCall): void {
+    try {
+      call.hangup();
+    } catch (err) {
+      this.ctx.log.warn({ port: this.port, err }, 'hanging up the call failed');
+    }
+  }
+
   private release(): void {
     const ringing = this.state === 'ringing';
     this.cancelTimers();
+    if (this.first) this.hangupQuietly(this.first.call);
+    this.first = undefined;
     this.endCall(true);
     if (ringing) this.hook('ringoff');
     this.player.silence();

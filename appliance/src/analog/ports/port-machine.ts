@@ -25,7 +25,9 @@ export interface PortContext {
 /** The state names a port reports (docs/analog.md has the table). */
 export type PortStateName =
   | 'idle' | 'dialtone' | 'dialing' | 'ringing' | 'ringback' | 'connected' | 'busy-tone'
-  | 'congestion' | 'stuck-offhook' | 'alarm' | 'seized' | 'incoming';
+  | 'congestion' | 'stuck-offhook' | 'alarm' | 'seized' | 'incoming'
+  /** FXS transfer: a call is held while the phone dials (and talks to) a second party. */
+  | 'consult-dialtone' | 'consult-dialing' | 'consult-ringback' | 'consult-connected' | 'consult-failed';
 
 /** Base of FxsPort and FxoPort. */
 export abstract class PortMachine {
@@ -63,7 +65,7 @@ export abstract class PortMachine {
       port: p.port, kind: p.kind, card: p.card,
       ...(p.extension !== undefined ? { extension: p.extension } : {}),
       ...(p.group !== undefined ? { group: p.group } : {}),
-      state: this.state, since: new Date(this.since).toISOString(),
+      state: this.stateName, since: new Date(this.since).toISOString(),
       ...(this.callerId !== undefined ? { callerId: this.callerId } : {}),
     };
   }

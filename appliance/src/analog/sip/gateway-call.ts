@@ -9,11 +9,12 @@ import type { Clock } from '../../sip/clock.ts';
 import type { LocalIdentity } from '../../sip/local-address.ts';
 import { Reliable2xx } from '../../pbx/reliable-2xx.ts';
 import { moduleLogger } from '../../log.ts';
-import type { CallAudio } from '../call-legs.ts';
+import type { CallAudio, PortCall } from '../call-legs.ts';
 import {
   type CardLaw, type Direction, type NegotiatedAudio, SdpError, answerOffer, gatewaySdp, offerParams, parseAudio, readAnswer,
 } from './call-sdp.ts';
 import type { RtpStream } from './rtp-stream.ts';
+import { sipfragStatus, transferCall } from './call-transfer.ts';
 
 const log = moduleLogger('analog.sip.call');
 
@@ -97,6 +98,15 @@ export abstract class GatewayCall {
     this.sendReinvite(on);
   }
 
+  /** Set while a REFER this call sent awaits its outcome: gets each NOTIFY's sipfrag status (RFC 3515 §2.4.5). */
+  onReferOutcome: ((status: number) => void) | undefined;
+
+  /** Transfers this call's far end to `consult`'s (call-transfer.ts; the seam in call-legs.ts). */
+  transfer(consult: PortCall): void {
+    if (!(consult instanceof GatewayCall)) throw new Error('a consult call must be one of the gateway\'s calls');
+    transferCall(this.ctx, this, consult);
+  }
+
   /** Ends the call from the gateway's side (port hangup, shutdown); resolves once the PBX answered what was sent. */
   abstract hangup(): void;
 
@@ -119,9 +129,14 @@ export abstract class GatewayCall {
       case 'UPDATE':
         this.answerReoffer(request, stx, dialog);
         return;
+      case 'NOTIFY': {
+        stx.respond(createResponse(request, 200, 'OK'));
+        const status = (request.headers.get('Event') ?? '').trim().toLowerCase().startsWith('refer') ? sipfragStatus(request.body) : undefined;
+        if (status !== undefined) this.onReferOutcome?.(status);
+        return;
+      }
       case 'OPTIONS':
       case 'INFO':
-      case 'NOTIFY':
         stx.respond(createResponse(request, 200, 'OK'));
         return;
       default: {

@@ -7,7 +7,7 @@ import {
 import { decodeTable, encodeTable, goertzelAmplitude, silenceCode } from '@hotline/media';
 import type { FakeClock } from '../../../src/sip/clock.ts';
 import type {
-  CallAudio, CallerIdentity, FailureTone, IncomingCall, OutgoingCall, OutgoingCallEvents, SipSide,
+  CallAudio, CallerIdentity, FailureTone, IncomingCall, OutgoingCall, OutgoingCallEvents, PortCall, SipSide,
 } from '../../../src/analog/call-legs.ts';
 import type { AnalogSettings } from '../../../src/config/index.ts';
 
@@ -166,6 +166,9 @@ export class FakeOutgoing implements OutgoingCall {
   constructor(readonly port: number, readonly from: CallerIdentity, readonly to: string, readonly events: OutgoingCallEvents) {}
   hold(on: boolean): void { this.holds.push(on); }
   hangup(): void { this.hangups++; }
+  /** The consult call this call was transferred to. */
+  transferredTo: PortCall | undefined;
+  transfer(consult: PortCall): void { this.transferredTo = consult; }
 }
 
 /** Records sip.call(); `onCall` may report progress synchronously. */
@@ -193,6 +196,7 @@ export class FakeIncoming implements IncomingCall {
   reject(status: 480 | 486 | 503): void { this.log.push(`reject ${status}`); }
   hold(on: boolean): void { this.holds.push(on); }
   hangup(): void { this.log.push('hangup'); }
+  transfer(consult: PortCall): void { this.log.push(`transfer to ${(consult as { to?: string }).to ?? '?'}`); }
 }
 
 /** Settings as analogSettings() fills them in, overridable. */

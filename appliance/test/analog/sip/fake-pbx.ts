@@ -134,7 +134,7 @@ export class FakePbx {
    * Sends a request inside the dialog of an INVITE the gateway sent (UAC dialog at the gateway):
    * From is the PBX's side (the INVITE's To with `pbxTag`), To the gateway's From. Returns the responses.
    */
-  requestInUacDialog(method: string, invite: SipRequest, pbxTag: string, seq: number): SipResponse[] {
+  requestInUacDialog(method: string, invite: SipRequest, pbxTag: string, seq: number, extra?: { headers?: Array<[string, string]>; body?: string }): SipResponse[] {
     const contact = invite.contacts[0];
     const target = contact && !contact.star ? contact.value.uri : undefined;
     const h = new Headers();
@@ -144,7 +144,8 @@ export class FakePbx {
     h.append('To', invite.headers.get('From')!);
     h.append('Call-ID', invite.callId);
     h.append('CSeq', `${seq} ${method}`);
-    const req = new SipRequest(method, `sip:${target?.user ?? 'gw'}@${target?.host}:${target?.port}`, h);
+    for (const [n, v] of extra?.headers ?? []) h.append(n, v);
+    const req = new SipRequest(method, `sip:${target?.user ?? 'gw'}@${target?.host}:${target?.port}`, h, Buffer.from(extra?.body ?? ''));
     const rs: SipResponse[] = [];
     this.tx.request(req, { transport: 'udp', address: target!.host, port: target!.port! }, { onResponse: (r) => rs.push(r), onTimeout: () => rs.push(createResponse(req, 408)) });
     return rs;
