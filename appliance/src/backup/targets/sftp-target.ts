@@ -52,8 +52,10 @@ export class SftpTarget implements BackupTarget {
         username: this.s.username,
         password: this.s.password,
         privateKey: this.s.privateKeyPath ? readFileSync(this.s.privateKeyPath) : undefined,
-        readyTimeout: 10_000,
-        retries: 0,
+        // A box on a busy WAN (or under load) can take long to finish the key exchange: allow
+        // 30 s and one more try before the run is failed.
+        readyTimeout: 30_000,
+        retries: 1,
         hostVerifier: (key: Buffer) => {
           this.#offered = fingerprint(key);
           return this.#offered === this.s.hostKeySha256;
