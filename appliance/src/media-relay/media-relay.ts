@@ -212,6 +212,15 @@ export class MediaRelay {
     if (ref) ref.worker.worker.postMessage({ op: 'moh', sessionId, leg, on } satisfies ToWorker);
   }
 
+  /**
+   * Plays WAV prompts (8 kHz mono) back to back to `leg` instead of the other leg's audio;
+   * `prompt-finished` with `playId` follows when they end. `setMusicOnHold` ends playback.
+   */
+  play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void {
+    const ref = this.lookup(sessionId);
+    if (ref) ref.worker.worker.postMessage({ op: 'play', sessionId, leg, prompts, playId } satisfies ToWorker);
+  }
+
   /** The session, undefined when already released (a late SDP is harmless); throws for an unknown id. */
   private lookup(sessionId: string): SessionRef | undefined {
     const ref = this.sessions.get(sessionId);

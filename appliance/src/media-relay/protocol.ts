@@ -30,6 +30,7 @@ export type ToWorker =
   | { op: 'allocate'; id: number; sessionId: string }
   | { op: 'update'; sessionId: string; legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> } }
   | { op: 'moh'; sessionId: string; leg: 'a' | 'b'; on: boolean }
+  | { op: 'play'; sessionId: string; leg: 'a' | 'b'; prompts: string[]; playId: number }
   | { op: 'release'; id: number; sessionId: string }
   | { op: 'crash' };
 

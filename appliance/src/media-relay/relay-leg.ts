@@ -70,6 +70,8 @@ export class RelayLeg {
   mohOn = false;
   /** Frame source of the music, in this leg's law. */
   moh: FrameSource | null = null;
+  /** Nonzero while `moh` is a prompt the PBX asked for (IVR): reported as finished when it ends. */
+  playId = 0;
   /** In-band DTMF generator for digits translated into this leg's audio. */
   dtmfOut: DtmfGenerator | null = null;
   /** In-band injection phase: 0 off, 1 tone until the digit ends, 2 tone for `injectLeft` samples, 3 silent gap. */

@@ -96,10 +96,24 @@ export class RelaySession {
     if (leg.mohOn && leg.law !== law) leg.moh = this.hooks.moh(leg.law);
   }
 
-  /** Starts or stops music on hold towards leg `i`. */
+  /**
+   * Plays `source` (prompts, IVR) to leg `i` instead of the other leg's audio; when it ends
+   * `prompt-finished` with `playId` is reported and silence follows. Replaces music or an
+   * earlier prompt; setMusicOnHold ends it.
+   */
+  play(i: number, source: FrameSource, playId: number): void {
+    const leg = this.legs[i]!;
+    leg.mohOn = true;
+    leg.moh = source;
+    leg.playId = playId;
+    leg.genMarker = true;
+  }
+
+  /** Starts or stops music on hold towards leg `i` (a prompt playing there is cut). */
   setMusicOnHold(i: number, on: boolean, nowMs: number): void {
     const leg = this.legs[i]!;
-    if (leg.mohOn === on) return;
+    if (leg.mohOn === on && leg.playId === 0) return;
+    leg.playId = 0;
     leg.mohOn = on;
     leg.moh = on ? this.hooks.moh(leg.law) : null;
     leg.genMarker = true;
@@ -304,8 +318,15 @@ export class RelaySession {
       }
     } else {
       const f = leg.moh?.next() ?? null;
-      if (f === null) frame.fill(enc[0]!, RTP_HEADER_BYTES);
-      else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
+      if (f === null) {
+        frame.fill(enc[0]!, RTP_HEADER_BYTES);
+        if (leg.playId !== 0) {
+          const playId = leg.playId;
+          leg.playId = 0;
+          leg.moh = null;
+          this.hooks.event({ type: 'prompt-finished', sessionId: this.id, leg: leg.name, playId });
+        }
+      } else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
     }
     if (!leg.receives) return;
     const h = genHeader;

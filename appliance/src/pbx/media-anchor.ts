@@ -19,6 +19,7 @@ export interface LegStats { packetsIn: number; packetsOut: number; bytesIn: numb
 export type MediaEvent =
   | { type: 'media-timeout'; sessionId: string; silentForMs: number }
   | { type: 'dtmf'; sessionId: string; leg: 'a' | 'b'; digit: string; durationMs: number }
+  | { type: 'prompt-finished'; sessionId: string; leg: 'a' | 'b'; playId: number; error?: string }
   | { type: 'worker-crashed'; workerIndex: number; sessionIds: string[]; message: string };
 
 /**
@@ -32,4 +33,9 @@ export interface MediaAnchor {
   setMusicOnHold(sessionId: string, leg: 'a' | 'b', on: boolean): void;
   release(sessionId: string): Promise<{ a: LegStats; b: LegStats }>;
   onEvent(listener: (e: MediaEvent) => void): void;
+}
+
+/** Prompt playback to one leg (IVR, queue announcements); the real one is `MediaRelay.play`. */
+export interface PromptPlayer {
+  play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void;
 }
