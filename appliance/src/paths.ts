@@ -18,5 +18,7 @@ export function dataPaths(root: string = dataDir()) {
     /** DAHDI configuration generated from the analog section, for the operator to install in /etc/dahdi. */
     dahdiSystemConf: resolve(root, 'dahdi', 'system.conf'),
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
+    /** IVR and call-center prompts: `<language>/<name>.wav` or `<name>.wav`, 8 kHz. */
+    prompts: resolve(root, 'prompts'),
   };
 }

@@ -137,6 +137,8 @@ export interface AcdSettings {
   queues: AcdQueueSettings[];
   agents: AcdAgentSettings[];
   notReadyReasons: AcdReasonConfig[];
+  /** CTI offer before the agent's INVITE (screen pop first). */
+  screenPopLeadMs: number;
 }
 
 /** The reason the engine itself gives an agent who let an offer ring out; always known. */
@@ -198,6 +200,7 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
     queues: (a.queues ?? []).map(acdQueueSettings),
     agents: (a.agents ?? []).map(acdAgentSettings),
     notReadyReasons: reasons,
+    screenPopLeadMs: a.screenPopLeadMs ?? 150,
   };
 }
 

@@ -392,6 +392,7 @@ export const configSchema = {
             properties: { code: { type: 'string', pattern: ACD_NAME }, zh: LABEL, en: LABEL },
           },
         },
+        screenPopLeadMs: { type: 'integer', minimum: 0, maximum: 2000 },
       },
     },
 

@@ -342,6 +342,8 @@ export interface AcdConfig {
   queues?: AcdQueueConfig[];
   agents?: AcdAgentConfig[];
   notReadyReasons?: AcdReasonConfig[];
+  /** Milliseconds between the CTI offer (screen pop) and the INVITE to the agent's phone; default 150. */
+  screenPopLeadMs?: number;
 }
 
 /** Where an IVR choice leads: `menu` names a menu or a time condition; `repeat` plays the current menu again. */

@@ -8,3 +8,4 @@ export { LoginFailureStore, type LoginFailureKind } from './login-failure-store.
 export { CdrSearchStore, type CdrQuarterCount, type CdrSearch } from './cdr-search.ts';
 export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
 export { CdrWriter } from './cdr-writer.ts';
+export { AgentStateStore, type SavedAgentState, type AgentStateSpell } from './agent-state-store.ts';

@@ -1,0 +1,189 @@
+// The call center over SIP (issue 6) against a real PBX process: sipp callers come in on
+// trunks (inbound routes to an IVR menu or a queue), sipp agents' phones register and answer.
+// The IVR is driven by RFC 4733 digits from sipp's own capture (digit 1); the CTI events are
+// read from the PBX's control stream, each INVITE's arrival from the agent's sipp log.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlClient } from '@hotline/appliance/control';
+import { AgentStateStore, openRecords } from '@hotline/appliance/records';
+import { freePort, freeUdpPorts } from '../src/ports.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
+import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
+
+const DTMF_PCAP = readFileSync('/usr/share/sip-tester/dtmf_2833_1.pcap');
+const PHONES = ['2001', '2002', '2003', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
+const VIP = '13900000009';
+
+let pbx: HilPbx;
+let control: ControlClient;
+let callerPorts: number[];
+const logs = mkdtempSync(join(tmpdir(), 'hil-acd-'));
+/** CTI events from the PBX's control stream, with the wall time each arrived. */
+const cti: Array<{ e: Record<string, unknown>; receivedAt: number }> = [];
+let stream: { close(): void } | undefined;
+
+before(async () => {
+  callerPorts = [await freePort(), await freePort()];
+  pbx = await startPbx({
+    extensions: PHONES, authFailureLimit: 50,
+    trunks: callerPorts.map((port, i) => ({ name: `callers${i}`, host: '127.0.0.1', port })),
+    configure: (d) => {
+      d.acd = {
+        queues: [
+          { name: 'repair', ringTimeoutSec: 10, wrapUpSec: 1 },
+          { name: 'vip', ringTimeoutSec: 10, wrapUpSec: 1, vipNumbers: [VIP] },
+          { name: 'short', maxWaitSec: 2, overflow: { kind: 'extension', number: '1009' } },
+        ],
+        agents: [
+          { number: '8001', pin: '1234', queues: [{ queue: 'repair' }] },
+          { number: '8002', pin: '5678', queues: [{ queue: 'repair' }] },
+          { number: '8003', queues: [{ queue: 'vip' }] },
+        ],
+        screenPopLeadMs: 150,
+      };
+      d.ivr = {
+        menus: [{
+          name: 'main', prompt: 'welcome', timeoutSec: 8,
+          options: [{ digit: '1', destination: { kind: 'queue', name: 'repair' } }, { digit: '2', destination: { kind: 'queue', name: 'vip' } }],
+        }],
+      };
+      d.routes = {
+        inbound: [
+          { name: 'hotline', did: '95598', destination: { kind: 'ivr', menu: 'main' } },
+          { name: 'vip line', did: '95590', destination: { kind: 'queue', name: 'vip' } },
+          { name: 'short line', did: '95591', destination: { kind: 'queue', name: 'short' } },
+        ],
+      };
+    },
+  });
+  control = new ControlClient(join(pbx.dataDir, 'run', 'pbx.sock'));
+  stream = control.follow('/v1/cti/events', (e) => cti.push({ e: e as Record<string, unknown>, receivedAt: Date.now() }), () => undefined);
+});
+
+after(async () => {
+  stream?.close();
+  if (process.env.HIL_KEEP_LOGS) writeFileSync(process.env.HIL_KEEP_LOGS, pbx?.logs() ?? '');
+  await pbx?.stop();
+  rmSync(logs, { recursive: true, force: true });
+});
+
+/** A sipp phone answering every INVITE for `number`, registered with the PBX; its log has one line per INVITE. */
+async function agentPhone(number: string, answerMs = 300): Promise<{ sipp: SippProcess; invites(): Array<{ at: number; from: string }>; stop(): Promise<void> }> {
+  const [port, rtp] = [await freePort(), (await freeUdpPorts(1))[0]!];
+  const log = join(logs, `phone-${number}-${port}.log`);
+  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 120, allowFailure: true, vars: { rtp_port: rtp, answer_ms: answerMs, log } });
+  await waitForUdpBound(port);
+  const phone = PHONES.find((p) => p.number === number)!;
+  const reg = (expires: number) => runSipp({
+    scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: number,
+    auth: { username: number, password: phone.secret }, vars: { contact_port: port, expires }, timeoutSec: 10, allowFailure: expires === 0,
+  });
+  await reg(300);
+  return {
+    sipp,
+    invites: () => (existsSync(log) ? readFileSync(log, 'utf8') : '').split('\n').filter(Boolean).map((l) => {
+      const [, sec, usec, from] = l.split(' ');
+      return { at: Number(sec) * 1000 + Number(usec) / 1000, from: from ?? '' };
+    }),
+    stop: async () => { await sipp.stop(); await reg(0); },
+  };
+}
+
+/** A caller on trunk `i` dialling `did` as `caller`: sends digit 1 (RFC 4733) 400 ms after the answer, hangs up `holdMs` later. */
+async function call(i: number, did: string, caller: string, holdMs: number) {
+  return runSipp({
+    scenarioFile: scenario('acd-caller'), remote: `127.0.0.1:${pbx.sipPort}`, service: did, localPort: callerPorts[i], timeoutSec: 40,
+    vars: { caller, rtp_port: (await freeUdpPorts(1))[0]! }, files: { 'dtmf.pcap': DTMF_PCAP }, extraArgs: ['-d', String(holdMs)],
+  });
+}
+
+const agentState = async (agent: string) => ((await control.call<{ agents: Array<{ agent: string; state: string; extension?: string; reason?: string }> }>('GET', '/v1/acd/snapshot')).agents.find((a) => a.agent === agent));
+const events = (type: string) => cti.filter((c) => c.e.type === type);
+
+test('an agent logs in from a desk phone by feature code *21<agent>#<pin># and the state is kept in records.db', async () => {
+  const r = await runSipp({
+    scenarioFile: scenario('feature-code'), remote: `127.0.0.1:${pbx.sipPort}`, service: '*218001%231234%23', localPort: await freePort(),
+    auth: { username: '2001', password: 'secret-2001' }, authUri: `*218001%231234%23@127.0.0.1:${pbx.sipPort}`, timeoutSec: 20,
+    vars: { caller: '2001', rtp_port: (await freeUdpPorts(1))[0]! },
+  });
+  assert.equal(r.stats.successful, 1);
+  assert.deepEqual(await agentState('8001'), { agent: '8001', name: '8001', extension: '2001', state: 'ready' });
+  const changed = events('AgentStateChanged').find((c) => c.e.agent === '8001');
+  assert.equal(changed?.e.state, 'ready');
+  const db = openRecords(join(pbx.dataDir, 'records.db'));
+  try {
+    assert.deepEqual(new AgentStateStore(db).all().map((s) => [s.agent, s.extension, s.state]), [['8001', '2001', 'ready']]);
+  } finally {
+    db.close();
+  }
+  // A wrong PIN is refused (the confirmation is the failure prompt) and changes nothing.
+  await runSipp({
+    scenarioFile: scenario('feature-code'), remote: `127.0.0.1:${pbx.sipPort}`, service: '*218002%239999%23', localPort: await freePort(),
+    auth: { username: '2002', password: 'secret-2002' }, authUri: `*218002%239999%23@127.0.0.1:${pbx.sipPort}`, timeoutSec: 20,
+    vars: { caller: '2002', rtp_port: (await freeUdpPorts(1))[0]! },
+  });
+  assert.equal((await agentState('8002'))?.state, 'logged-out');
+});
+
+test('an IVR choice by DTMF (RFC 4733 digit 1) reaches queue repair; the longest-idle agent gets it; the screen pop comes before the INVITE', async () => {
+  // 8001 has been idle since the previous test; 8002 logs in now, so 8001 is the longest idle.
+  await control.call('POST', '/v1/acd/agent', { agent: '8002', action: 'login', extension: '2002' });
+  const a1 = await agentPhone('2001');
+  const a2 = await agentPhone('2002');
+  try {
+    const r = await call(0, '95598', '13800000001', 3000);
+    assert.equal(r.stats.successful, 1);
+    const offer = await eventually(async () => events('CallOffered').at(-1), 5000, 'the CTI offer');
+    assert.equal(offer.e.queue, 'repair');
+    assert.equal(offer.e.agent, '8001');
+    assert.equal(offer.e.callerNumber, '13800000001');
+    assert.deepEqual(offer.e.ivr, { choices: [{ menu: 'main', digit: '1' }], digits: {} });
+    const invites = a1.invites();
+    assert.equal(invites.length, 1, 'the longest-idle agent\'s phone rang once');
+    assert.equal(a2.invites().length, 0, 'the other agent\'s phone did not ring');
+    assert.ok(offer.receivedAt < invites[0]!.at, `CTI offer at ${offer.receivedAt} before the INVITE at ${invites[0]!.at}`);
+    assert.ok(events('CallAnswered').some((c) => c.e.callId === offer.e.callId && c.e.agent === '8001'));
+    await eventually(async () => events('CallEnded').find((c) => c.e.callId === offer.e.callId), 5000, 'CallEnded');
+  } finally {
+    await a1.stop();
+    await a2.stop();
+  }
+});
+
+test('a VIP caller overtakes a caller who waited longer', async () => {
+  await control.call('POST', '/v1/acd/agent', { agent: '8003', action: 'login', extension: '2003' });
+  await control.call('POST', '/v1/acd/agent', { agent: '8003', action: 'not-ready', reason: 'break' });
+  const phone = await agentPhone('2003', 100);
+  try {
+    const normal = call(0, '95590', '13800000002', 7000);
+    await new Promise((r) => setTimeout(r, 800));
+    const vip = call(1, '95590', VIP, 2500);
+    await new Promise((r) => setTimeout(r, 800));
+    await control.call('POST', '/v1/acd/agent', { agent: '8003', action: 'ready' });
+    const [n, v] = await Promise.all([normal, vip]);
+    assert.equal(v.stats.successful, 1);
+    assert.equal(n.stats.successful, 1);
+    const froms = phone.invites().map((i) => i.from);
+    assert.equal(froms[0], VIP, `offers in order ${froms.join(', ')}`);
+    assert.equal(froms[1], '13800000002');
+  } finally {
+    await phone.stop();
+  }
+});
+
+test('a caller overflows to the queue\'s destination after its maximum wait', async () => {
+  const target = await agentPhone('1009', 100);
+  try {
+    const r = await call(0, '95591', '13800000003', 4500);
+    assert.equal(r.stats.successful, 1);
+    const ended = events('CallEnded').find((c) => c.e.queue === 'short');
+    assert.equal(ended?.e.outcome, 'overflowed');
+    assert.equal(target.invites().length, 1, 'the overflow extension rang');
+    assert.equal(target.invites()[0]!.from, '13800000003');
+  } finally {
+    await target.stop();
+  }
+});
