@@ -13,6 +13,7 @@ import { dataPaths } from '../paths.ts';
 import { openRecords } from '../records/index.ts';
 import { createMgmtApp } from './app.ts';
 import { attachLive } from './live.ts';
+import { attachCti } from './cti.ts';
 import { systemInfoSource } from './system-info.ts';
 import { ensureCertificate } from './tls.ts';
 
@@ -68,6 +69,7 @@ if (httpPort > 0) {
   log.info({ address: '127.0.0.1', port: httpPort }, 'management HTTP (loopback) listening');
 }
 const live = attachLive(servers, services);
+const cti = attachCti(servers, services);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -76,6 +78,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     log.info({ signal }, 'stopping');
     live.close();
+    cti.close();
     for (const s of servers) s.closeAllConnections?.();
     void Promise.all(servers.map((s) => new Promise((r) => s.close(r)))).then(() => {
       records.close();

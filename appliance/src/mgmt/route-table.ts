@@ -11,6 +11,7 @@ import { trunkRoutes } from './routes/trunks.ts';
 import { portRoutes } from './routes/ports.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { userRoutes } from './routes/users.ts';
+import { acdRoutes } from './routes/acd.ts';
 
 /** The OpenAPI document route; it describes the table it belongs to. */
 const openApiRoute: AnyRoute = route({
@@ -29,4 +30,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, openApiRoute];
