@@ -4,16 +4,16 @@
 // read from the PBX's control stream, each INVITE's arrival from the agent's sipp log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlClient } from '@hotline/appliance/control';
 import { AgentStateStore, openRecords } from '@hotline/appliance/records';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
-import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
+import { runSipp, scenario } from '../src/sipp.ts';
+import { agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
-const DTMF_PCAP = readFileSync('/usr/share/sip-tester/dtmf_2833_1.pcap');
 const PHONES = ['2001', '2002', '2003', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
 const VIP = '13900000009';
 
@@ -70,35 +70,10 @@ after(async () => {
   rmSync(logs, { recursive: true, force: true });
 });
 
-/** A sipp phone answering every INVITE for `number`, registered with the PBX; its log has one line per INVITE. */
-async function agentPhone(number: string, answerMs = 300): Promise<{ sipp: SippProcess; invites(): Array<{ at: number; from: string }>; stop(): Promise<void> }> {
-  const [port, rtp] = [await freePort(), (await freeUdpPorts(1))[0]!];
-  const log = join(logs, `phone-${number}-${port}.log`);
-  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 120, allowFailure: true, vars: { rtp_port: rtp, answer_ms: answerMs, log } });
-  await waitForUdpBound(port);
-  const phone = PHONES.find((p) => p.number === number)!;
-  const reg = (expires: number) => runSipp({
-    scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: number,
-    auth: { username: number, password: phone.secret }, vars: { contact_port: port, expires }, timeoutSec: 10, allowFailure: expires === 0,
-  });
-  await reg(300);
-  return {
-    sipp,
-    invites: () => (existsSync(log) ? readFileSync(log, 'utf8') : '').split('\n').filter(Boolean).map((l) => {
-      const [, sec, usec, from] = l.split(' ');
-      return { at: Number(sec) * 1000 + Number(usec) / 1000, from: from ?? '' };
-    }),
-    stop: async () => { await sipp.stop(); await reg(0); },
-  };
-}
-
-/** A caller on trunk `i` dialling `did` as `caller`: sends digit 1 (RFC 4733) 400 ms after the answer, hangs up `holdMs` later. */
-async function call(i: number, did: string, caller: string, holdMs: number) {
-  return runSipp({
-    scenarioFile: scenario('acd-caller'), remote: `127.0.0.1:${pbx.sipPort}`, service: did, localPort: callerPorts[i], timeoutSec: 40,
-    vars: { caller, rtp_port: (await freeUdpPorts(1))[0]! }, files: { 'dtmf.pcap': DTMF_PCAP }, extraArgs: ['-d', String(holdMs)],
-  });
-}
+/** A phone of one of PHONES, answering after `answerMs`. */
+const agentPhone = (number: string, answerMs = 300) => phone(pbx.sipPort, number, PHONES.find((p) => p.number === number)!.secret, logs, answerMs);
+/** A caller on trunk `i` (see trunkCall). */
+const call = (i: number, did: string, caller: string, holdMs: number) => trunkCall(pbx.sipPort, callerPorts[i]!, did, caller, holdMs);
 
 const agentState = async (agent: string) => ((await control.call<{ agents: Array<{ agent: string; state: string; extension?: string; reason?: string }> }>('GET', '/v1/acd/snapshot')).agents.find((a) => a.agent === agent));
 const events = (type: string) => cti.filter((c) => c.e.type === type);
