@@ -87,7 +87,7 @@ try {
   const w = [...waits].sort((a, b) => a - b);
   const notAnswered = calls - waits.length;
   console.log('\n== acd over SIP ==');
-  console.log(`calls ${calls} in ${elapsed.toFixed(1)} s (${(calls / elapsed).toFixed(1)} cps offered load incl. call duration)`);
+  console.log(`${calls} calls arriving at ${CPS} cps for ${SECONDS} s; the last one ended ${elapsed.toFixed(1)} s after the first began (arrivals + ${HOLD_MS} ms on the line)`);
   console.log(`caller side (sipp): ok ${ok}, failed ${sippFailed}, retransmissions ${retrans}, INVITE→200 p50 ${percentile(rtt, 50).toFixed(1)} ms p99 ${percentile(rtt, 99).toFixed(1)} ms`);
   console.log(`PBX side (CTI): offered ${offered}, answered by an agent ${waits.length}, abandoned ${abandoned}, not answered ${notAnswered}`);
   console.log(`queue wait until an agent answered: p50 ${percentile(w, 50).toFixed(0)} ms, p99 ${percentile(w, 99).toFixed(0)} ms, max ${w.at(-1) ?? NaN} ms`);
