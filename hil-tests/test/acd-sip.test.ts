@@ -14,7 +14,7 @@ import { runSipp, scenario } from '../src/sipp.ts';
 import { agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
-const PHONES = ['2001', '2002', '2003', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
+const PHONES = ['2001', '2002', '2003', '2004', '2005', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
 const VIP = '13900000009';
 
 let pbx: HilPbx;
@@ -36,11 +36,14 @@ before(async () => {
           { name: 'repair', ringTimeoutSec: 10, wrapUpSec: 1 },
           { name: 'vip', ringTimeoutSec: 10, wrapUpSec: 1, vipNumbers: [VIP] },
           { name: 'short', maxWaitSec: 2, overflow: { kind: 'extension', number: '1009' } },
+          { name: 'all', strategy: 'ring-all', ringTimeoutSec: 10, wrapUpSec: 1 },
         ],
         agents: [
           { number: '8001', pin: '1234', queues: [{ queue: 'repair' }] },
           { number: '8002', pin: '5678', queues: [{ queue: 'repair' }] },
           { number: '8003', queues: [{ queue: 'vip' }] },
+          { number: '8004', queues: [{ queue: 'all' }] },
+          { number: '8005', queues: [{ queue: 'all' }] },
         ],
         screenPopLeadMs: 150,
       };
@@ -55,6 +58,7 @@ before(async () => {
           { name: 'hotline', did: '95598', destination: { kind: 'ivr', menu: 'main' } },
           { name: 'vip line', did: '95590', destination: { kind: 'queue', name: 'vip' } },
           { name: 'short line', did: '95591', destination: { kind: 'queue', name: 'short' } },
+          { name: 'all line', did: '95592', destination: { kind: 'queue', name: 'all' } },
         ],
       };
     },
@@ -160,5 +164,26 @@ test('a caller overflows to the queue\'s destination after its maximum wait', as
     assert.equal(target.invites()[0]!.from, '13800000003');
   } finally {
     await target.stop();
+  }
+});
+
+test('ring-all rings every ready agent of the queue; the first to answer gets the caller, the other phone is cancelled', async () => {
+  await control.call('POST', '/v1/acd/agent', { agent: '8004', action: 'login', extension: '2004' });
+  await control.call('POST', '/v1/acd/agent', { agent: '8005', action: 'login', extension: '2005' });
+  const fast = await agentPhone('2004', 300);
+  const slow = await agentPhone('2005', 3000);
+  try {
+    const r = await call(0, '95592', '13800000004', 3000);
+    assert.equal(r.stats.successful, 1);
+    assert.equal(fast.invites().length, 1);
+    assert.equal(slow.invites().length, 1, 'both phones rang');
+    const offers = events('CallOffered').filter((c) => c.e.queue === 'all');
+    assert.deepEqual(offers.map((c) => c.e.agent).sort(), ['8004', '8005'], 'a screen pop for each agent rung');
+    const answered = events('CallAnswered').find((c) => c.e.queue === 'all');
+    assert.equal(answered?.e.agent, '8004');
+    assert.equal((await agentState('8005'))?.state, 'ready', 'the agent who did not answer is free again');
+  } finally {
+    await fast.stop();
+    await slow.stop();
   }
 });

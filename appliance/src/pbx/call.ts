@@ -217,9 +217,10 @@ export class Call {
     for (const t of targets) this.fork(t);
   }
 
-  /** Stops ringing the agent (ring timeout, caller gone); a late 2xx is answered with a BYE. */
-  stopRinging(): void {
+  /** Stops ringing the agent (ring timeout, caller gone), or only the phones of extension `toUser`; a late 2xx is answered with a BYE. */
+  stopRinging(toUser?: string): void {
     for (const f of this.forks) {
+      if (toUser !== undefined && f.target.toUser !== toUser) continue;
       f.silenceTimer?.cancel();
       if (f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
     }

@@ -62,8 +62,10 @@ interface Hosted {
   afterPrompt?: () => void;
   queue?: string;
   joinedAt?: number;
+  /** The agent connected (after the answer). */
   agent?: string;
-  ringTimer?: TimerHandle;
+  /** Agents whose phones ring (or are about to, after the screen-pop lead) with this caller: several with ring-all. */
+  ringing: Map<string, { extension: string; timer?: TimerHandle }>;
   /** Queues already joined on this call (overflow loops end in a hang-up). */
   queuesVisited: string[];
 }
@@ -101,7 +103,7 @@ export class CallCenter implements CallHost {
   // ---- CallHost ----
 
   accept(call: Call, decision: HostedDecision): void {
-    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [] };
+    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [], ringing: new Map() };
     this.byCall.set(call, h);
     this.byCallId.set(call.callId, h);
     void call.answerHere(this.listenerFor(h)).then((ok) => {
@@ -139,7 +141,7 @@ export class CallCenter implements CallHost {
     this.byCallId.delete(call.callId);
     if (call.media.session) this.bySession.delete(call.media.session.sessionId);
     h.timer?.cancel();
-    h.ringTimer?.cancel();
+    for (const r of h.ringing.values()) r.timer?.cancel();
     const at = this.deps.clock.now();
     if (h.phase === 'queue') {
       this.counters.abandoned++;
@@ -293,17 +295,20 @@ export class CallCenter implements CallHost {
       case 'CallOffered': this.offer(c.callId, c.agent, c.queue); return;
       case 'RingingStopped': {
         const h = this.byCallId.get(c.callId);
-        if (h && h.agent === c.agent && h.phase === 'queue') {
-          h.ringTimer?.cancel();
-          h.call.stopRinging();
-          h.agent = undefined;
-        }
+        const r = h?.ringing.get(c.agent);
+        if (!h || !r || h.phase !== 'queue') return;
+        r.timer?.cancel();
+        h.ringing.delete(c.agent);
+        // The answering phone's fork is the call's b leg now; the others are cancelled by Call.
+        if (c.why !== 'answered-elsewhere') h.call.stopRinging(r.extension);
         return;
       }
       case 'CallConnected': {
         const h = this.byCallId.get(c.callId);
         if (!h) return;
         h.phase = 'connected';
+        h.agent = c.agent;
+        h.ringing.clear();
         this.counters.connected++;
         this.deps.publish({ type: 'CallAnswered', at: this.deps.clock.now(), callId: c.callId, agent: c.agent, queue: c.queue, waitMs: c.waitMs });
         return;
@@ -312,9 +317,9 @@ export class CallCenter implements CallHost {
         const h = this.byCallId.get(c.callId);
         if (!h) return;
         this.counters.overflowed++;
-        h.ringTimer?.cancel();
+        for (const r of h.ringing.values()) r.timer?.cancel();
+        h.ringing.clear();
         h.call.stopRinging();
-        h.agent = undefined;
         log.info({ callId: c.callId, queue: c.queue, why: c.why, to: c.destination.kind }, 'caller overflows');
         this.deps.publish({ type: 'CallEnded', at: this.deps.clock.now(), callId: c.callId, queue: c.queue, outcome: 'overflowed' });
         h.phase = 'leaving';
@@ -331,7 +336,7 @@ export class CallCenter implements CallHost {
       }
       case 'PositionAnnounced': {
         const h = this.byCallId.get(c.callId);
-        if (!h || h.phase !== 'queue' || h.agent) return;
+        if (!h || h.phase !== 'queue' || h.ringing.size > 0) return;
         const names = ['position', ...String(c.position).split('').map((d) => `digit-${d}`)];
         if (this.deps.prompts.paths(names).length === 0) return;
         this.play(h, names, () => { if (h.phase === 'queue' && h.call.media.session) this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); });
@@ -355,7 +360,6 @@ export class CallCenter implements CallHost {
     const h = this.byCallId.get(callId);
     if (!h) return;
     this.counters.offers++;
-    h.agent = agent;
     const extension = this.agentExt.get(agent) ?? '';
     const now = this.deps.clock.now();
     this.deps.publish({
@@ -363,31 +367,44 @@ export class CallCenter implements CallHost {
       ...(h.call.callerName ? { callerName: h.call.callerName } : {}), queue, waitMs: now - (h.joinedAt ?? now),
       ivr: { choices: h.run?.choices ?? [], digits: h.run?.digits ?? {} },
     });
+    const entry: { extension: string; timer?: TimerHandle } = { extension };
+    h.ringing.set(agent, entry);
     const ring = () => {
-      h.ringTimer = undefined;
-      if (h.agent !== agent || h.phase !== 'queue') return;
-      h.call.ringAgent(this.deps.contactsOf(extension, h.call.caller));
+      entry.timer = undefined;
+      if (h.ringing.get(agent) !== entry || h.phase !== 'queue') return;
+      const targets = this.deps.contactsOf(extension, h.call.caller);
+      if (targets.length === 0) {
+        // The agent's phone is not registered: as good as not answering (the engine moves on).
+        h.ringing.delete(agent);
+        this.feed({ type: 'AgentNoAnswer', agent, callId: h.call.callId });
+        return;
+      }
+      h.call.ringAgent(targets);
     };
     const lead = this.settings.screenPopLeadMs;
-    if (lead > 0) h.ringTimer = this.deps.clock.setTimer(lead, ring);
+    if (lead > 0) entry.timer = this.deps.clock.setTimer(lead, ring);
     else ring();
   }
 
   private listenerFor(h: Hosted): HostedCallListener {
     return {
-      bridged: () => {
+      bridged: (target) => {
         if (h.phase === 'to-extension') { h.phase = 'connected'; return; }
-        if (h.phase !== 'queue' || !h.agent) return;
-        this.feed({ type: 'AgentAnswered', agent: h.agent, callId: h.call.callId });
+        if (h.phase !== 'queue') return;
+        const agent = [...h.ringing].find(([, r]) => r.extension === target.toUser)?.[0];
+        if (agent) this.feed({ type: 'AgentAnswered', agent, callId: h.call.callId });
       },
       ringFailed: (status) => {
         if (h.phase === 'to-extension') { this.hangupAfter(h, [GOODBYE_PROMPT]); return; }
-        if (h.phase !== 'queue' || !h.agent) return;
-        const agent = h.agent;
-        h.agent = undefined;
+        if (h.phase !== 'queue') return;
+        // Every phone rung so far has failed: each agent still ringing refused or could not be reached.
         // A phone that says no (busy, decline) rejects; one that cannot be reached did not answer.
         const rejected = status === 486 || status === 600 || status === 603;
-        this.feed(rejected ? { type: 'AgentRejected', agent, callId: h.call.callId } : { type: 'AgentNoAnswer', agent, callId: h.call.callId });
+        for (const [agent, r] of [...h.ringing]) {
+          if (r.timer) continue; // still in its screen-pop lead: not rung yet
+          h.ringing.delete(agent);
+          this.feed(rejected ? { type: 'AgentRejected', agent, callId: h.call.callId } : { type: 'AgentNoAnswer', agent, callId: h.call.callId });
+        }
       },
     };
   }
