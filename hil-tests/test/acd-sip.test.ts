@@ -187,3 +187,14 @@ test('ring-all rings every ready agent of the queue; the first to answer gets th
     await slow.stop();
   }
 });
+
+test('a caller who hangs up while queued is counted abandoned (CTI and the wallboard snapshot)', async () => {
+  const before = (await control.call<{ queues: Array<{ name: string; stats: { abandoned: number; offered: number } }> }>('GET', '/v1/acd/snapshot')).queues.find((q) => q.name === 'short')!.stats;
+  const r = await call(0, '95591', '13800000005', 600);
+  assert.equal(r.stats.successful, 1);
+  const ended = await eventually(async () => events('CallEnded').find((c) => c.e.queue === 'short' && c.e.outcome === 'abandoned'), 5000, 'CallEnded abandoned');
+  assert.ok(ended);
+  const after = (await control.call<{ queues: Array<{ name: string; stats: { abandoned: number; offered: number } }> }>('GET', '/v1/acd/snapshot')).queues.find((q) => q.name === 'short')!.stats;
+  assert.equal(after.abandoned, before.abandoned + 1);
+  assert.equal(after.offered, before.offered + 1);
+});
