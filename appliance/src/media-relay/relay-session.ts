@@ -4,7 +4,7 @@
 // is shared per thread, transcoding happens in place in the datagram's own buffer,
 // and the generated stream reuses one packet buffer per leg.
 import {
-  ALAW_TO_ULAW, ULAW_TO_ALAW, ALAW_ENCODE, ULAW_ENCODE, RtpPacket, parseRtp, parseTelephoneEvent,
+  ALAW_TO_ULAW, ULAW_TO_ALAW, ALAW_ENCODE, ULAW_ENCODE, ALAW_DECODE, ULAW_DECODE, DtmfDetector, RtpPacket, parseRtp, parseTelephoneEvent,
   writeRtpHeader, DtmfGenerator, RTP_HEADER_BYTES, TELEPHONE_EVENT_SIZE, type FrameSource,
   type ReceivedTelephoneEvent,
 } from '@hotline/media';
@@ -155,6 +155,7 @@ export class RelaySession {
       this.onTelephoneEvent(src, dst, buf, nowMs);
       return;
     }
+    if (src.inbandWanted && src.telephoneEventPt < 0 && pt === src.payloadType) this.detectInband(src, buf);
     // RFC 3264 §5.1: a recvonly/inactive leg should not send; what it sends anyway goes nowhere.
     if (pt !== src.payloadType || !src.sends || !dst.receives || dst.generating) {
       words[H_DROPPED]++;
@@ -201,6 +202,29 @@ export class RelaySession {
       return;
     }
     // The other leg lacks telephone-event: the digit becomes audio (onDigits started it).
+  }
+
+  /** Asks for digits sent as audio on leg `i` (IVR); they are reported like RFC 4733 ones. */
+  detectInbandDtmf(i: number, on: boolean): void {
+    const leg = this.legs[i]!;
+    leg.inbandWanted = on;
+    if (on && leg.inband === null) leg.inband = new DtmfDetector();
+  }
+
+  /** Runs the in-band detector over one packet's audio, in whole 20 ms blocks (no allocation). */
+  private detectInband(src: RelayLeg, buf: Buffer): void {
+    const dec = src.law === 'PCMU' ? ULAW_DECODE : ALAW_DECODE;
+    const pcm = src.inbandPcm;
+    const end = pkt.payloadOffset + pkt.payloadLength;
+    for (let i = pkt.payloadOffset; i < end; i++) {
+      pcm[src.inbandFill++] = dec[buf[i]!]!;
+      if (src.inbandFill < pcm.length) continue;
+      src.inbandFill = 0;
+      const evs = src.inband!.process(pcm);
+      for (const ev of evs) {
+        if (ev.type === 'end') this.hooks.event({ type: 'dtmf', sessionId: this.id, leg: src.name, digit: ev.digit, durationMs: Math.round(ev.durationSamples / 8) });
+      }
+    }
   }
 
   private onDigits(src: RelayLeg, dst: RelayLeg, evs: readonly ReceivedTelephoneEvent[], nowMs: number): void {

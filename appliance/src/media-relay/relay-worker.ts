@@ -187,6 +187,9 @@ port.on('message', (m: ToWorker) => {
       }
       break;
     }
+    case 'detect-dtmf':
+      sessions.get(m.sessionId)?.session.detectInbandDtmf(m.leg === 'a' ? 0 : 1, m.on);
+      break;
     case 'release':
       void release(m.id, m.sessionId);
       break;

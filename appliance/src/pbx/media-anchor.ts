@@ -38,4 +38,6 @@ export interface MediaAnchor {
 /** Prompt playback to one leg (IVR, queue announcements); the real one is `MediaRelay.play`. */
 export interface PromptPlayer {
   play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void;
+  /** Digits sent as audio reported too, while the leg lacks RFC 4733 telephone-event (MediaRelay.detectInbandDtmf). */
+  detectInbandDtmf?(sessionId: string, leg: 'a' | 'b', on: boolean): void;
 }

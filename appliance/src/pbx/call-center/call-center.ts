@@ -109,6 +109,8 @@ export class CallCenter implements CallHost {
     void call.answerHere(this.listenerFor(h)).then((ok) => {
       if (!ok || call.state === 'ended') return;
       this.bySession.set(call.media.session!.sessionId, h);
+      // The caller's keys count however the phone sends them: RFC 4733, or as tones in the audio.
+      this.deps.media.detectInbandDtmf?.(call.media.session!.sessionId, 'a', true);
       switch (decision.kind) {
         case 'ivr': this.startIvr(h, decision.menu); return;
         case 'queue': this.joinQueue(h, decision.name, []); return;
