@@ -5,7 +5,7 @@ import type { MgmtServices } from '../services.ts';
 
 const params = { type: 'object', required: ['agent'], properties: { agent: { type: 'string', pattern: '^[0-9]{2,8}$' } } } as const;
 
-/** Asks the PBX's call center; its refusals become 422 with the PBX's reason, a stopped PBX 503. */
+/** Asks the PBX's call center; its refusals become 400 VALIDATION with the PBX's reason, a stopped PBX 503. */
 async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const call = svc.deps.pbx.call;
   if (!call) throw new ApiError('PBX_UNAVAILABLE', 'the PBX control channel has no call-center routes');
