@@ -20,7 +20,7 @@ export interface AgentPhone {
 export async function agentPhone(sipPort: number, number: string, secret: string, logDir: string, answerMs = 300): Promise<AgentPhone> {
   const [port, rtp] = [await freePort(), (await freeUdpPorts(1))[0]!];
   const log = join(logDir, `phone-${number}-${port}.log`);
-  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, answer_ms: answerMs, log } });
+  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, log }, extraArgs: ['-d', String(answerMs)] });
   await waitForUdpBound(port);
   const reg = (expires: number) => runSipp({
     scenarioFile: scenario('register'), remote: `127.0.0.1:${sipPort}`, service: number,

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { ControlClient } from '@hotline/appliance/control';
 import { AgentStateStore, openRecords } from '@hotline/appliance/records';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
-import { runSipp, scenario } from '../src/sipp.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
 import { agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
-const PHONES = ['2001', '2002', '2003', '2004', '2005', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
+const PHONES = ['2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008', '2009', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
 const VIP = '13900000009';
 
 let pbx: HilPbx;
@@ -37,6 +37,8 @@ before(async () => {
           { name: 'vip', ringTimeoutSec: 10, wrapUpSec: 1, vipNumbers: [VIP] },
           { name: 'short', maxWaitSec: 2, overflow: { kind: 'extension', number: '1009' } },
           { name: 'all', strategy: 'ring-all', ringTimeoutSec: 10, wrapUpSec: 1 },
+          { name: 'slow', strategy: 'linear', ringTimeoutSec: 2, wrapUpSec: 1 },
+          { name: 'picky', strategy: 'linear', ringTimeoutSec: 10, wrapUpSec: 1 },
         ],
         agents: [
           { number: '8001', pin: '1234', queues: [{ queue: 'repair' }] },
@@ -44,6 +46,10 @@ before(async () => {
           { number: '8003', queues: [{ queue: 'vip' }] },
           { number: '8004', queues: [{ queue: 'all' }] },
           { number: '8005', queues: [{ queue: 'all' }] },
+          { number: '8006', queues: [{ queue: 'slow' }] },
+          { number: '8007', queues: [{ queue: 'slow' }] },
+          { number: '8008', queues: [{ queue: 'picky' }] },
+          { number: '8009', queues: [{ queue: 'picky' }] },
         ],
         screenPopLeadMs: 150,
       };
@@ -59,6 +65,8 @@ before(async () => {
           { name: 'vip line', did: '95590', destination: { kind: 'queue', name: 'vip' } },
           { name: 'short line', did: '95591', destination: { kind: 'queue', name: 'short' } },
           { name: 'all line', did: '95592', destination: { kind: 'queue', name: 'all' } },
+          { name: 'slow line', did: '95593', destination: { kind: 'queue', name: 'slow' } },
+          { name: 'picky line', did: '95594', destination: { kind: 'queue', name: 'picky' } },
         ],
       };
     },
@@ -197,4 +205,45 @@ test('a caller who hangs up while queued is counted abandoned (CTI and the wallb
   const after = (await control.call<{ queues: Array<{ name: string; stats: { abandoned: number; offered: number } }> }>('GET', '/v1/acd/snapshot')).queues.find((q) => q.name === 'short')!.stats;
   assert.equal(after.abandoned, before.abandoned + 1);
   assert.equal(after.offered, before.offered + 1);
+});
+
+test('an agent who lets the phone ring past the ring timeout is set not ready (no-answer) and the next agent gets the caller', async () => {
+  for (const [agent, ext] of [['8006', '2006'], ['8007', '2007']]) await control.call('POST', '/v1/acd/agent', { agent, action: 'login', extension: ext });
+  const sleepy = await agentPhone('2006', 8000);
+  const awake = await agentPhone('2007', 200);
+  try {
+    const r = await call(0, '95593', '13800000006', 4500);
+    assert.equal(r.stats.successful, 1);
+    assert.equal(sleepy.invites().length, 1, 'the first agent of the list was rung');
+    assert.equal(awake.invites().length, 1, 'then the next one');
+    assert.equal(events('CallAnswered').find((c) => c.e.queue === 'slow')?.e.agent, '8007');
+    assert.deepEqual(await agentState('8006'), { agent: '8006', name: '8006', extension: '2006', state: 'not-ready', reason: 'no-answer' });
+  } finally {
+    await sleepy.stop();
+    await awake.stop();
+  }
+});
+
+test('an agent whose phone refuses the call (486) stays ready and the next agent gets the caller', async () => {
+  for (const [agent, ext] of [['8008', '2008'], ['8009', '2009']]) await control.call('POST', '/v1/acd/agent', { agent, action: 'login', extension: ext });
+  const [busyPort] = [await freePort()];
+  const busy = startSipp({ scenarioFile: scenario('uas-busy'), localPort: busyPort, calls: 0, timeoutSec: 60, allowFailure: true });
+  await waitForUdpBound(busyPort);
+  const reg = (expires: number) => runSipp({
+    scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: '2008',
+    auth: { username: '2008', password: 'secret-2008' }, vars: { contact_port: busyPort, expires }, timeoutSec: 10, allowFailure: expires === 0,
+  });
+  await reg(300);
+  const answering = await agentPhone('2009', 200);
+  try {
+    const r = await call(0, '95594', '13800000007', 3000);
+    assert.equal(r.stats.successful, 1);
+    assert.equal(events('CallAnswered').find((c) => c.e.queue === 'picky')?.e.agent, '8009');
+    assert.ok(events('CallOffered').some((c) => c.e.queue === 'picky' && c.e.agent === '8008'), 'the refusing agent was offered the call first');
+    assert.equal((await agentState('8008'))?.state, 'ready');
+  } finally {
+    await busy.stop();
+    await reg(0);
+    await answering.stop();
+  }
 });
