@@ -336,14 +336,13 @@ export class CallCenter implements CallHost {
         if (h?.call.media.session) { h.playId = 0; this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); }
         return;
       }
-      case 'PositionAnnounced': {
-        const h = this.byCallId.get(c.callId);
-        if (!h || h.phase !== 'queue' || h.ringing.size > 0) return;
-        const names = ['position', ...String(c.position).split('').map((d) => `digit-${d}`)];
-        if (this.deps.prompts.paths(names).length === 0) return;
-        this.play(h, names, () => { if (h.phase === 'queue' && h.call.media.session) this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); });
+      case 'PositionAnnounced':
+        this.announce(c.callId, ['position', ...digitPrompts(c.position)]);
         return;
-      }
+      case 'EstimatedWaitAnnounced':
+        // Whole minutes, rounded up: "about N minutes".
+        this.announce(c.callId, ['estimated-wait', ...digitPrompts(Math.max(1, Math.ceil(c.seconds / 60))), 'minutes']);
+        return;
       case 'AgentStateChanged': this.agentStateChanged(c.agent, c.state, c.reason); return;
       case 'QueueStatsUpdated':
         this.deps.publish({ type: 'QueueStatsUpdated', at: this.deps.clock.now(), queue: c.queue, stats: c.stats });
@@ -355,6 +354,14 @@ export class CallCenter implements CallHost {
         return;
       default:
     }
+  }
+
+  /** Plays an announcement to a waiting caller (not while an agent's phone rings), then music on hold again. */
+  private announce(callId: string, names: string[]): void {
+    const h = this.byCallId.get(callId);
+    if (!h || h.phase !== 'queue' || h.ringing.size > 0) return;
+    if (this.deps.prompts.paths(names).length === 0) return;
+    this.play(h, names, () => { if (h.phase === 'queue' && h.call.media.session) this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); });
   }
 
   /** The engine offers a caller to an agent: screen pop first, then the agent's phone rings. */
@@ -548,4 +555,9 @@ export class CallCenter implements CallHost {
       log.warn({ event: e.type, err: err.message }, 'ACD engine refused an event');
     }
   }
+}
+
+/** Prompt names speaking `n` digit by digit (digit-1, digit-2 …). */
+function digitPrompts(n: number): string[] {
+  return String(n).split('').map((d) => `digit-${d}`);
 }

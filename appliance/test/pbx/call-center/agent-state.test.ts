@@ -96,7 +96,7 @@ test('the call-control API refuses a wrong PIN, an unknown reason and commands f
 test('the default prompt set: both languages, every name, 8 kHz WAV, a localized file wins over a plain one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-prompts-'));
   try {
-    assert.equal(installDefaultPrompts(dir), 46);
+    assert.equal(installDefaultPrompts(dir), 50);
     assert.equal(installDefaultPrompts(dir), 0, 'existing files are kept');
     const wav = parseWav(readFileSync(join(dir, 'en', 'welcome.wav')));
     assert.equal(wav.sampleRate, 8000);
