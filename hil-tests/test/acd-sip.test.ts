@@ -39,6 +39,7 @@ before(async () => {
           { name: 'all', strategy: 'ring-all', ringTimeoutSec: 10, wrapUpSec: 1 },
           { name: 'slow', strategy: 'linear', ringTimeoutSec: 2, wrapUpSec: 1 },
           { name: 'picky', strategy: 'linear', ringTimeoutSec: 10, wrapUpSec: 1 },
+          { name: 'lonely', announcePositionSec: 1, announceWaitSec: 2 },
         ],
         agents: [
           { number: '8001', pin: '1234', queues: [{ queue: 'repair' }] },
@@ -67,6 +68,7 @@ before(async () => {
           { name: 'all line', did: '95592', destination: { kind: 'queue', name: 'all' } },
           { name: 'slow line', did: '95593', destination: { kind: 'queue', name: 'slow' } },
           { name: 'picky line', did: '95594', destination: { kind: 'queue', name: 'picky' } },
+          { name: 'lonely line', did: '95595', destination: { kind: 'queue', name: 'lonely' } },
         ],
       };
     },
@@ -246,4 +248,14 @@ test('an agent whose phone refuses the call (486) stays ready and the next agent
     await reg(0);
     await answering.stop();
   }
+});
+
+test('position and estimated-wait announcements are played to a waiting caller (the PBX counts them; audio not analysed) from prompts that exist', async () => {
+  const before = (await pbx.status()).counters;
+  const r = await call(0, '95595', '13800000008', 3500);
+  assert.equal(r.stats.successful, 1);
+  const after = (await pbx.status()).counters;
+  // Position every second and the wait every two, each back to music on hold afterwards; a busy box may drop a tick.
+  assert.ok(after['callCenter.announcements']! - before['callCenter.announcements']! >= 2, `announcements ${after['callCenter.announcements']}`);
+  assert.equal(after['callCenter.promptsMissing'], before['callCenter.promptsMissing'], 'every prompt named exists in the default set');
 });

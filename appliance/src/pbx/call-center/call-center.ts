@@ -87,7 +87,7 @@ export class CallCenter implements CallHost {
   private pendingSpells: AgentStateSpell[] = [];
   private spellFlush: TimerHandle | undefined;
   private nextPlayId = 1;
-  readonly counters = { ivrCalls: 0, queuedCalls: 0, offers: 0, connected: 0, abandoned: 0, overflowed: 0, featureCodes: 0, engineErrors: 0 };
+  readonly counters = { ivrCalls: 0, queuedCalls: 0, offers: 0, connected: 0, abandoned: 0, overflowed: 0, featureCodes: 0, announcements: 0, promptsMissing: 0, engineErrors: 0 };
 
   constructor(private readonly deps: CallCenterDeps, private settings: CallCenterSettings) {
     this.engine = new AcdEngine({ settings: settings.acd, clock: deps.clock, listener: (c) => this.carryOut(c) });
@@ -361,6 +361,7 @@ export class CallCenter implements CallHost {
     const h = this.byCallId.get(callId);
     if (!h || h.phase !== 'queue' || h.ringing.size > 0) return;
     if (this.deps.prompts.paths(names).length === 0) return;
+    this.counters.announcements++;
     this.play(h, names, () => { if (h.phase === 'queue' && h.call.media.session) this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); });
   }
 
@@ -534,6 +535,7 @@ export class CallCenter implements CallHost {
     const paths = this.deps.prompts.paths(names);
     h.playId = this.nextPlayId++;
     h.afterPrompt = then;
+    if (paths.length < names.length) this.counters.promptsMissing++;
     if (paths.length < names.length) log.warn({ callId: h.call.callId, missing: names.filter((n) => !this.deps.prompts.path(n)) }, 'prompts missing');
     this.deps.media.play(session.sessionId, 'a', paths, h.playId);
   }
