@@ -37,10 +37,14 @@ export async function agentPhone(sipPort: number, number: string, secret: string
   };
 }
 
-/** A caller from the trunk whose peer port is `localPort`, dialling `did` as `caller`: digit 1 at 400 ms, hangs up `holdMs` after it. */
-export async function trunkCall(sipPort: number, localPort: number, did: string, caller: string, holdMs: number): Promise<SippResult> {
+/**
+ * A caller from the trunk whose peer port is `localPort`, dialling `did` as `caller`: digit 1 at
+ * 400 ms, hangs up `holdMs` after it. `rtpPort` is where its SDP asks for audio (an RtpCounter's
+ * port to check what the caller hears).
+ */
+export async function trunkCall(sipPort: number, localPort: number, did: string, caller: string, holdMs: number, rtpPort?: number): Promise<SippResult> {
   return runSipp({
     scenarioFile: scenario('acd-caller'), remote: `127.0.0.1:${sipPort}`, service: did, localPort, timeoutSec: 40,
-    vars: { caller, rtp_port: (await freeUdpPorts(1))[0]! }, files: { 'dtmf.pcap': readFileSync(DTMF_1_PCAP) }, extraArgs: ['-d', String(holdMs)],
+    vars: { caller, rtp_port: rtpPort ?? (await freeUdpPorts(1))[0]! }, files: { 'dtmf.pcap': readFileSync(DTMF_1_PCAP) }, extraArgs: ['-d', String(holdMs)],
   });
 }

@@ -12,6 +12,7 @@ import { AgentStateStore, openRecords } from '@hotline/appliance/records';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
 import { agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
+import { startRtpCounter } from '../src/rtp-counter.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
 const PHONES = ['2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008', '2009', '1009'].map((number) => ({ number, secret: `secret-${number}` }));
@@ -87,7 +88,7 @@ after(async () => {
 /** A phone of one of PHONES, answering after `answerMs`. */
 const agentPhone = (number: string, answerMs = 300) => phone(pbx.sipPort, number, PHONES.find((p) => p.number === number)!.secret, logs, answerMs);
 /** A caller on trunk `i` (see trunkCall). */
-const call = (i: number, did: string, caller: string, holdMs: number) => trunkCall(pbx.sipPort, callerPorts[i]!, did, caller, holdMs);
+const call = (i: number, did: string, caller: string, holdMs: number, rtpPort?: number) => trunkCall(pbx.sipPort, callerPorts[i]!, did, caller, holdMs, rtpPort);
 
 const agentState = async (agent: string) => ((await control.call<{ agents: Array<{ agent: string; state: string; extension?: string; reason?: string }> }>('GET', '/v1/acd/snapshot')).agents.find((a) => a.agent === agent));
 const events = (type: string) => cti.filter((c) => c.e.type === type);
@@ -123,8 +124,12 @@ test('an IVR choice by DTMF (RFC 4733 digit 1) reaches queue repair; the longest
   const a1 = await agentPhone('2001');
   const a2 = await agentPhone('2002');
   try {
-    const r = await call(0, '95598', '13800000001', 3000);
+    const heard = await startRtpCounter();
+    const r = await call(0, '95598', '13800000001', 3000, heard.port);
+    await heard.stop();
     assert.equal(r.stats.successful, 1);
+    // The welcome prompt until the key (400 ms), then music on hold until the agent answers (~450 ms).
+    assert.ok(heard.counts().audible >= 20, `the caller heard ${heard.counts().audible} audible packets from the PBX`);
     const offer = await eventually(async () => events('CallOffered').at(-1), 5000, 'the CTI offer');
     assert.equal(offer.e.queue, 'repair');
     assert.equal(offer.e.agent, '8001');
@@ -250,10 +255,14 @@ test('an agent whose phone refuses the call (486) stays ready and the next agent
   }
 });
 
-test('position and estimated-wait announcements are played to a waiting caller (the PBX counts them; audio not analysed) from prompts that exist', async () => {
+test('a waiting caller hears music on hold and the position and estimated-wait announcements (counted by the PBX) from prompts that exist', async () => {
   const before = (await pbx.status()).counters;
-  const r = await call(0, '95595', '13800000008', 3500);
+  const heard = await startRtpCounter();
+  const r = await call(0, '95595', '13800000008', 3500, heard.port);
+  await heard.stop();
   assert.equal(r.stats.successful, 1);
+  // 3.9 s on the line: music on hold and the announcements, never dead air.
+  assert.ok(heard.counts().audible >= 120, `the caller heard ${heard.counts().audible} audible packets`);
   const after = (await pbx.status()).counters;
   // Position every second and the wait every two, each back to music on hold afterwards; a busy box may drop a tick.
   assert.ok(after['callCenter.announcements']! - before['callCenter.announcements']! >= 2, `announcements ${after['callCenter.announcements']}`);
