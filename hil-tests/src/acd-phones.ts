@@ -3,10 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, freeUdpPorts } from './ports.ts';
+import { buildToneRtpPcap } from './pcap.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess, type SippResult } from './sipp.ts';
 
 /** RFC 4733 events for digit 1, as sipp ships them. */
 export const DTMF_1_PCAP = '/usr/share/sip-tester/dtmf_2833_1.pcap';
+
+/** What an agent's phone sends once answered: 2 s of tone, so a test can tell the bridged audio from music on hold. */
+const AGENT_VOICE = buildToneRtpPcap({ durationMs: 2000 });
 
 /** A registered sipp phone answering every INVITE; `invites()` reads when each arrived (sipp's gettimeofday) and from whom. */
 export interface AgentPhone {
@@ -20,7 +24,7 @@ export interface AgentPhone {
 export async function agentPhone(sipPort: number, number: string, secret: string, logDir: string, answerMs = 300): Promise<AgentPhone> {
   const [port, rtp] = [await freePort(), (await freeUdpPorts(1))[0]!];
   const log = join(logDir, `phone-${number}-${port}.log`);
-  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, log }, extraArgs: ['-d', String(answerMs)] });
+  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, log }, extraArgs: ['-d', String(answerMs)], files: { 'tone.pcap': AGENT_VOICE } });
   await waitForUdpBound(port);
   const reg = (expires: number) => runSipp({
     scenarioFile: scenario('register'), remote: `127.0.0.1:${sipPort}`, service: number,
