@@ -22,6 +22,7 @@ export function dataPaths(root: string = dataDir()) {
     firstStartMarker: resolve(root, 'run', 'first-start-credentials.txt'),
     /** Management certificate and key (cert.pem, key.pem). */
     tls: resolve(root, 'tls'),
+    /** IVR and call-center prompts: `<language>/<name>.wav` or `<name>.wav`, 8 kHz. */
     prompts: resolve(root, 'prompts'),
     recordings: resolve(root, 'recordings'),
     /** The default local backup target (DESIGN.md: /var/lib/hotline/backups/). */

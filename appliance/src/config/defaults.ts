@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
-import type { AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
+import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -140,6 +140,8 @@ export interface AcdSettings {
   queues: AcdQueueSettings[];
   agents: AcdAgentSettings[];
   notReadyReasons: AcdReasonConfig[];
+  /** CTI offer before the agent's INVITE (screen pop first). */
+  screenPopLeadMs: number;
 }
 
 /** The reason the engine itself gives an agent who let an offer ring out; always known. */
@@ -201,6 +203,38 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
     queues: (a.queues ?? []).map(acdQueueSettings),
     agents: (a.agents ?? []).map(acdAgentSettings),
     notReadyReasons: reasons,
+    screenPopLeadMs: a.screenPopLeadMs ?? 150,
+  };
+}
+
+/** A menu with its defaults filled in. */
+export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options'>> & { options: NonNullable<IvrMenuConfig['options']>; collect?: IvrMenuConfig['collect'] };
+
+/** The IVR section with defaults filled in. */
+export interface IvrSettings {
+  language: 'zh-CN' | 'en';
+  menus: IvrMenuSettings[];
+  timeConditions: IvrTimeConditionConfig[];
+}
+
+/** Where a menu goes after its last retry when it names nowhere. */
+export const IVR_DEFAULT_FAIL: IvrDestination = { kind: 'hangup' };
+
+/** The `ivr` section with defaults filled in (no section: no menus). */
+export function ivrSettings(config: HotlineConfig): IvrSettings {
+  const i: IvrConfig = config.ivr ?? {};
+  return {
+    language: i.language ?? 'zh-CN',
+    menus: (i.menus ?? []).map((m) => ({
+      name: m.name, prompt: m.prompt, options: m.options ?? [],
+      ...(m.collect ? { collect: m.collect } : {}),
+      timeoutSec: m.timeoutSec ?? 5,
+      maxRetries: m.maxRetries ?? 2,
+      invalidPrompt: m.invalidPrompt ?? 'invalid',
+      timeoutPrompt: m.timeoutPrompt ?? 'timeout',
+      failDestination: m.failDestination ?? IVR_DEFAULT_FAIL,
+    })),
+    timeConditions: i.timeConditions ?? [],
   };
 }
 

@@ -18,6 +18,23 @@ const LABEL = { type: 'string', minLength: 1, maxLength: 64 } as const;
 /** Skill levels run 1 (novice) to 10 (expert). */
 const SKILL_LEVEL = { type: 'integer', minimum: 1, maximum: 10 } as const;
 
+/** A prompt file name (without `.wav`) in the prompts folder; no path separators. */
+const PROMPT_NAME = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
+/** 00:00 to 24:00. */
+const HH_MM = '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
+/** Where an IVR choice leads. */
+const IVR_DESTINATION = {
+  type: 'object',
+  required: ['kind'],
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'queue' }, name: { type: 'string', pattern: ACD_NAME } } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'menu'], properties: { kind: { const: 'menu' }, menu: { type: 'string', pattern: ACD_NAME } } },
+    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
+    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'repeat' } } },
+  ],
+} as const;
+
 export const configSchema = {
   $id: 'https://hotline.local/schemas/config-1.json',
   type: 'object',
@@ -244,6 +261,8 @@ export const configSchema = {
                 required: ['kind'],
                 oneOf: [
                   { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
+                  { type: 'object', additionalProperties: false, required: ['kind', 'menu'], properties: { kind: { const: 'ivr' }, menu: { type: 'string', pattern: ACD_NAME } } },
+                  { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'queue' }, name: { type: 'string', pattern: ACD_NAME } } },
                   { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
                 ],
               },
@@ -388,6 +407,92 @@ export const configSchema = {
             additionalProperties: false,
             required: ['code', 'zh', 'en'],
             properties: { code: { type: 'string', pattern: ACD_NAME }, zh: LABEL, en: LABEL },
+          },
+        },
+        screenPopLeadMs: { type: 'integer', minimum: 0, maximum: 2000 },
+      },
+    },
+
+    // Optional without schema defaults: `ivrSettings()` fills them in.
+    ivr: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        language: { enum: ['zh-CN', 'en'] },
+        menus: {
+          type: 'array',
+          maxItems: 500,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'prompt'],
+            properties: {
+              name: { type: 'string', pattern: ACD_NAME },
+              prompt: PROMPT_NAME,
+              options: {
+                type: 'array',
+                maxItems: 12,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['digit', 'destination'],
+                  properties: {
+                    digit: { type: 'string', pattern: '^[0-9*#]$' },
+                    destination: IVR_DESTINATION,
+                    skills: {
+                      type: 'array',
+                      maxItems: 10,
+                      items: { type: 'object', additionalProperties: false, required: ['skill', 'minLevel'], properties: { skill: { type: 'string', pattern: ACD_NAME }, minLevel: SKILL_LEVEL } },
+                    },
+                  },
+                },
+              },
+              collect: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'maxDigits', 'then'],
+                properties: {
+                  name: { type: 'string', pattern: ACD_NAME },
+                  minDigits: { type: 'integer', minimum: 1, maximum: 32 },
+                  maxDigits: { type: 'integer', minimum: 1, maximum: 32 },
+                  then: IVR_DESTINATION,
+                },
+              },
+              timeoutSec: seconds(1, 60),
+              maxRetries: { type: 'integer', minimum: 0, maximum: 10 },
+              invalidPrompt: PROMPT_NAME,
+              timeoutPrompt: PROMPT_NAME,
+              failDestination: IVR_DESTINATION,
+            },
+          },
+        },
+        timeConditions: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'hours', 'open', 'closed'],
+            properties: {
+              name: { type: 'string', pattern: ACD_NAME },
+              hours: {
+                type: 'array',
+                maxItems: 50,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['days', 'from', 'to'],
+                  properties: {
+                    days: { type: 'array', minItems: 1, maxItems: 7, items: { type: 'integer', minimum: 1, maximum: 7 } },
+                    from: { type: 'string', pattern: HH_MM },
+                    to: { type: 'string', pattern: HH_MM },
+                  },
+                },
+              },
+              holidays: { type: 'array', maxItems: 400, items: { type: 'string', pattern: '^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$' } },
+              open: { type: 'string', pattern: ACD_NAME },
+              closed: { type: 'string', pattern: ACD_NAME },
+            },
           },
         },
       },

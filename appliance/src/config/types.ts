@@ -99,6 +99,8 @@ export interface HotlineConfig {
   monitor?: MonitorConfig;
   /** Call recording through the SIPREC recording server (issue 7). */
   recording?: RecordingConfig;
+  /** IVR menus, digit collection and time conditions (issue 6, docs/ivr.md). */
+  ivr?: IvrConfig;
 }
 
 /** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */
@@ -189,8 +191,15 @@ export interface RecordingConfig {
   requireRecorder?: boolean;
 }
 
-/** Where an inbound call goes. Later issues add IVR menus and queues as kinds. */
-export type RouteDestination = { kind: 'extension'; number: string } | { kind: 'hangup' };
+/**
+ * Where an inbound call goes: an extension, an IVR menu (or a time condition: they share one
+ * namespace in the `ivr` section), an ACD queue, or nowhere.
+ */
+export type RouteDestination =
+  | { kind: 'extension'; number: string }
+  | { kind: 'ivr'; menu: string }
+  | { kind: 'queue'; name: string }
+  | { kind: 'hangup' };
 
 /**
  * An inbound route: calls from a trunk or an FXO line whose dialled number (DID) and caller
@@ -427,4 +436,83 @@ export interface AcdConfig {
   queues?: AcdQueueConfig[];
   agents?: AcdAgentConfig[];
   notReadyReasons?: AcdReasonConfig[];
+  /** Milliseconds between the CTI offer (screen pop) and the INVITE to the agent's phone; default 150. */
+  screenPopLeadMs?: number;
+}
+
+/** Where an IVR choice leads: `menu` names a menu or a time condition; `repeat` plays the current menu again. */
+export type IvrDestination =
+  | { kind: 'extension'; number: string }
+  | { kind: 'queue'; name: string }
+  | { kind: 'menu'; menu: string }
+  | { kind: 'hangup' }
+  | { kind: 'repeat' };
+
+/** One key of a menu. `skills` are added to the queue's requirement when the choice leads to a queue. */
+export interface IvrOptionConfig {
+  digit: string;
+  destination: IvrDestination;
+  skills?: AcdSkillRequirement[];
+}
+
+/**
+ * Digit collection: after the prompt the caller keys up to `maxDigits` digits (ended early by
+ * `#`); at least `minDigits` are needed, else it counts as invalid input. The digits are kept
+ * with the call under `name` and reach the agent's screen (CTI).
+ */
+export interface IvrCollectConfig {
+  name: string;
+  minDigits?: number;
+  maxDigits: number;
+  then: IvrDestination;
+}
+
+/**
+ * An IVR menu: `prompt` is played (a prompt file name without `.wav`), then the caller has
+ * `timeoutSec` to press a key of `options` (or to key digits, for a collecting menu). No key or
+ * a wrong one plays `timeoutPrompt`/`invalidPrompt` and the menu again, up to `maxRetries`
+ * times; then the call goes to `failDestination`. Defaults in `ivrSettings()`.
+ */
+export interface IvrMenuConfig {
+  name: string;
+  prompt: string;
+  options?: IvrOptionConfig[];
+  collect?: IvrCollectConfig;
+  /** Default 5. */
+  timeoutSec?: number;
+  /** Default 2 (the menu is heard at most three times). */
+  maxRetries?: number;
+  /** Default `invalid`. */
+  invalidPrompt?: string;
+  /** Default `timeout`. */
+  timeoutPrompt?: string;
+  /** Default hangup (after the `goodbye` prompt). */
+  failDestination?: IvrDestination;
+}
+
+/** Opening hours on some weekdays (1 = Monday … 7 = Sunday), `from`–`to` as HH:MM in the site's time zone. */
+export interface IvrOpenHours {
+  days: number[];
+  from: string;
+  to: string;
+}
+
+/**
+ * A time condition: within `hours` and not on a holiday (`YYYY-MM-DD`, or `MM-DD` every year)
+ * the call goes to menu `open`, otherwise to menu `closed`. Usable wherever a menu name is.
+ */
+export interface IvrTimeConditionConfig {
+  name: string;
+  hours: IvrOpenHours[];
+  holidays?: string[];
+  open: string;
+  closed: string;
+}
+
+/** The IVR section. */
+export interface IvrConfig {
+  /** Prompt language folder tried first (`prompts/<language>/<name>.wav`); default zh-CN. */
+  language?: 'zh-CN' | 'en';
+  menus?: IvrMenuConfig[];
+  timeConditions?: IvrTimeConditionConfig[];
 }

@@ -121,6 +121,91 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...routeIssues(doc));
   out.push(...acdIssues(doc));
   out.push(...snmpIssues(doc));
+  out.push(...ivrIssues(doc));
+  return out;
+}
+
+/** Names of the queues, IVR menus and time conditions, and extensions of a document (guarded: it may be schema-invalid). */
+function destinationNames(doc: Record<string, unknown>): { extensions: Set<unknown>; queues: Set<unknown>; menus: Set<unknown> } {
+  const ivr = isObj(doc.ivr) ? doc.ivr : {};
+  const acd = isObj(doc.acd) ? doc.acd : {};
+  const names = (v: unknown, key: string) => new Set(Array.isArray(v) ? v.filter(isObj).map((x) => x[key]) : []);
+  const menus = names(ivr.menus, 'name');
+  for (const t of names(ivr.timeConditions, 'name')) menus.add(t);
+  return { extensions: names(doc.extensions, 'number'), queues: names(acd.queues, 'name'), menus };
+}
+
+/** A destination that names something which does not exist, as an issue at `path` (no dangling destination). */
+function danglingDestination(d: unknown, path: string, known: ReturnType<typeof destinationNames>): ConfigIssue | undefined {
+  if (!isObj(d)) return undefined;
+  if (d.kind === 'extension' && typeof d.number === 'string' && !known.extensions.has(d.number)) return { path: `${path}/number`, message: `names no extension in /extensions (${d.number})` };
+  if (d.kind === 'queue' && typeof d.name === 'string' && !known.queues.has(d.name)) return { path: `${path}/name`, message: `names no queue in /acd/queues (${d.name})` };
+  if ((d.kind === 'menu' || d.kind === 'ivr') && typeof d.menu === 'string' && !known.menus.has(d.menu)) return { path: `${path}/menu`, message: `names no menu or time condition in /ivr (${d.menu})` };
+  return undefined;
+}
+
+/** Menu and condition names unique (one namespace), destinations that exist, collecting menus well formed, hours that make sense. */
+function ivrIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const ivr = doc.ivr;
+  if (!isObj(ivr)) return out;
+  const known = destinationNames(doc);
+  const seen = new Map<string, string>();
+  const claim = (name: unknown, path: string) => {
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined) out.push({ path, message: `duplicates the menu or time condition ${name} at ${first}` });
+    else seen.set(name, path);
+  };
+  const check = (d: unknown, path: string) => { const i = danglingDestination(d, path, known); if (i) out.push(i); };
+  if (Array.isArray(ivr.menus)) {
+    ivr.menus.forEach((m, i) => {
+      if (!isObj(m)) return;
+      const path = `/ivr/menus/${i}`;
+      claim(m.name, `${path}/name`);
+      const digits = new Set<unknown>();
+      if (Array.isArray(m.options)) {
+        m.options.forEach((o, j) => {
+          if (!isObj(o)) return;
+          if (digits.has(o.digit)) out.push({ path: `${path}/options/${j}/digit`, message: `duplicates key ${String(o.digit)} of the menu` });
+          digits.add(o.digit);
+          check(o.destination, `${path}/options/${j}/destination`);
+        });
+      }
+      if (isObj(m.collect)) {
+        if (Array.isArray(m.options) && m.options.length > 0) out.push({ path: `${path}/collect`, message: 'a menu either collects digits or offers options, not both' });
+        const { minDigits, maxDigits } = m.collect;
+        if (isInt(minDigits) && isInt(maxDigits) && minDigits > maxDigits) out.push({ path: `${path}/collect/minDigits`, message: `must not exceed maxDigits (${maxDigits})` });
+        check(m.collect.then, `${path}/collect/then`);
+      } else if (!Array.isArray(m.options) || m.options.length === 0) {
+        out.push({ path: `${path}/options`, message: 'a menu needs options or digit collection' });
+      }
+      check(m.failDestination, `${path}/failDestination`);
+    });
+  }
+  if (Array.isArray(ivr.timeConditions)) {
+    ivr.timeConditions.forEach((t, i) => {
+      if (!isObj(t)) return;
+      const path = `/ivr/timeConditions/${i}`;
+      claim(t.name, `${path}/name`);
+      for (const key of ['open', 'closed'] as const) {
+        if (typeof t[key] === 'string' && !known.menus.has(t[key])) out.push({ path: `${path}/${key}`, message: `names no menu or time condition in /ivr (${t[key]})` });
+        if (t[key] === t.name) out.push({ path: `${path}/${key}`, message: 'must not name the condition itself' });
+      }
+      if (Array.isArray(t.hours)) {
+        t.hours.forEach((h, j) => {
+          if (isObj(h) && typeof h.from === 'string' && typeof h.to === 'string' && h.from >= h.to) out.push({ path: `${path}/hours/${j}/to`, message: `must be later than from (${h.from})` });
+        });
+      }
+      if (Array.isArray(t.holidays)) {
+        t.holidays.forEach((d, j) => {
+          if (typeof d !== 'string') return;
+          const [mm, dd] = d.slice(-5).split('-').map(Number);
+          if (!(mm! >= 1 && mm! <= 12 && dd! >= 1 && dd! <= 31)) out.push({ path: `${path}/holidays/${j}`, message: 'is not a date (YYYY-MM-DD or MM-DD)' });
+        });
+      }
+    });
+  }
   return out;
 }
 
@@ -267,16 +352,14 @@ function routeIssues(doc: Record<string, unknown>): ConfigIssue[] {
       out.push({ path, message: err.message });
     }
   };
-  const extensions = new Set(Array.isArray(doc.extensions) ? doc.extensions.filter(isObj).map((e) => e.number) : []);
+  const known = destinationNames(doc);
   if (Array.isArray(routes.inbound)) {
     routes.inbound.forEach((r, i) => {
       if (!isObj(r)) return;
       pattern(`/routes/inbound/${i}/did`, r.did);
       pattern(`/routes/inbound/${i}/callerNumber`, r.callerNumber);
-      const d = r.destination;
-      if (isObj(d) && d.kind === 'extension' && typeof d.number === 'string' && !extensions.has(d.number)) {
-        out.push({ path: `/routes/inbound/${i}/destination/number`, message: `names no extension in /extensions (${d.number})` });
-      }
+      const issue = danglingDestination(r.destination, `/routes/inbound/${i}/destination`, known);
+      if (issue) out.push(issue);
     });
   }
   const analog = isObj(doc.analog) ? doc.analog : {};

@@ -34,6 +34,39 @@ export class ControlClient {
     return this.call<{ configVersion: number }>('POST', '/v1/config/reload');
   }
 
+  /**
+   * Follows a streaming route (one JSON object per line, e.g. `/v1/cti/events`): `onEvent` gets
+   * each parsed line, `onClose` when the stream ends or cannot be opened. `close()` ends it.
+   */
+  follow(path: string, onEvent: (e: unknown) => void, onClose: (err?: Error) => void): { close(): void } {
+    let buffered = '';
+    let closed = false;
+    const done = (err?: Error) => { if (!closed) { closed = true; onClose(err); } };
+    const req = request({ socketPath: this.socketPath, method: 'GET', path, headers: { accept: 'application/x-ndjson' } }, (res) => {
+      if (res.statusCode !== 200) { res.resume(); done(new Error(`${this.service} stream ${path} answered ${res.statusCode}`)); return; }
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (line.length === 0) continue;
+          try {
+            onEvent(JSON.parse(line));
+          } catch {
+            // A torn or foreign line is skipped; the stream goes on.
+          }
+        }
+      });
+      res.on('end', () => done());
+      res.on('error', (err) => done(err));
+    });
+    req.on('error', (err) => done(err));
+    req.end();
+    return { close: () => { closed = true; req.destroy(); } };
+  }
+
   /** One request; `body` is sent as JSON. Resolves with the parsed 2xx body, rejects with ControlRequestError otherwise. */
   call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);

@@ -47,6 +47,16 @@ function pbxRoutes(handlers: ControlHandlers): ControlRoutes {
     '/v1/status': { method: 'GET', run: () => handlers.status() },
     '/v1/config/reload': { method: 'POST', run: () => handlers.reloadConfig() },
     ...(handlers.recording ? { '/v1/recording': { method: 'POST' as const, run: (body: unknown) => handlers.recording!(body) } } : {}),
+    ...(handlers.acd ? acdRoutes(handlers.acd) : {}),
+  };
+}
+
+/** The call center's routes: wallboard snapshot, agent commands, and the CTI event stream (NDJSON, open until the client goes). */
+function acdRoutes(acd: NonNullable<ControlHandlers['acd']>): ControlRoutes {
+  return {
+    '/v1/acd/snapshot': { method: 'GET', run: () => acd.snapshot() },
+    '/v1/acd/agent': { method: 'POST', run: (body) => acd.agentCommand(body) },
+    '/v1/cti/events': { method: 'GET', stream: (write) => acd.subscribe(write) },
   };
 }
 
@@ -76,6 +86,15 @@ async function route(routes: ControlRoutes, req: IncomingMessage, res: ServerRes
     res.setHeader('allow', r.method);
     req.resume();
     return send(res, 405, { error: `${req.method} not allowed on ${path}` });
+  }
+  if ('stream' in r) {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    // Each event is flushed as written; the subscription ends when the client disconnects.
+    res.write('\n');
+    const stop = r.stream((line) => { res.write(`${line}\n`); });
+    res.on('close', stop);
+    return;
   }
   try {
     send(res, 200, await r.run(await readBody(req)));

@@ -25,6 +25,18 @@ export interface ControlHandlers {
   reloadConfig(): Promise<{ configVersion: number }>;
   /** Recording on demand and pause/resume (issue 7); throws RangeError (400) for a bad request. */
   recording?(body: unknown): unknown;
+  /** The call center's routes (issue 6); absent in services without one. */
+  acd?: AcdControlHandlers;
+}
+
+/** Call-center control: the wallboard snapshot, agent commands (the CTI call-control API) and the CTI event stream. */
+export interface AcdControlHandlers {
+  /** Queues' figures and agents' states now. */
+  snapshot(): unknown;
+  /** `{ agent, action: 'login' | 'logout' | 'ready' | 'not-ready', extension?, pin?, reason? }`; throws RangeError on bad input. */
+  agentCommand(body: unknown): unknown;
+  /** Sends every CTI event as one JSON line to `write` until the returned function is called. */
+  subscribe(write: (line: string) => void): () => void;
 }
 
 /** Error body of every non-2xx response. */
@@ -35,4 +47,4 @@ export interface ControlErrorBody {
 }
 
 /** A control API's routes by path: one method each; `run` gets the parsed JSON body (undefined when empty). */
-export type ControlRoutes = Record<string, { method: 'GET' | 'POST'; run(body: unknown): unknown }>;
+export type ControlRoutes = Record<string, { method: 'GET' | 'POST'; run(body: unknown): unknown } | { method: 'GET'; stream(write: (line: string) => void): () => void }>;

@@ -1,2 +1,3 @@
 /** Dial plans: number patterns shared by outbound routes and FXS digit collection. */
 export { DialPattern, DialPatternError, type PatternMatch } from './dial-pattern.ts';
+export { parseFeatureCode, featureCodeVerdict, type FeatureCode } from './feature-codes.ts';

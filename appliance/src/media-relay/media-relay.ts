@@ -218,6 +218,24 @@ export class MediaRelay {
     if (ref) ref.worker.worker.postMessage({ op: 'moh', sessionId, leg, on } satisfies ToWorker);
   }
 
+  /**
+   * Plays WAV prompts (8 kHz mono) back to back to `leg` instead of the other leg's audio;
+   * `prompt-finished` with `playId` follows when they end. `setMusicOnHold` ends playback.
+   */
+  play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void {
+    const ref = this.lookup(sessionId);
+    if (ref) ref.worker.worker.postMessage({ op: 'play', sessionId, leg, prompts, playId } satisfies ToWorker);
+  }
+
+  /**
+   * Reports digits that `leg` sends as audio (in-band DTMF, ITU-T Q.24 detector) as `dtmf` events,
+   * while the leg has no telephone-event payload type; RFC 4733 digits are reported anyway.
+   */
+  detectInbandDtmf(sessionId: string, leg: 'a' | 'b', on: boolean): void {
+    const ref = this.lookup(sessionId);
+    if (ref) ref.worker.worker.postMessage({ op: 'detect-dtmf', sessionId, leg, on } satisfies ToWorker);
+  }
+
   /** The session, undefined when already released (a late SDP is harmless); throws for an unknown id. */
   private lookup(sessionId: string): SessionRef | undefined {
     const ref = this.sessions.get(sessionId);

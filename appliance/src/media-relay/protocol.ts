@@ -31,6 +31,8 @@ export type ToWorker =
   | { op: 'update'; sessionId: string; legs: { a?: Partial<LegMedia>; b?: Partial<LegMedia> } }
   | { op: 'moh'; sessionId: string; leg: 'a' | 'b'; on: boolean }
   | { op: 'fork'; sessionId: string; a?: ForkTarget; b?: ForkTarget }
+  | { op: 'play'; sessionId: string; leg: 'a' | 'b'; prompts: string[]; playId: number }
+  | { op: 'detect-dtmf'; sessionId: string; leg: 'a' | 'b'; on: boolean }
   | { op: 'release'; id: number; sessionId: string }
   | { op: 'crash' };
 

@@ -3,7 +3,7 @@
 // RFC 4733 receiver, and the relay's own generated stream towards it (music on hold,
 // in-band DTMF). Everything is preallocated when the leg is created.
 import {
-  DtmfGenerator, RtpReceiveStats, TelephoneEventReceiver, type FrameSource, type TelephoneEvent,
+  DtmfDetector, DtmfGenerator, RtpReceiveStats, TelephoneEventReceiver, type FrameSource, type TelephoneEvent,
 } from '@hotline/media';
 import { SourceLatch } from './source-latch.ts';
 import type { Direction, LegMedia, Law } from './types.ts';
@@ -70,6 +70,15 @@ export class RelayLeg {
   mohOn = false;
   /** Frame source of the music, in this leg's law. */
   moh: FrameSource | null = null;
+  /** Nonzero while `moh` is a prompt the PBX asked for (IVR): reported as finished when it ends. */
+  playId = 0;
+  /** The PBX wants this leg's digits even when they come as audio (IVR); detection runs only while the leg lacks telephone-event. */
+  inbandWanted = false;
+  /** In-band detector over the leg's received audio, created when first needed. */
+  inband: DtmfDetector | null = null;
+  /** Linear samples waiting for a full 20 ms block of the detector. */
+  readonly inbandPcm = new Int16Array(FRAME_SAMPLES);
+  inbandFill = 0;
   /** In-band DTMF generator for digits translated into this leg's audio. */
   dtmfOut: DtmfGenerator | null = null;
   /** In-band injection phase: 0 off, 1 tone until the digit ends, 2 tone for `injectLeft` samples, 3 silent gap. */

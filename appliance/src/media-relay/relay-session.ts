@@ -4,7 +4,7 @@
 // is shared per thread, transcoding happens in place in the datagram's own buffer,
 // and the generated stream reuses one packet buffer per leg.
 import {
-  ALAW_TO_ULAW, ULAW_TO_ALAW, ALAW_ENCODE, ULAW_ENCODE, RtpPacket, parseRtp, parseTelephoneEvent,
+  ALAW_TO_ULAW, ULAW_TO_ALAW, ALAW_ENCODE, ULAW_ENCODE, ALAW_DECODE, ULAW_DECODE, DtmfDetector, RtpPacket, parseRtp, parseTelephoneEvent,
   writeRtpHeader, DtmfGenerator, RTP_HEADER_BYTES, TELEPHONE_EVENT_SIZE, type FrameSource,
   type ReceivedTelephoneEvent,
 } from '@hotline/media';
@@ -108,10 +108,24 @@ export class RelaySession {
     if (leg.mohOn && leg.law !== law) leg.moh = this.hooks.moh(leg.law);
   }
 
-  /** Starts or stops music on hold towards leg `i`. */
+  /**
+   * Plays `source` (prompts, IVR) to leg `i` instead of the other leg's audio; when it ends
+   * `prompt-finished` with `playId` is reported and silence follows. Replaces music or an
+   * earlier prompt; setMusicOnHold ends it.
+   */
+  play(i: number, source: FrameSource, playId: number): void {
+    const leg = this.legs[i]!;
+    leg.mohOn = true;
+    leg.moh = source;
+    leg.playId = playId;
+    leg.genMarker = true;
+  }
+
+  /** Starts or stops music on hold towards leg `i` (a prompt playing there is cut). */
   setMusicOnHold(i: number, on: boolean, nowMs: number): void {
     const leg = this.legs[i]!;
-    if (leg.mohOn === on) return;
+    if (leg.mohOn === on && leg.playId === 0) return;
+    leg.playId = 0;
     leg.mohOn = on;
     leg.moh = on ? this.hooks.moh(leg.law) : null;
     leg.genMarker = true;
@@ -167,6 +181,7 @@ export class RelaySession {
       this.onTelephoneEvent(src, dst, buf, nowMs);
       return;
     }
+    if (src.inbandWanted && src.telephoneEventPt < 0 && pt === src.payloadType) this.detectInband(src, buf);
     // RFC 3264 §5.1: a recvonly/inactive leg should not send; what it sends anyway goes nowhere.
     if (pt !== src.payloadType || !src.sends || !dst.receives || dst.generating) {
       words[H_DROPPED]++;
@@ -213,6 +228,29 @@ export class RelaySession {
       return;
     }
     // The other leg lacks telephone-event: the digit becomes audio (onDigits started it).
+  }
+
+  /** Asks for digits sent as audio on leg `i` (IVR); they are reported like RFC 4733 ones. */
+  detectInbandDtmf(i: number, on: boolean): void {
+    const leg = this.legs[i]!;
+    leg.inbandWanted = on;
+    if (on && leg.inband === null) leg.inband = new DtmfDetector();
+  }
+
+  /** Runs the in-band detector over one packet's audio, in whole 20 ms blocks (no allocation). */
+  private detectInband(src: RelayLeg, buf: Buffer): void {
+    const dec = src.law === 'PCMU' ? ULAW_DECODE : ALAW_DECODE;
+    const pcm = src.inbandPcm;
+    const end = pkt.payloadOffset + pkt.payloadLength;
+    for (let i = pkt.payloadOffset; i < end; i++) {
+      pcm[src.inbandFill++] = dec[buf[i]!]!;
+      if (src.inbandFill < pcm.length) continue;
+      src.inbandFill = 0;
+      const evs = src.inband!.process(pcm);
+      for (const ev of evs) {
+        if (ev.type === 'end') this.hooks.event({ type: 'dtmf', sessionId: this.id, leg: src.name, digit: ev.digit, durationMs: Math.round(ev.durationSamples / 8) });
+      }
+    }
   }
 
   private onDigits(src: RelayLeg, dst: RelayLeg, evs: readonly ReceivedTelephoneEvent[], nowMs: number): void {
@@ -330,8 +368,15 @@ export class RelaySession {
       }
     } else {
       const f = leg.moh?.next() ?? null;
-      if (f === null) frame.fill(enc[0]!, RTP_HEADER_BYTES);
-      else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
+      if (f === null) {
+        frame.fill(enc[0]!, RTP_HEADER_BYTES);
+        if (leg.playId !== 0) {
+          const playId = leg.playId;
+          leg.playId = 0;
+          leg.moh = null;
+          this.hooks.event({ type: 'prompt-finished', sessionId: this.id, leg: leg.name, playId });
+        }
+      } else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
     }
     if (!leg.receives) return;
     const h = genHeader;

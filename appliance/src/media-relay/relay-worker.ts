@@ -179,6 +179,23 @@ port.on('message', (m: ToWorker) => {
     case 'moh':
       sessions.get(m.sessionId)?.session.setMusicOnHold(m.leg === 'a' ? 0 : 1, m.on, performance.now());
       break;
+    case 'play': {
+      const live = sessions.get(m.sessionId);
+      if (!live) break;
+      const i = m.leg === 'a' ? 0 : 1;
+      const g = live.session.legs[i]!.law === 'PCMU' ? 'pcmu' : 'pcma';
+      try {
+        live.session.play(i, new PlaylistPlayback(m.prompts.map((p) => promptCache.get(p, g)), { law: g }), m.playId);
+      } catch (err) {
+        // A missing or unreadable prompt must not leave the caller waiting forever: report it as played.
+        log.error({ err, prompts: m.prompts }, 'prompt unreadable');
+        post({ op: 'event', event: { type: 'prompt-finished', sessionId: m.sessionId, leg: m.leg, playId: m.playId, error: (err as Error).message } });
+      }
+      break;
+    }
+    case 'detect-dtmf':
+      sessions.get(m.sessionId)?.session.detectInbandDtmf(m.leg === 'a' ? 0 : 1, m.on);
+      break;
     case 'release':
       void release(m.id, m.sessionId);
       break;

@@ -62,6 +62,8 @@ export type RelayEvent =
   | { type: 'media-timeout'; sessionId: string; silentForMs: number }
   /** An RFC 4733 digit received from a leg, reported once when it ends. */
   | { type: 'dtmf'; sessionId: string; leg: 'a' | 'b'; digit: string; durationMs: number }
+  /** Prompts played with `play` have ended (or could not be read: `error`); silence follows until the next order. */
+  | { type: 'prompt-finished'; sessionId: string; leg: 'a' | 'b'; playId: number; error?: string }
   /** A relay worker thread died; its sessions are gone (their ports closed) and must be hung up. */
   | { type: 'worker-crashed'; workerIndex: number; sessionIds: string[]; message: string };
 

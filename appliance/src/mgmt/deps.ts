@@ -10,6 +10,10 @@ import type { ScryptParams } from './auth/password-hash.ts';
 export interface PbxControl {
   status(): Promise<PbxStatus>;
   reloadConfig(): Promise<{ configVersion: number }>;
+  /** Any other control route (the call center's); ControlClient.call. */
+  call?<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** A streaming control route (the CTI events); ControlClient.follow. */
+  follow?(path: string, onEvent: (e: unknown) => void, onClose: (err?: Error) => void): { close(): void };
 }
 
 /** Host metrics for the dashboard. */

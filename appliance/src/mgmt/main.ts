@@ -14,6 +14,7 @@ import { dataPaths } from '../paths.ts';
 import { openRecords } from '../records/index.ts';
 import { createMgmtApp } from './app.ts';
 import { attachLive } from './live.ts';
+import { attachCti } from './cti.ts';
 import { systemInfoSource } from './system-info.ts';
 import { ensureCertificate } from './tls.ts';
 
@@ -77,6 +78,7 @@ if (httpPort > 0) {
   log.info({ address: '127.0.0.1', port: httpPort }, 'management HTTP (loopback) listening');
 }
 const live = attachLive(servers, services);
+const cti = attachCti(servers, services);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -86,6 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info({ signal }, 'stopping');
     live.close();
     backups.stopScheduler();
+    cti.close();
     for (const s of servers) s.closeAllConnections?.();
     void Promise.all(servers.map((s) => new Promise((r) => s.close(r)))).then(() => {
       records.close();

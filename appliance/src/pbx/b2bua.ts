@@ -15,6 +15,7 @@ import type { ExtensionDirectory } from './extension-directory.ts';
 import type { RecordedCall } from './recording/recording-client.ts';
 import { CallTransfers, type TransferRoute } from './transfer/call-transfers.ts';
 import type { LocationService } from './location-service.ts';
+import type { CallHost } from './call-host.ts';
 
 const log = moduleLogger('pbx.b2bua');
 
@@ -70,6 +71,8 @@ export class B2bua {
   private readonly context: CallContext;
   /** REFER handling (transfer/): blind and attended transfer inside calls. */
   readonly transfers: CallTransfers;
+  /** Takes the calls the PBX answers itself (IVR, queues, feature codes); see call-host.ts. */
+  private host: CallHost | undefined;
   /** Calls ended since start, by disposition; the status page shows them. */
   readonly counters = { callsStarted: 0, callsAnswered: 0, callsEnded: 0, recordErrors: 0, dtmfDigits: 0 };
 
@@ -106,7 +109,16 @@ export class B2bua {
         // Those calls have lost their audio path: end them cleanly rather than leave silence.
         for (const c of inSessions(e.sessionIds)) c.hangup('system', 'media-failure');
       }
+      this.host?.onMediaEvent(e);
     });
+  }
+
+  /** Registers the call center, which answers IVR, queue and feature-code calls. */
+  setHost(host: CallHost): void { this.host = host; }
+
+  /** Where an extension's phones can be rung now (registered contacts), calling as `fromUser`. */
+  contactsOf(extension: string, fromUser: string): ForkTarget[] {
+    return this.deps.location.lookup(extension).map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser, toUser: extension }));
   }
 
   /** Takes the routes and carriers of a newly accepted config; calls in progress keep their attempt lists. */
@@ -125,7 +137,7 @@ export class B2bua {
    * 503 when a route has no carrier to try; 482 for a merged request, 488 for an unusable offer.
    */
   handleInvite(request: SipRequest, tx: ServerTransaction, source: Endpoint, from: InviteCaller): void {
-    const dialled = request.requestUri.user ?? '';
+    const dialled = unescapeUser(request.requestUri.user ?? '');
     const caller = from.number;
     const mergeKey = `${request.callId}|${request.from.params.get('tag') ?? ''}`;
     const existing = this.calls.get(mergeKey);
@@ -164,6 +176,12 @@ export class B2bua {
     }
     const callerName = from.origin.kind === 'extension' ? this.deps.directory.get(caller)?.name : request.from.displayName;
     const callerExtensions = from.origin.kind === 'extension' ? [caller] : [];
+    if (decision.kind === 'ivr' || decision.kind === 'queue' || decision.kind === 'feature') {
+      if (!this.host) { refuse(503, 'Service Unavailable', 'failed'); return; }
+      const call = this.begin(request, tx, source, caller, callerName, dialled, callerExtensions, mergeKey, inboundTrunk ?? undefined);
+      this.host.accept(call, decision);
+      return;
+    }
     if (decision.kind === 'outbound') {
       const targets = decision.carriers
         .map((c) => carrierTarget(c, decision.number, caller, this.routing.carriers))
@@ -207,6 +225,12 @@ export class B2bua {
           .filter((t): t is ForkTarget => t !== undefined);
         return { targets, sequential: true, number: dialled, extension: false };
       }
+      // The PBX answers these itself (call-host); transferring a caller into an IVR menu, a
+      // queue or a feature code is not carried out yet, and the transferor hears it failed.
+      case 'ivr':
+      case 'queue':
+      case 'feature':
+        return { status: 403 };
       default:
     }
     const callee = decision.number;
@@ -326,6 +350,7 @@ export class B2bua {
     // INVITE transaction (RFC 6026 Accepted state), so the dialogs can go at once.
     for (const k of call.dialogKeys) if (this.dialogs.get(k)?.call === call) this.dialogs.delete(k);
     const end = call.endedAt!;
+    this.host?.ended(call);
     try {
       call.quality = await call.media.release();
     } catch (err) {
@@ -362,6 +387,16 @@ export class B2bua {
 function qualityOf(q: { a: LegStats; b: LegStats }): CallQuality {
   const leg = (s: LegStats) => ({ packetsIn: s.packetsIn, packetsOut: s.packetsOut, lost: s.lost, jitterMs: Math.round(s.jitterMs * 100) / 100 });
   return { a: leg(q.a), b: leg(q.b) };
+}
+
+/** A Request-URI user with RFC 3261 §19.1.2 escapes undone (`#` of feature codes arrives as %23); kept as is when malformed. */
+function unescapeUser(user: string): string {
+  if (!user.includes('%')) return user;
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
 }
 
 /** Dialog key of an incoming request from our side: our tag is in To, the peer's in From. */

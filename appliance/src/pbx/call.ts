@@ -80,6 +80,17 @@ interface Fork {
   silenceTimer?: TimerHandle;
 }
 
+/**
+ * What a call answered by the PBX itself (IVR, queue) reports while it waits for an agent:
+ * see {@link Call.answerHere}. The hosted-call logic lives in pbx/call-center.
+ */
+export interface HostedCallListener {
+  /** The agent's phone answered; the relay now bridges the caller to it. */
+  bridged(target: ForkTarget): void;
+  /** Every contact rung by `ringAgent` refused or failed (status: 486, 480, 408…). */
+  ringFailed(status: number): void;
+}
+
 /** Our 2xx to an INVITE awaiting its ACK; `deferredAck` forwards a delayed-offer answer to the other leg. */
 interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (body?: Buffer) => void }
 
@@ -124,6 +135,8 @@ export class Call {
   readonly media: CallMedia;
   /** Final media figures, filled in by the B2BUA when the relay session is released. */
   quality: { a: LegStats; b: LegStats } | undefined;
+  /** Set by answerHere: the PBX is the caller's far end until an agent answers. */
+  private host: HostedCallListener | undefined;
 
   constructor(
     private readonly ctx: CallContext,
@@ -184,6 +197,54 @@ export class Call {
     }
     this.carriersTried.push(target.carrier ?? target.requestUri);
     this.fork(target);
+  }
+
+  /**
+   * The PBX answers the caller itself (IVR, queue): relay ports, 200 OK with the relay's
+   * answer, no forks. False when the call ended meanwhile or no ports were free (503 sent).
+   * Afterwards `ringAgent` forks to an agent and `listener` hears how that went.
+   */
+  async answerHere(listener: HostedCallListener): Promise<boolean> {
+    this.host = listener;
+    this.ctx.addDialog(`${this.callId}|${this.aTag}|${this.aInvite.from.params.get('tag') ?? ''}`, this, 'a');
+    try {
+      await this.media.allocate(this.callId);
+    } catch (err) {
+      log.error({ err: (err as Error).message, callId: this.callId }, 'no media ports for the call');
+      if (this.state !== 'ringing') return false;
+      this.respondA(503, 'Service Unavailable');
+      this.finish({ disposition: 'failed', sipCode: 503, sipReason: 'Service Unavailable', hangupSide: null, endCause: 'no-media-ports' });
+      return false;
+    }
+    if (this.state !== 'ringing') { void this.media.release(); return false; }
+    const sdp = this.media.sdpForCaller(this.ctx.local.hostFor(this.aSource));
+    this.state = 'answered';
+    this.answeredAt = this.ctx.clock.now();
+    this.aDialog = Dialog.asUas(this.aInvite, this.aTag, this.aSource);
+    const res200 = this.buildAResponse(200, 'OK', sdp);
+    this.aTx.respond(res200);
+    this.await2xxAck('a', this.aInvite.cseq.seq, () => this.aTx.respond(res200));
+    if (this.aInvite.body.length === 0) this.pending2xx.a!.deferredAck = (body) => this.applyLateAnswer('a', body);
+    return true;
+  }
+
+  /** A hosted call not yet bridged to an agent. */
+  get waitingForAgent(): boolean { return this.host !== undefined && this.state === 'answered' && !this.bDialog; }
+
+  /** Rings an agent's contacts (a hosted call); the first to answer is bridged. */
+  ringAgent(targets: ForkTarget[]): void {
+    if (!this.waitingForAgent) return;
+    if (targets.length === 0) { this.host!.ringFailed(480); return; }
+    for (const t of targets) this.fork(t);
+  }
+
+  /** Stops ringing the agent (ring timeout, caller gone), or only the phones of extension `toUser`; a late 2xx is answered with a BYE. */
+  stopRinging(toUser?: string): void {
+    for (const f of this.forks) {
+      if (toUser !== undefined && f.target.toUser !== toUser) continue;
+      f.silenceTimer?.cancel();
+      if (f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
+    }
   }
 
   /** Ends an answered or ringing call from the PBX side (shutdown, force release, media timeout). */
@@ -392,6 +453,7 @@ export class Call {
     fork.dialog = dialog;
     this.ctx.tx.sendStateless(dialog.createRequest('ACK', this.ctx.local, { seq: fork.invite.cseq.seq }), dialog.destination);
     const hangUpFork = () => this.ctx.tx.request(dialog.createRequest('BYE', this.ctx.local), dialog.destination, { onResponse() {}, onTimeout() {} });
+    if (this.host) { this.agentAnswered(fork, res, dialog, abandoned, hangUpFork); return; }
     if (this.state !== 'ringing' || abandoned) {
       // Answered after the call was cancelled, another contact won, or the attempt was given up: hang up at once (§16.7 / §15).
       hangUpFork();
@@ -428,6 +490,24 @@ export class Call {
     if (log.isLevelEnabled('debug')) log.debug({ callId: this.callId, caller: this.caller, callee: this.callee }, 'call answered');
   }
 
+  /** An agent's phone answered a hosted call: bridge it (the caller was answered long ago). */
+  private agentAnswered(fork: Fork, res: SipResponse, dialog: Dialog, abandoned: boolean, hangUpFork: () => void): void {
+    if (abandoned || !this.waitingForAgent) { hangUpFork(); return; }
+    try {
+      // The agent's answer points the relay's b leg at the phone and ends the prompt or music to the caller.
+      this.media.acceptCalleeAnswer(res.body);
+    } catch (err) {
+      log.warn({ err: (err as Error).message, callId: this.callId }, 'agent answer unusable; hanging up that contact');
+      hangUpFork();
+      this.onForkFinal(fork, 488);
+      return;
+    }
+    this.bDialog = dialog;
+    this.ctx.addDialog(dialog.key, this, 'b');
+    for (const f of this.forks) if (f !== fork && f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
+    this.host!.bridged(fork.target);
+  }
+
   /** The answer in an ACK to a 2xx that carried the PBX's offer; without a usable one the call cannot carry audio. */
   private applyLateAnswer(leg: Leg, body: Buffer | undefined): void {
     try {
@@ -443,6 +523,10 @@ export class Call {
     if (fork.finalStatus !== undefined) return;
     fork.finalStatus = status;
     fork.silenceTimer?.cancel();
+    if (this.waitingForAgent) {
+      if (!this.forks.some((f) => f.finalStatus === undefined)) this.host!.ringFailed(status);
+      return;
+    }
     if (this.state !== 'ringing') return;
     if (this.attempts) {
       // Outbound: a carrier that cannot carry the call is passed over; an answer about the callee ends it.
@@ -526,7 +610,12 @@ export class Call {
   }
 
   private relayOther(leg: Leg, request: SipRequest, tx: ServerTransaction, dialog: Dialog): void {
-    const target = this.dialogOf(other(leg))!;
+    const target = this.dialogOf(other(leg));
+    if (!target) {
+      // A hosted call has nobody on the other side yet: the PBX itself takes the request.
+      tx.respond(createResponse(request, 200, 'OK'));
+      return;
+    }
     const extra: Array<[string, string]> = [];
     for (const name of ['Event', 'Subscription-State', 'Info-Package']) {
       const v = request.headers.get(name);
@@ -605,6 +694,7 @@ export class Call {
     this.endedAt = this.ctx.clock.now();
     this.outcome = outcome;
     this.noAnswerTimer?.cancel();
+    if (this.host) this.stopRinging();
     for (const f of this.forks) f.silenceTimer?.cancel();
     const transfer = this.transfer;
     this.transfer = undefined;

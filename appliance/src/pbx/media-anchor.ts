@@ -22,6 +22,7 @@ export interface LegStats { packetsIn: number; packetsOut: number; bytesIn: numb
 export type MediaEvent =
   | { type: 'media-timeout'; sessionId: string; silentForMs: number }
   | { type: 'dtmf'; sessionId: string; leg: 'a' | 'b'; digit: string; durationMs: number }
+  | { type: 'prompt-finished'; sessionId: string; leg: 'a' | 'b'; playId: number; error?: string }
   | { type: 'worker-crashed'; workerIndex: number; sessionIds: string[]; message: string };
 
 /**
@@ -37,4 +38,11 @@ export interface MediaAnchor {
   onEvent(listener: (e: MediaEvent) => void): void;
   /** Forks each leg's received RTP to a recording server (SIPREC, RFC 7866 §8); optional for fakes. */
   fork?(sessionId: string, targets: { a?: ForkTarget; b?: ForkTarget }): void;
+}
+
+/** Prompt playback to one leg (IVR, queue announcements); the real one is `MediaRelay.play`. */
+export interface PromptPlayer {
+  play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void;
+  /** Digits sent as audio reported too, while the leg lacks RFC 4733 telephone-event (MediaRelay.detectInbandDtmf). */
+  detectInbandDtmf?(sessionId: string, leg: 'a' | 'b', on: boolean): void;
 }

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ConfigStore, applyEnvOverrides, mediaSettings } from '../config/index.ts';
+import { ConfigStore, type HotlineConfig, acdSettings, applyEnvOverrides, ivrSettings, mediaSettings, siteTimeZone } from '../config/index.ts';
 import { MediaRelay } from '../media-relay/index.ts';
-import { CdrWriter } from '../records/index.ts';
+import { AcdError } from '../acd/index.ts';
+import { AgentStateStore, CdrWriter, openRecords, type RecordsDb } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
@@ -11,6 +12,7 @@ import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
+import { CallCenter, CtiBus, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -40,6 +42,9 @@ export class PbxService {
     private readonly transport: TransportLayer,
     private readonly stack: PbxStack,
     private readonly relay: MediaRelay,
+    private readonly callCenter: CallCenter,
+    private readonly cti: CtiBus,
+    private readonly agentRecords: RecordsDb,
   ) {}
 
   /** Opens the stores, binds the SIP listeners and the control socket. */
@@ -49,6 +54,9 @@ export class PbxService {
     mkdirSync(paths.run, { recursive: true });
     const store = await ConfigStore.open({ config: paths.config, configHistory: paths.configHistory });
     const config = applyEnvOverrides(store.current, env);
+    // Opened (and migrated) before the CDR worker, so the two never run the same migration at once.
+    // Agent state changes are rare next to SIP traffic; their spells are written in batches.
+    const agentRecords = openRecords(paths.records);
     // Call records are written by a worker thread, so disk stalls never delay SIP.
     const records = CdrWriter.start(paths.records);
 
@@ -69,7 +77,16 @@ export class PbxService {
       writeRecord: (r) => records.write(r),
       media: relay,
     });
-    const service = new PbxService(store, env, records, transport, stack, relay);
+    const written = installDefaultPrompts(paths.prompts);
+    if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (generated audio, not speech: replace with recordings)');
+    const cti = new CtiBus();
+    const callCenter = new CallCenter({
+      clock: opts.clock ?? systemClock, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language),
+      contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
+      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
+    }, callCenterSettings(config));
+    stack.b2bua.setHost(callCenter);
+    const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -85,6 +102,11 @@ export class PbxService {
           throw new RangeError('body must be {"callId": string, "action": "start" | "pause" | "resume"}');
         }
         return stack.b2bua.controlRecording(b.callId, b.action as 'start' | 'pause' | 'resume');
+      },
+      acd: {
+        snapshot: () => callCenter.snapshot(),
+        agentCommand: (body) => agentCommand(callCenter, body),
+        subscribe: (write) => cti.subscribe((e) => write(JSON.stringify(e))),
       },
     });
     service.loopDelay.enable();
@@ -116,6 +138,8 @@ export class PbxService {
         ...prefixed('core', s.core.counters),
         ...prefixed('cdr', this.records.counters),
         ...prefixed('media', this.relay.counters()),
+        ...prefixed('callCenter', this.callCenter.counters),
+        'cti.listeners': this.cti.size,
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
         'transaction.liveServer': s.tx.size.server,
@@ -135,6 +159,7 @@ export class PbxService {
   async reloadConfig(): Promise<{ configVersion: number }> {
     const next = applyEnvOverrides(await this.store.reload(), this.env);
     this.stack.applyConfig(next);
+    this.callCenter.update(callCenterSettings(next));
     log.info({ configVersion: this.store.version, extensions: next.extensions.length }, 'configuration reloaded');
     return { configVersion: this.store.version };
   }
@@ -144,12 +169,14 @@ export class PbxService {
     clearInterval(this.sweepTimer);
     this.loopDelay.disable();
     this.stack.b2bua.hangupAll();
+    this.callCenter.flush();
     this.stack.trunks.stop();
     // Give the BYEs a moment on the wire before the sockets close.
     await new Promise((r) => setTimeout(r, 200));
     await this.control?.close();
     await this.transport.close();
     await this.relay.close();
+    this.agentRecords.close();
     if (!(await this.records.close())) log.error({ pending: this.records.counters.pending }, 'some call records could not be written before stopping');
     log.info('pbx stopped');
   }
@@ -162,6 +189,38 @@ function answerMalformed(transport: TransportLayer, info: { reason: string; stat
   // The phrase is cleaned so it cannot break the status line.
   const phrase = `${status === 400 ? 'Bad Request' : 'Rejected'} (${info.reason})`.replace(/[\r\n]+/g, ' ').slice(0, 120);
   transport.send(createResponse(info.request, status, phrase), source);
+}
+
+function callCenterSettings(c: HotlineConfig): CallCenterSettings {
+  const acd = acdSettings(c);
+  return { acd, ivr: ivrSettings(c), screenPopLeadMs: acd.screenPopLeadMs };
+}
+
+/** The call-control API: `{ agent, action, extension?, pin?, reason? }`; bad input is a RangeError (400). */
+function agentCommand(cc: CallCenter, body: unknown): { agent: string; state: unknown } {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const agent = typeof b.agent === 'string' ? b.agent : '';
+  if (!/^[0-9]{2,8}$/.test(agent)) throw new RangeError('agent must be 2 to 8 digits');
+  try {
+    switch (b.action) {
+      case 'login':
+        if (typeof b.extension !== 'string') throw new RangeError('login needs the extension');
+        cc.login(agent, b.extension, typeof b.pin === 'string' ? b.pin : undefined);
+        break;
+      case 'logout': cc.logout(agent); break;
+      case 'ready': cc.setReady(agent, true); break;
+      case 'not-ready':
+        if (typeof b.reason !== 'string') throw new RangeError('not-ready needs a reason code');
+        cc.setReady(agent, false, b.reason);
+        break;
+      default: throw new RangeError('action must be login, logout, ready or not-ready');
+    }
+  } catch (err) {
+    // The engine refusing (unknown agent, not logged in, unknown reason) is the caller's mistake.
+    if (err instanceof AcdError) throw new RangeError(err.message);
+    throw err;
+  }
+  return { agent, state: cc.snapshot().agents.find((a) => a.agent === agent) };
 }
 
 function prefixed(prefix: string, counters: object): Record<string, number> {

@@ -293,4 +293,30 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX recordings_state ON recordings (state, ended_at);
     `,
   },
+  {
+    id: 11,
+    name: 'agent_state',
+    // Issue 6: each agent's chosen state (ready / not ready with reason) and the extension it is
+    // logged in on, restored when the PBX restarts; and every finished state spell with its duration.
+    up: `
+      CREATE TABLE agent_state (
+        agent      TEXT    PRIMARY KEY,
+        extension  TEXT    NOT NULL,
+        state      TEXT    NOT NULL CHECK (state IN ('ready', 'not-ready')),
+        reason     TEXT,
+        since      INTEGER NOT NULL
+      );
+      CREATE TABLE agent_state_log (
+        id          INTEGER PRIMARY KEY,
+        agent       TEXT    NOT NULL,
+        state       TEXT    NOT NULL,
+        reason      TEXT,
+        started_at  INTEGER NOT NULL,
+        ended_at    INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0)
+      );
+      CREATE INDEX agent_state_log_agent ON agent_state_log (agent, started_at);
+      CREATE INDEX agent_state_log_started ON agent_state_log (started_at);
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import type { MgmtDeps, PbxControl } from '../../src/mgmt/deps.ts';
 import type { AnalogControl } from '../../src/analog/analog-client.ts';
 import type { AnalogStatus } from '../../src/analog/analog-status.ts';
 import { attachLive, type LiveHub } from '../../src/mgmt/live.ts';
+import { attachCti } from '../../src/mgmt/cti.ts';
 import type { MgmtServices } from '../../src/mgmt/services.ts';
 import { BackupService } from '../../src/backup/index.ts';
 import { dataPaths } from '../../src/paths.ts';
@@ -30,6 +31,24 @@ export class FakePbx implements PbxControl {
     if (!this.running) throw new ServiceNotRunningError('/fake.sock', 'ENOENT');
     this.reloads++;
     return { configVersion: this.state.configVersion };
+  }
+  /** Control requests other than status and reload, in order; `answer` decides the reply (throw to refuse). */
+  readonly requests: Array<{ method: string; path: string; body?: unknown }> = [];
+  answer: (method: string, path: string, body?: unknown) => unknown = () => ({});
+  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    if (!this.running) throw new ServiceNotRunningError('/fake.sock', 'ENOENT');
+    this.requests.push({ method, path, ...(body !== undefined ? { body } : {}) });
+    return this.answer(method, path, body) as T;
+  }
+  /** Followers of streaming routes; `push` delivers an event to them. */
+  readonly followers: Array<{ path: string; onEvent(e: unknown): void; closed: boolean }> = [];
+  follow(path: string, onEvent: (e: unknown) => void): { close(): void } {
+    const f = { path, onEvent, closed: false };
+    this.followers.push(f);
+    return { close: () => { f.closed = true; } };
+  }
+  push(e: unknown): void {
+    for (const f of this.followers) if (!f.closed) f.onEvent(e);
   }
 }
 
@@ -98,9 +117,11 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const live = attachLive([server], services);
+  const cti = attachCti([server], services);
   const port = (server.address() as AddressInfo).port;
   t.after(async () => {
     live.close();
+    cti.close();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     records.close();

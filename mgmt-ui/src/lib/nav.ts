@@ -14,6 +14,8 @@ import Ports from '../pages/Ports.svelte';
 import Routes from '../pages/Routes.svelte';
 import Inspections from '../pages/Inspections.svelte';
 import FaultReports from '../pages/FaultReports.svelte';
+import AgentDesktop from '../pages/AgentDesktop.svelte';
+import Wallboard from '../pages/Wallboard.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
 import { configReaders, maintenanceReaders, staff } from './roles.ts';
 import Backups from '../pages/Backups.svelte';
@@ -40,6 +42,8 @@ export const nav: readonly NavEntry[] = [
   { path: 'trunks', label: 'nav.trunks', icon: '⇄', roles: staff, component: Trunks },
   { path: 'ports', label: 'nav.ports', icon: '☷', roles: staff, component: Ports },
   { path: 'routes', label: 'nav.routes', icon: '⤳', roles: configReaders, component: Routes },
+  { path: 'agent', label: 'nav.agent', icon: '☏', roles: ['admin', 'supervisor', 'agent'], component: AgentDesktop },
+  { path: 'wallboard', label: 'nav.wallboard', icon: '▤', roles: [...staff, 'agent'], component: Wallboard },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },

@@ -5,7 +5,7 @@
  */
 import type { HotlineConfig, InboundRouteConfig, RouteSettings } from '../../config/index.ts';
 import { analogSettings, routeSettings, trunkSettings } from '../../config/index.ts';
-import { DialPattern, type PatternMatch } from '../../dialplan/index.ts';
+import { DialPattern, type FeatureCode, type PatternMatch, featureCodeVerdict, parseFeatureCode } from '../../dialplan/index.ts';
 
 /**
  * Who places the call. `extension`: a phone that authenticated (or an FXS port of the analog
@@ -24,6 +24,12 @@ export type RouteDecision =
   | { kind: 'extension'; number: string; route?: string }
   /** Dial `number` (already stripped and prepended) through `carriers`, in order, until one takes the call. */
   | { kind: 'outbound'; number: string; carriers: Carrier[]; route: string; emergency: boolean }
+  /** The PBX answers and runs IVR menu (or time condition) `menu`. */
+  | { kind: 'ivr'; menu: string; route?: string }
+  /** The PBX answers and queues the caller in ACD queue `name`. */
+  | { kind: 'queue'; name: string; route?: string }
+  /** An agent feature code dialled from an extension. */
+  | { kind: 'feature'; code: FeatureCode }
   /** An inbound route that refuses the call. */
   | { kind: 'hangup'; route: string }
   /** Nothing matches: 404, or 484 when more digits could still make a number (RFC 3261 §21.4.22). */
@@ -80,8 +86,10 @@ export class Router {
    * `canExtend` when more digits could still make one. The shape of the analog gateway's DigitPlan.
    */
   dialVerdict(digits: string): PatternMatch {
-    const full = this.emergency.has(digits) || this.extensions.has(digits) || this.outbound.some((o) => o.patterns.some((p) => p.matches(digits)));
-    const canExtend = this.couldExtend(digits) || this.outbound.some((o) => o.patterns.some((p) => p.match(digits).canExtend));
+    // Feature codes are complete numbers too (an analog agent phone dials *23 and is done).
+    const feature = featureCodeVerdict(digits);
+    const full = feature.full || this.emergency.has(digits) || this.extensions.has(digits) || this.outbound.some((o) => o.patterns.some((p) => p.matches(digits)));
+    const canExtend = feature.canExtend || this.couldExtend(digits) || this.outbound.some((o) => o.patterns.some((p) => p.match(digits).canExtend));
     return { full, canExtend };
   }
 
@@ -97,8 +105,12 @@ export class Router {
     for (const r of this.inbound) {
       if (!matches(r.did, req.dialled) || !matches(r.caller, req.callerNumber)) continue;
       const d = r.route.destination;
-      if (d.kind === 'hangup') return { kind: 'hangup', route: r.route.name };
-      return { kind: 'extension', number: d.number, route: r.route.name };
+      switch (d.kind) {
+        case 'hangup': return { kind: 'hangup', route: r.route.name };
+        case 'ivr': return { kind: 'ivr', menu: d.menu, route: r.route.name };
+        case 'queue': return { kind: 'queue', name: d.name, route: r.route.name };
+        case 'extension': return { kind: 'extension', number: d.number, route: r.route.name };
+      }
     }
     return { kind: 'not-found', status: 404 };
   }
@@ -118,12 +130,14 @@ export class Router {
       return { kind: 'outbound', number: dialled, carriers: this.everyCarrier(stateOf), route: EMERGENCY_ROUTE, emergency: true };
     }
     if (this.extensions.has(dialled)) return { kind: 'extension', number: dialled };
+    const code = parseFeatureCode(dialled);
+    if (code) return { kind: 'feature', code };
     if (route) {
       const carriers = this.usable(route.carriers, stateOf, false);
       if (carriers.length === 0) return { kind: 'unavailable', route: route.name };
       return { kind: 'outbound', number: transform(dialled, route), carriers, route: route.name, emergency: false };
     }
-    return { kind: 'not-found', status: this.couldExtend(dialled) ? 484 : 404 };
+    return { kind: 'not-found', status: this.couldExtend(dialled) || featureCodeVerdict(dialled).canExtend ? 484 : 404 };
   }
 
   /**

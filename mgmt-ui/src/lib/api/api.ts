@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand,
 } from './types.ts';
 
 /** Filters of the call-record list, stats and export. */
@@ -45,6 +45,10 @@ export const api = {
   },
   trunks: {
     list: () => request<TrunkList>('GET', '/trunks'),
+  },
+  acd: {
+    snapshot: () => request<AcdSnapshot>('GET', '/acd/snapshot'),
+    agentState: (agent: string, body: AgentCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/state`, { body }),
   },
   ports: {
     list: () => request<PortList>('GET', '/ports'),
@@ -121,6 +125,12 @@ export const api = {
 };
 
 /** URL of the live WebSocket on the page's own origin (the session cookie goes along). */
+/** URL of the CTI event WebSocket; `agent` keeps only that agent's events. */
+export function ctiUrl(agent?: string): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/v1/cti${agent ? `?agent=${encodeURIComponent(agent)}` : ''}`;
+}
+
 export function liveUrl(): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${location.host}/api/v1/live`;

@@ -526,3 +526,30 @@ export interface BackupSettings {
   schedules: BackupSchedule[];
   retention: { keepCount: number; maxAgeDays: number };
 }
+
+/** Agent states (docs/acd.md). */
+export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'wrap-up' | 'not-ready';
+
+/** One queue on the wallboard. */
+export interface QueueRow {
+  name: string;
+  agentsReady: number;
+  stats: { offered: number; answered: number; abandoned: number; serviceLevel: number; asaSec: number; ahtSec: number; longestWaitMs: number; waiting: number; oldestWaitingMs: number; overflowed: number };
+}
+
+/** One agent on the wallboard and the desktop. */
+export interface AgentRow { agent: string; name: string; extension?: string; state: AgentStateName; reason?: string }
+
+/** `GET /acd/snapshot`. */
+export interface AcdSnapshot { at: number; queues: QueueRow[]; agents: AgentRow[] }
+
+/** `POST /acd/agents/:agent/state`. */
+export interface AgentCommand { action: 'login' | 'logout' | 'ready' | 'not-ready'; extension?: string; pin?: string; reason?: string }
+
+/** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
+export type CtiEvent =
+  | { type: 'CallOffered'; at: number; callId: string; agent: string; extension: string; callerNumber: string; callerName?: string; queue: string; waitMs: number; ivr: { choices: Array<{ menu: string; digit: string }>; digits: Record<string, string> } }
+  | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
+  | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: string }
+  | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
+  | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] };

@@ -1,0 +1,60 @@
+import { ControlRequestError, ServiceNotRunningError } from '../../control/index.ts';
+import { ApiError } from '../errors.ts';
+import { route, type AnyRoute } from '../route-types.ts';
+import type { MgmtServices } from '../services.ts';
+
+const params = { type: 'object', required: ['agent'], properties: { agent: { type: 'string', pattern: '^[0-9]{2,8}$' } } } as const;
+
+/** Asks the PBX's call center; its refusals become 400 VALIDATION with the PBX's reason, a stopped PBX 503. */
+async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const call = svc.deps.pbx.call;
+  if (!call) throw new ApiError('PBX_UNAVAILABLE', 'the PBX control channel has no call-center routes');
+  try {
+    return await call.call(svc.deps.pbx, method, path, body) as T;
+  } catch (err) {
+    if (err instanceof ServiceNotRunningError) throw new ApiError('PBX_UNAVAILABLE', err.message);
+    if (err instanceof ControlRequestError && err.status === 400) {
+      throw new ApiError('VALIDATION', err.body.error, { messageZh: `呼叫中心拒绝了该操作：${err.body.error}` });
+    }
+    throw err;
+  }
+}
+
+/**
+ * `/acd`: the wallboard snapshot and the call-control API of agent desktops (issue 6). The
+ * event stream that goes with them is the WebSocket `/api/v1/cti` (cti.ts).
+ */
+export const acdRoutes: AnyRoute[] = [
+  route({
+    method: 'GET',
+    path: '/acd/snapshot',
+    access: 'authenticated',
+    summary: 'Every queue\'s figures (waiting, longest wait, answered, abandoned, service level) and every agent\'s state',
+    tag: 'acd',
+    response: { status: 200, schema: { type: 'object', required: ['at', 'queues', 'agents'], properties: { at: { type: 'number' }, queues: { type: 'array' }, agents: { type: 'array' } } } },
+    async handler({ svc }) {
+      return pbxCall<{ at: number; queues: unknown[]; agents: unknown[] }>(svc, 'GET', '/v1/acd/snapshot');
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/acd/agents/:agent/state',
+    access: ['admin', 'supervisor', 'agent'],
+    summary: 'Log an agent in (on an extension) or out, or set it ready or not ready with a reason code',
+    tag: 'acd',
+    params,
+    body: {
+      type: 'object', additionalProperties: false, required: ['action'],
+      properties: {
+        action: { type: 'string', enum: ['login', 'logout', 'ready', 'not-ready'] },
+        extension: { type: 'string', pattern: '^[0-9]{2,8}$' },
+        pin: { type: 'string', pattern: '^[0-9]{4,8}$' },
+        reason: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+      },
+    },
+    response: { status: 200, schema: { type: 'object', required: ['agent'], properties: { agent: { type: 'string' }, state: { type: 'object' } } } },
+    async handler({ svc, params: p, body }) {
+      return pbxCall<{ agent: string; state: unknown }>(svc, 'POST', '/v1/acd/agent', { agent: p.agent, ...body });
+    },
+  }),
+];

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { ControlRequestError } from '../../src/control/index.ts';
+import { call, login, seedUser, startHarness, type Harness } from './harness.ts';
+
+async function signedIn(h: Harness, role: 'admin' | 'agent' | 'auditor' = 'admin') {
+  await seedUser(h, role, role);
+  return login(h, role);
+}
+
+test('the call-control API forwards agent commands to the PBX, and its refusals become 400 VALIDATION with the reason', async (t) => {
+  const h = await startHarness(t);
+  const agent = await signedIn(h, 'agent');
+  h.pbx.answer = (_m, path, body) => {
+    if (path === '/v1/acd/agent' && (body as { reason?: string }).reason === 'nap') throw new ControlRequestError(400, { error: 'unknown not-ready reason nap' });
+    return path === '/v1/acd/snapshot' ? { at: 1, queues: [{ name: 'repair', stats: { waiting: 2 }, agentsReady: 1 }], agents: [] } : { agent: '8001', state: { state: 'ready' } };
+  };
+  const ok = await call(h, 'POST', '/api/v1/acd/agents/8001/state', { client: agent, body: { action: 'login', extension: '2001', pin: '1234' } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(h.pbx.requests.at(-1), { method: 'POST', path: '/v1/acd/agent', body: { agent: '8001', action: 'login', extension: '2001', pin: '1234' } });
+  const refused = await call(h, 'POST', '/api/v1/acd/agents/8001/state', { client: agent, body: { action: 'not-ready', reason: 'nap' } });
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.message, /unknown not-ready reason nap/);
+  const bad = await call(h, 'POST', '/api/v1/acd/agents/8001/state', { client: agent, body: { action: 'dance' } });
+  assert.equal(bad.status, 400, 'the schema refuses an unknown action before the PBX is asked');
+  const snap = await call(h, 'GET', '/api/v1/acd/snapshot', { client: agent });
+  assert.equal(snap.json.queues[0].stats.waiting, 2);
+  h.pbx.running = false;
+  assert.equal((await call(h, 'GET', '/api/v1/acd/snapshot', { client: agent })).status, 503);
+});
+
+function openCti(h: Harness, query: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number; messages: any[] }> {
+  const messages: any[] = [];
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/api/v1/cti${query}`, { headers });
+    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode, messages }));
+    ws.on('open', () => resolve({ ws, messages }));
+  });
+}
+
+const until = async (fn: () => boolean, what: string) => {
+  for (let i = 0; i < 100 && !fn(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(fn(), what);
+};
+
+test('the CTI WebSocket needs a session and this Origin, relays the PBX stream as it comes, and ?agent= keeps one agent\'s events', async (t) => {
+  const h = await startHarness(t);
+  const c = await signedIn(h);
+  assert.equal((await openCti(h, '', {})).status, 401);
+  assert.equal((await openCti(h, '', { cookie: c.cookie, origin: 'https://evil.example' })).status, 403);
+  const all = await openCti(h, '', { cookie: c.cookie, origin: h.base });
+  const mine = await openCti(h, '?agent=8001', { cookie: c.cookie, origin: h.base });
+  t.after(() => { all.ws?.close(); mine.ws?.close(); });
+  await until(() => h.pbx.followers.some((f) => f.path === '/v1/cti/events' && !f.closed), 'mgmt follows the PBX stream');
+  assert.equal(h.pbx.followers.filter((f) => !f.closed).length, 1, 'one upstream for every browser');
+  h.pbx.push({ type: 'CallOffered', at: 1, callId: 'c1', agent: '8002', callerNumber: '138', queue: 'repair' });
+  h.pbx.push({ type: 'CallOffered', at: 2, callId: 'c2', agent: '8001', callerNumber: '139', queue: 'repair' });
+  h.pbx.push({ type: 'QueueStatsUpdated', at: 3, queue: 'repair', stats: {} });
+  await until(() => all.messages.length >= 4 && mine.messages.length >= 3, 'events delivered');
+  assert.deepEqual(all.messages.map((m) => m.type), ['hello', 'CallOffered', 'CallOffered', 'QueueStatsUpdated']);
+  assert.deepEqual(mine.messages.map((m) => m.callId ?? m.type), ['hello', 'c2', 'QueueStatsUpdated']);
+  all.ws!.close();
+  mine.ws!.close();
+  await until(() => h.pbx.followers.every((f) => f.closed), 'the upstream closes when nobody listens');
+});

@@ -1,0 +1,86 @@
+// Screen pop end to end (issue 6): PBX + mgmt, a real Chromium on the agent desktop page. The
+// agent logs in from the page (call-control API), a sipp caller enters the queue, and the
+// caller's number must appear on the page — through the CTI WebSocket — before the agent's
+// sipp phone receives the INVITE (both times from this machine's clock). The wallboard then
+// counts the answered call.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startAppliance, type HilAppliance } from '../src/appliance.ts';
+import { launchBrowser, type HilBrowser } from '../src/browser.ts';
+import { firstSignIn, openPage } from '../src/ui-pages.ts';
+import { freePort } from '../src/ports.ts';
+import { agentPhone, trunkCall } from '../src/acd-phones.ts';
+import { eventually } from '../src/pbx.ts';
+
+const PHONE = { number: '2001', secret: 'secret-2001' };
+let app: HilAppliance;
+let browser: HilBrowser;
+let page: Page;
+let callerPort: number;
+const logs = mkdtempSync(join(tmpdir(), 'hil-acd-cti-'));
+
+before(async () => {
+  callerPort = await freePort();
+  app = await startAppliance({
+    extensions: [PHONE],
+    trunks: [{ name: 'callers', host: '127.0.0.1', port: callerPort }],
+    configure: (d) => {
+      d.acd = { queues: [{ name: 'billing', wrapUpSec: 1 }], agents: [{ number: '8001', name: '王芳', queues: [{ queue: 'billing' }] }] };
+      d.routes = { inbound: [{ name: 'billing line', did: '95500', destination: { kind: 'queue', name: 'billing' } }] };
+    },
+  });
+  browser = await launchBrowser();
+  page = await (await browser.newContext()).newPage();
+  await firstSignIn(page, app.baseUrl, 'admin', app.adminPassword, 'Agent-desk-pass-2026');
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  rmSync(logs, { recursive: true, force: true });
+});
+
+test('the agent desktop logs in, pops the caller\'s number and queue before the phone rings, and the wallboard counts the answer', async () => {
+  await openPage(page, 'agent');
+  await page.fill('[data-testid="agent-number"]', '8001');
+  await page.fill('[data-testid="agent-extension"]', PHONE.number);
+  await page.click('[data-testid="agent-login"]');
+  await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
+  await page.waitForFunction(() => document.body.textContent?.includes('screen pop connected'));
+  // When the pop appears, by the page's clock (the same machine clock sipp reads).
+  await page.evaluate(() => {
+    const w = window as unknown as { popAt?: number; pop?: string[] };
+    new MutationObserver(() => {
+      const caller = document.querySelector('[data-testid="pop-caller"]');
+      if (w.popAt !== undefined || !caller) return;
+      w.popAt = Date.now();
+      w.pop = [caller.textContent ?? '', document.querySelector('[data-testid="pop-queue"]')?.textContent ?? ''];
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  const phone = await agentPhone(app.pbx.sipPort, PHONE.number, PHONE.secret, logs, 500);
+  try {
+    const r = await trunkCall(app.pbx.sipPort, callerPort, '95500', '13812345678', 2500);
+    assert.equal(r.stats.successful, 1);
+    const { popAt, pop } = await page.evaluate(() => {
+      const w = window as unknown as { popAt?: number; pop?: string[] };
+      return { popAt: w.popAt, pop: w.pop };
+    });
+    const invites = phone.invites();
+    assert.equal(invites.length, 1);
+    assert.ok(popAt !== undefined, 'the screen pop appeared');
+    assert.ok(popAt < invites[0]!.at, `screen pop at ${popAt}, INVITE at ${invites[0]!.at}`);
+    assert.deepEqual(pop, ['13812345678', 'billing'], 'the caller\'s number and the queue');
+  } finally {
+    await phone.stop();
+  }
+  await openPage(page, 'wallboard');
+  const answered = await eventually(async () => {
+    const v = await page.textContent('tr[data-queue="billing"] [data-testid="q-answered"]').catch(() => null);
+    return v === '1' ? v : undefined;
+  }, 8000, 'the wallboard to count the answered call');
+  assert.equal(answered, '1');
+});
