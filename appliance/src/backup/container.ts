@@ -138,6 +138,15 @@ class ByteReader {
   async atEnd(): Promise<boolean> {
     return (await this.read(1)) === undefined;
   }
+
+  /**
+   * Lets go of the source when reading stops before its end (a refusal, a header peek): a file
+   * closes, and an HTTP upload's stream is released so the server can discard the rest. An
+   * abandoned iterator would keep the source open and paused.
+   */
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
 }
 
 /** Reads the header of an archive stream (what `list` and the key lookup need). */
@@ -172,6 +181,14 @@ export async function* openStream(
   what = 'the file',
 ): AsyncGenerator<Buffer> {
   const r = new ByteReader(src[Symbol.asyncIterator]());
+  try {
+    yield* verifiedRecords(r, keyFor, onHeader, what);
+  } finally {
+    await r.close();
+  }
+}
+
+async function* verifiedRecords(r: ByteReader, keyFor: (h: ArchiveHeader) => Promise<Buffer | undefined>, onHeader: ((h: ArchiveHeader) => void) | undefined, what: string): AsyncGenerator<Buffer> {
   const { header, headerHash } = await readHeader(r, what);
   onHeader?.(header);
   const key = await keyFor(header);
@@ -207,5 +224,9 @@ export async function* openStream(
 /** Reads only the header of an archive (list views, key lookup). */
 export async function peekHeader(src: AsyncIterable<Buffer>, what = 'the file'): Promise<ArchiveHeader> {
   const r = new ByteReader(src[Symbol.asyncIterator]());
-  return (await readHeader(r, what)).header;
+  try {
+    return (await readHeader(r, what)).header;
+  } finally {
+    await r.close();
+  }
 }

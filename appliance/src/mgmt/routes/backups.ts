@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { BackupError, type BackupService, type BackupSettings, type StagedRestore } from '../../backup/index.ts';
 import { audit } from '../audit.ts';
+import { withRequestBody } from '../body.ts';
 import { applyToPbx } from '../config-apply.ts';
 import { ApiError } from '../errors.ts';
 import { MASK } from '../mask.ts';
@@ -153,12 +154,11 @@ export const backupRoutes: AnyRoute[] = [
       const passphrase = ctx.get('x-backup-passphrase') ? decodeURIComponent(ctx.get('x-backup-passphrase')) : undefined;
       const size = Number(ctx.get('content-length')) || 0;
       try {
-        const staged = await guarded(() => backups(svc).stage({ bytes: ctx.req as AsyncIterable<Buffer>, size, passphrase }));
+        const staged = await withRequestBody(ctx, (bytes) => guarded(() => backups(svc).stage({ bytes, size, passphrase })));
         audit(svc, ctx, user, { action: 'backup.restore_staged', target: staged.manifest.name, outcome: 'ok', after: { uploaded: true } });
         return stagedView(staged);
       } catch (err) {
         audit(svc, ctx, user, { action: 'backup.restore_staged', target: 'upload', outcome: 'failed', after: { error: (err as Error).message } });
-        ctx.req.resume(); // drain what the client still sends, so it reads our answer
         throw err;
       }
     },

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import type { Context } from 'koa';
 import { siteTimeZone } from '../../config/index.ts';
 import { inspectionReportPdf, MAX_PHOTO_BYTES, PROBES, type ReportLanguage, type Run, type RunSummary, type TemplateDefinition, type TemplateVersion } from '../../maintenance/index.ts';
 import { audit } from '../audit.ts';
+import { readRawBody } from '../body.ts';
 import { ApiError } from '../errors.ts';
 import { ADMIN_ONLY, MAINTENANCE_READERS, MAINTENANCE_WRITERS } from '../roles.ts';
 import { route, type AnyRoute } from '../route-types.ts';
@@ -59,18 +59,6 @@ export const runView = (r: Run) => ({
   findings: r.findings,
   signatures: r.signatures.map((s) => ({ ...s, signedAt: iso(s.signedAt) })),
 });
-
-/** Reads a raw request body up to `max` bytes (photos are sent as image/jpeg or image/png, not JSON). */
-async function readRaw(ctx: Context, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new ApiError('VALIDATION', `the photo is larger than ${max} bytes`, { details: [{ path: '', message: 'too large' }] });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** `/inspections/*`: checklist templates (versioned), runs, photos, findings, signatures, the PDF. */
 export const inspectionRoutes: AnyRoute[] = [
@@ -173,7 +161,7 @@ export const inspectionRoutes: AnyRoute[] = [
     async handler({ ctx, svc, user, params }) {
       if (!svc.deps.inspectionsDir) throw new ApiError('CONFLICT', 'this server has no inspections folder; photos cannot be stored');
       if (!/^image\/(jpeg|png)$/i.test(ctx.get('content-type'))) throw new ApiError('VALIDATION', 'send the photo as image/jpeg or image/png', { details: [{ path: '', message: 'must be image/jpeg or image/png' }] });
-      const name = await svc.inspections.addPhoto(Number(params.id), params.itemId!, await readRaw(ctx, MAX_PHOTO_BYTES));
+      const name = await svc.inspections.addPhoto(Number(params.id), params.itemId!, await readRawBody(ctx, MAX_PHOTO_BYTES, `the photo is larger than ${MAX_PHOTO_BYTES} bytes`));
       audit(svc, ctx, user, { action: 'inspection.run_updated', target: `run ${params.id} item ${params.itemId}`, outcome: 'ok', after: { photo: name } });
       return { name };
     },
