@@ -5,6 +5,7 @@ import { ConfigStore, mgmtSettings, monitorSettings, snmpSettings, type HotlineC
 import { serveControl, type ControlRoutes } from '../control/index.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
+import { backupHealthSource } from './probes/backup-probe.ts';
 import { AlarmStore, openRecords, type AlarmOccurrence, type RecordsDb } from '../records/index.ts';
 import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
 import { Monitor } from './monitor.ts';
@@ -64,13 +65,14 @@ export class MonitorService {
   readonly #monitor: Monitor;
   readonly #alarmStore: AlarmStore;
 
-  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>) {
+  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
     this.#snmp = snmpSettings(config);
     this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
       host, services: sources, alarms: new AlarmManager(this.#alarmStore),
       config: () => ({ config: this.config, version: this.store.version }),
       productVersion: productVersion(), startedAt: this.#startedAt, log,
+      backups: backupHealthSource(records, paths),
     });
   }
 
@@ -84,7 +86,7 @@ export class MonitorService {
       const v = env.HOTLINE_MGMT_HTTP_PORT;
       return v !== undefined && /^[0-9]{1,5}$/.test(v) ? Number(v) : mgmtSettings(store.current).httpPort;
     };
-    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost);
+    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths);
     try {
       await service.#startSnmp();
       // The first poll before the control socket: once it answers, the agent serves real data.

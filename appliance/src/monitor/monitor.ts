@@ -5,6 +5,8 @@ import type { Logger } from '../log.ts';
 import type { AlarmEvent, AlarmManager } from './alarm-manager.ts';
 import { hostAlarms } from './probes/host-alarms.ts';
 import { serviceAlarms } from './probes/service-alarms.ts';
+import { backupAlarms, backupState } from './probes/backup-probe.ts';
+import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
 import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
 import { CallIndexer, cardRows, trunkRows } from './telephony-state.ts';
@@ -21,6 +23,8 @@ export interface MonitorDeps {
   startedAt: number;
   log: Logger;
   now?: () => number;
+  /** The backup service's health (last run, missed schedules); absent: the backup group reads 'none'. */
+  backups?: (config: HotlineConfig, now: number) => Promise<BackupHealth>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -63,6 +67,7 @@ export class Monitor {
       analogConfigured ? (this.deps.services.analog().catch(fail('analog')) as Promise<AnalogStatus | undefined>) : Promise.resolve(undefined),
       this.deps.services.mgmtAlive().catch(() => false),
     ]);
+    const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
     const now = this.#now();
     const at = new Date(now).toISOString();
     if (host) this.#host = host;
@@ -83,6 +88,7 @@ export class Monitor {
     if (pbx) events.push(...alarms.reconcile('pbx', pbx.alarms ?? []));
     // No card configured any more: whatever the gateway reported before is over.
     if (analog || !analogConfigured) events.push(...alarms.reconcile('analog', analog?.alarms ?? []));
+    if (backups) events.push(...alarms.reconcile('backup', backupAlarms(backups, at)));
 
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
@@ -96,6 +102,7 @@ export class Monitor {
       registrations: pbx?.registrations.length ?? 0,
       calls: this.#calls.rows(pbx?.activeCalls ?? []),
       ...notYetMonitored(),
+      ...(backups && { backup: backupState(backups) }),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;
