@@ -39,7 +39,10 @@ export type AuditAction =
   | 'backup.test_restore'
   | 'backup.settings_changed'
   | 'backup.passphrase_set'
-  | 'backup.kit_downloaded';
+  | 'backup.kit_downloaded'
+  | 'recording.downloaded'
+  | 'recording.deleted'
+  | 'recording.exported';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

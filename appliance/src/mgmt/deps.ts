@@ -61,8 +61,10 @@ export interface MgmtDeps {
   livePingMs?: number;
   /** `<data>/inspections`: inspection photos; photo upload is refused without it. */
   inspectionsDir?: string;
-  /** `<data>/recordings`, read by the recorder inspection items. */
+  /** The recorder's folder (`<data>/recordings` or HOTLINE_RECORDER_DIR): inspection items and the recordings routes read it. */
   recordingsDir?: string;
+  /** The recorder's AES-256-GCM key file (HOTLINE_RECORDER_KEY_FILE), to play encrypted recordings; absent: they are refused. */
+  recorderKeyFile?: string;
   /** Backup state for the inspection items; default: read from `backups` when present, else those items read "not available". */
   backupStatus?: BackupStatusSource;
   /** Inspection probe sources; default: this host, the control sockets and records.db. Tests pass fakes. */

@@ -12,6 +12,7 @@ import { analogControl } from '../analog/analog-client.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
 import { openRecords } from '../records/index.ts';
+import { recorderSettings } from '../recorder/index.ts';
 import { createMgmtApp } from './app.ts';
 import { attachLive } from './live.ts';
 import { attachCti } from './cti.ts';
@@ -35,6 +36,17 @@ const records = openRecords(paths.records);
 const settings = mgmtSettings(config.current);
 const version = (JSON.parse(readFileSync(join(repoRoot, 'appliance/package.json'), 'utf8')) as { version: string }).version;
 const tlsDir = join(paths.root, 'tls');
+// The recorder runs on this box by default and shares its environment (docs/recorder.md): its folder and key
+// file are read from the same variables, so the Recordings page plays what the recorder wrote.
+const recorder = (() => {
+  try {
+    const r = recorderSettings(process.env, paths.root);
+    return { dir: r.recordingsDir, keyFile: r.keyFile };
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'recorder settings unreadable; recordings are read from <data>/recordings without a key');
+    return { dir: join(paths.root, 'recordings'), keyFile: undefined };
+  }
+})();
 const pair = await ensureCertificate(tlsDir, hostname());
 
 // Backups run in this process (the config's one writer); the scheduler arms from backup/settings.json.
@@ -55,7 +67,8 @@ const { app, services } = createMgmtApp(
     version,
     tlsDir,
     inspectionsDir: join(paths.root, 'inspections'),
-    recordingsDir: join(paths.root, 'recordings'),
+    recordingsDir: recorder.dir,
+    ...(recorder.keyFile ? { recorderKeyFile: recorder.keyFile } : {}),
     backups,
     onCertificateChanged: (p) => https.setSecureContext({ cert: p.certPem, key: p.keyPem, minVersion: 'TLSv1.2' }),
   },

@@ -72,8 +72,11 @@ export interface RecordingQuery {
   /** Matches a party's AOR or name (substring). */
   party?: string;
   minDurationMs?: number;
+  maxDurationMs?: number;
   state?: RecordingState;
   limit?: number;
+  /** Rows skipped before the first one returned (paging). */
+  offset?: number;
 }
 
 interface Row {
@@ -163,18 +166,36 @@ export class RecordingStore {
 
   /** Searches by time, call id, agent, queue, party and duration; newest first. */
   search(q: RecordingQuery = {}): StoredRecording[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.from !== undefined) { where.push('started_at >= ?'); args.push(q.from); }
-    if (q.to !== undefined) { where.push('started_at < ?'); args.push(q.to); }
-    if (q.callId) { where.push('call_id = ?'); args.push(q.callId); }
-    if (q.agent) { where.push('agent = ?'); args.push(q.agent); }
-    if (q.queue) { where.push('queue = ?'); args.push(q.queue); }
-    if (q.party) { where.push("parties LIKE ? ESCAPE '\\'"); args.push(`%${q.party.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
-    if (q.minDurationMs !== undefined) { where.push('duration_ms >= ?'); args.push(q.minDurationMs); }
-    if (q.state) { where.push('state = ?'); args.push(q.state); }
-    const sql = `SELECT * FROM recordings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
-    args.push(Math.min(Math.max(q.limit ?? 100, 1), 10_000));
+    const { where, args } = filterSql(q);
+    const sql = `SELECT * FROM recordings ${where} ORDER BY started_at DESC LIMIT ? OFFSET ?`;
+    args.push(Math.min(Math.max(q.limit ?? 100, 1), 10_000), Math.max(q.offset ?? 0, 0));
     return (this.records.db.prepare(sql).all(...args) as Row[]).map(fromRow);
   }
+
+  /** How many rows {@link search} would find without limit and offset (for paging). */
+  count(q: RecordingQuery = {}): number {
+    const { where, args } = filterSql(q);
+    return (this.records.db.prepare(`SELECT COUNT(*) AS n FROM recordings ${where}`).get(...args) as { n: number }).n;
+  }
+
+  /** Removes a row (a recording deleted by hand: its audit entry keeps what the row said). True when it existed. */
+  remove(id: string): boolean {
+    return this.records.db.prepare('DELETE FROM recordings WHERE id = ?').run(id).changes > 0;
+  }
+}
+
+/** The WHERE clause of a search. */
+function filterSql(q: RecordingQuery): { where: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.from !== undefined) { where.push('started_at >= ?'); args.push(q.from); }
+  if (q.to !== undefined) { where.push('started_at < ?'); args.push(q.to); }
+  if (q.callId) { where.push('call_id = ?'); args.push(q.callId); }
+  if (q.agent) { where.push('agent = ?'); args.push(q.agent); }
+  if (q.queue) { where.push('queue = ?'); args.push(q.queue); }
+  if (q.party) { where.push("parties LIKE ? ESCAPE '\\'"); args.push(`%${q.party.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
+  if (q.minDurationMs !== undefined) { where.push('duration_ms >= ?'); args.push(q.minDurationMs); }
+  if (q.maxDurationMs !== undefined) { where.push('duration_ms <= ?'); args.push(q.maxDurationMs); }
+  if (q.state) { where.push('state = ?'); args.push(q.state); }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
