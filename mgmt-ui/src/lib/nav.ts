@@ -19,6 +19,7 @@ import Wallboard from '../pages/Wallboard.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
 import { configReaders, maintenanceReaders, staff } from './roles.ts';
 import Backups from '../pages/Backups.svelte';
+import Recordings from '../pages/Recordings.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -45,6 +46,8 @@ export const nav: readonly NavEntry[] = [
   { path: 'agent', label: 'nav.agent', icon: '☏', roles: ['admin', 'supervisor', 'agent'], component: AgentDesktop },
   { path: 'wallboard', label: 'nav.wallboard', icon: '▤', roles: [...staff, 'agent'], component: Wallboard },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
+  // The API's RECORDING_READERS; only admins and supervisors get the player, download and export.
+  { path: 'recordings', label: 'nav.recordings', icon: '♪', roles: ['admin', 'supervisor', 'auditor'], component: Recordings },
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
   { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },

@@ -1,8 +1,21 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
-import { apiUrl, request, upload, type Query } from './client.ts';
+import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording,
 } from './types.ts';
+
+/** Filters of the recordings list (durations in seconds). */
+export interface RecordingFilter extends Query {
+  from?: string;
+  to?: string;
+  party?: string;
+  agent?: string;
+  queue?: string;
+  minDurationSec?: number;
+  maxDurationSec?: number;
+  offset?: number;
+  limit?: number;
+}
 
 /** Filters of the call-record list, stats and export. */
 export interface CdrFilter extends Query {
@@ -60,6 +73,17 @@ export const api = {
     list: (f: CdrFilter) => request<Page<CallRecord>>('GET', '/cdr', { query: f }),
     hourly: (f: { from?: string; to?: string }) => request<{ buckets: HourBucket[] }>('GET', '/cdr/stats/hourly', { query: f }),
     exportUrl: (f: CdrFilter) => apiUrl('/cdr/export.csv', { ...f, offset: undefined, limit: undefined }),
+  },
+  recordings: {
+    list: (f: RecordingFilter) => request<Page<Recording>>('GET', '/recordings', { query: f }),
+    /** The WAV for the player (decoded in the page for the waveform). */
+    audio: (id: string) => fetchBinary('GET', `/recordings/${encodeURIComponent(id)}/audio`),
+    /** Link of the WAV as an attachment (the browser downloads it; audited). */
+    downloadUrl: (id: string) => apiUrl(`/recordings/${encodeURIComponent(id)}/audio`, { download: true }),
+    /** Link the <audio> element streams and seeks (Range requests). */
+    streamUrl: (id: string) => apiUrl(`/recordings/${encodeURIComponent(id)}/audio`),
+    exportZip: (ids: string[]) => fetchBinary('POST', '/recordings/export', { body: { ids } }),
+    remove: (id: string, reason: string) => request<unknown>('DELETE', `/recordings/${encodeURIComponent(id)}`, { body: { reason } }),
   },
   users: {
     list: () => request<UserAccount[]>('GET', '/users'),

@@ -61,16 +61,37 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
       data = undefined;
     }
   }
-  if (!res.ok) {
-    const e = (data as ErrorBody | undefined)?.error;
-    const err = e
-      ? new ApiError(res.status, e.code, e.message, { messageZh: e.messageZh, details: e.details, retryAfterSec: e.retryAfterSec })
-      : new ApiError(res.status, res.status >= 500 ? 'INTERNAL' : 'HTTP', `HTTP ${res.status}`);
-    // A login attempt answers 401 too; only an established session that lapsed is a sign-out.
-    if (err.code === 'UNAUTHENTICATED' && path !== '/auth/login') onUnauthenticated?.();
-    throw err;
-  }
+  if (!res.ok) throw failure(res.status, data, path);
   return data as T;
+}
+
+/** The ApiError of a failed answer (its JSON error body when there is one). */
+function failure(status: number, data: unknown, path: string): ApiError {
+  const e = (data as ErrorBody | undefined)?.error;
+  const err = e
+    ? new ApiError(status, e.code, e.message, { messageZh: e.messageZh, details: e.details, retryAfterSec: e.retryAfterSec })
+    : new ApiError(status, status >= 500 ? 'INTERNAL' : 'HTTP', `HTTP ${status}`);
+  // A login attempt answers 401 too; only an established session that lapsed is a sign-out.
+  if (err.code === 'UNAUTHENTICATED' && path !== '/auth/login') onUnauthenticated?.();
+  return err;
+}
+
+/** Fetches a binary answer (a recording, a zip) with a JSON body and the CSRF token; throws ApiError. */
+export async function fetchBinary(method: 'GET' | 'POST', path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, opts.query), { method, headers, credentials: 'same-origin', body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
+  }
+  if (res.ok) return res.blob();
+  const text = await res.text();
+  let data: unknown;
+  try { data = JSON.parse(text); } catch { data = undefined; }
+  throw failure(res.status, data, path);
 }
 
 /** POSTs a file as application/octet-stream (the browser streams it; no FormData copy). */

@@ -553,3 +553,31 @@ export type CtiEvent =
   | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: string }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] };
+
+/** One party of a recording: WAV channel `channel` holds what it said. */
+export interface RecordingParty {
+  channel: number;
+  label: string;
+  aor?: string;
+  name?: string;
+  role?: string;
+}
+
+/** A recording as GET /recordings lists it (times ISO). */
+export interface Recording {
+  id: string;
+  callId: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  parties: RecordingParty[];
+  agent?: string;
+  queue?: string;
+  direction?: 'inbound' | 'outbound' | 'internal';
+  codec: 'PCMU' | 'PCMA';
+  channels: number;
+  sha256: string | null;
+  sizeBytes: number | null;
+  encrypted: boolean;
+  state: 'active' | 'closed' | 'recovered' | 'archived' | 'deleted' | 'lost';
+}
