@@ -1,10 +1,12 @@
 // Browser test of the Recordings page: headless Chromium (Debian's package via playwright-core)
 // against the real mgmt service, which reads the recorder's folder and index in the appliance's
 // data dir. A two-party A-law recording is written with media's WavFileWriter and indexed; the
-// page must list it, open the player and draw both channels' waveforms, in English and zh-CN.
+// page must list it, open the player and draw both channels' waveforms, in English and zh-CN,
+// then export it as a zip and delete it with a reason.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -105,4 +107,23 @@ test('Recordings page: lists the recording, the player draws both parties\' wave
     assert.ok(t > 1 && t < 2, `seeked to ${t}s`);
     await page.click('[data-testid="rec-player"] .head button');
   }
+
+  // Select, export: the browser saves a zip holding the WAV and the manifest.
+  const row = page.locator('[data-testid="rec-table"] tr[data-rec="ui-rec-1"]');
+  await row.locator('input[type="checkbox"]').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="rec-export"]')]);
+  assert.equal(download.suggestedFilename(), 'recordings.zip');
+  const zipPath = join(app.pbx.dataDir, 'export.zip');
+  await download.saveAs(zipPath);
+  const listing = execFileSync('unzip', ['-l', zipPath], { encoding: 'utf8' });
+  assert.match(listing, /recording-ui-rec-1\.wav/);
+  assert.match(listing, /manifest\.json/);
+
+  // Delete (admin): a reason is required, then the row is gone.
+  await row.locator('[data-testid="rec-delete"]').click();
+  assert.equal(await page.isDisabled('[data-testid="confirm"]'), true, 'no deletion without a reason');
+  await page.fill('input[name="reason"]', '测试删除');
+  await page.click('[data-testid="confirm"]');
+  await row.waitFor({ state: 'detached' });
+  assert.equal(existsSync(join(app.pbx.dataDir, 'recordings/2026/11/30/ui-rec-1.wav')), false);
 });

@@ -560,6 +560,13 @@ export const en = {
   'rec.deleteTitle': 'Delete recording',
   'rec.deleteMessage': 'Recording {id}: the file and its index entry are removed for good. The audit log keeps who deleted it and why.',
   'rec.reason': 'Reason (required)',
+  'rec.st.active': 'Recording',
+  'rec.st.closed': 'Complete',
+  'rec.st.recovered': 'Recovered',
+  'rec.st.archived': 'Archived',
+  'rec.st.deleted': 'Deleted',
+  'rec.st.lost': 'Lost',
+  'rec.encrypted': 'Encrypted at rest',
 } as const;
 
 /** A message key. */

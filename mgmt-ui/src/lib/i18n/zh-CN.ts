@@ -560,4 +560,11 @@ export const zhCN: Catalog = {
   'rec.deleteTitle': '删除录音',
   'rec.deleteMessage': '录音 {id}：文件及其索引将被永久删除。审计日志会记录删除人及原因。',
   'rec.reason': '原因（必填）',
+  'rec.st.active': '录音中',
+  'rec.st.closed': '完成',
+  'rec.st.recovered': '已修复',
+  'rec.st.archived': '已归档',
+  'rec.st.deleted': '已删除',
+  'rec.st.lost': '丢失',
+  'rec.encrypted': '静态加密',
 };
