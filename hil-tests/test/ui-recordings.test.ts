@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { linearToAlaw, WavFileWriter } from '@hotline/media';
 import { openRecords, RecordingStore } from '@hotline/appliance/records';
 import { startAppliance, type HilAppliance } from '../src/appliance.ts';
-import { launchBrowser, screenshot, type HilBrowser } from '../src/browser.ts';
+import { launchBrowser, screenshot, VIEWPORTS, type HilBrowser } from '../src/browser.ts';
 
 const PASSWORD = 'Hotline-Records-2024!';
 let app: HilAppliance;
@@ -47,7 +47,7 @@ before(async () => {
   app = await startAppliance();
   writeRecording(app.pbx.dataDir);
   hb = await launchBrowser();
-  page = await (await hb.newContext({ locale: 'en-US' })).newPage();
+  page = await (await hb.newContext({ locale: 'en-US', viewport: VIEWPORTS.laptop })).newPage();
   page.setDefaultTimeout(30_000);
 });
 
@@ -105,6 +105,12 @@ test('Recordings page: lists the recording, the player draws both parties\' wave
     await page.click('[data-testid="rec-waveform"]', { position: { x: 400, y: 80 } });
     const t = await page.$eval('[data-testid="rec-player"] audio', (a) => (a as HTMLAudioElement).currentTime);
     assert.ok(t > 1 && t < 2, `seeked to ${t}s`);
+    // The page with the player open fits a tablet too.
+    await page.setViewportSize(VIEWPORTS.tablet);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await screenshot(page, `recordings-${lang}-tablet`);
+    assert.ok(overflow <= 0, `Recordings (${lang}) is ${overflow}px wider than the tablet viewport`);
+    await page.setViewportSize(VIEWPORTS.laptop);
     await page.click('[data-testid="rec-player"] .head button');
   }
 
