@@ -108,6 +108,18 @@ test('recordings API: search filters and paging, roles, audio bytes and ranges, 
   const encPart = await raw(h, 'GET', '/api/v1/recordings/rec-c/audio', { cookie: sup.cookie, range: 'bytes=44-143' });
   assert.ok(encPart.bytes.equals(fileC.subarray(44, 144)));
 
+  // Without the key (or with the wrong one) an encrypted recording is refused with a reason, and the service carries on.
+  const realKey = readFileSync(keyFile, 'utf8');
+  writeFileSync(keyFile, randomBytes(32).toString('hex'));
+  const wrong = await call(h, 'GET', '/api/v1/recordings/rec-c/audio', { client: sup });
+  assert.equal(wrong.status, 409);
+  assert.equal(wrong.json.error.reason, 'DECRYPT_FAILED');
+  unlinkSync(keyFile);
+  const noKey = await call(h, 'POST', '/api/v1/recordings/export', { client: sup, body: { ids: ['rec-a', 'rec-c'] } });
+  assert.equal(noKey.status, 409);
+  assert.equal(noKey.json.error.reason, 'NO_KEY');
+  writeFileSync(keyFile, realKey);
+
   // Export: a zip of the files (encrypted ones decrypted) and a manifest with each file's SHA-256.
   const exp = await raw(h, 'POST', '/api/v1/recordings/export', { cookie: sup.cookie, 'x-csrf-token': sup.csrf }, { ids: ['rec-a', 'rec-c'] });
   assert.equal(exp.status, 200);

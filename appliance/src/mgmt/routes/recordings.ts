@@ -58,11 +58,21 @@ function playable(svc: MgmtServices, r: StoredRecording): string {
   return abs;
 }
 
-/** The plain WAV bytes of an encrypted recording (AES-GCM authenticates the whole file, so it is decrypted whole). */
-function decrypted(svc: MgmtServices, r: StoredRecording, abs: string): Buffer {
-  if (!svc.deps.recorderKeyFile) throw new ApiError('CONFLICT', 'this recording is encrypted and the recorder key file is not configured here', { messageZh: '录音已加密，但本机未配置录音密钥文件', reason: 'NO_KEY' });
+/** The recorder's key, read on each use (the recorder may have been given one since); 409 NO_KEY when there is none. */
+function recorderKey(svc: MgmtServices): Buffer {
+  const file = svc.deps.recorderKeyFile;
+  if (!file) throw new ApiError('CONFLICT', 'this recording is encrypted and the recorder key file is not configured here', { messageZh: '录音已加密，但本机未配置录音密钥文件', reason: 'NO_KEY' });
   try {
-    return decryptFile(abs, loadKey(svc.deps.recorderKeyFile));
+    return loadKey(file);
+  } catch (err) {
+    throw new ApiError('CONFLICT', `the recorder key file cannot be read: ${(err as Error).message}`, { messageZh: '无法读取录音密钥文件', reason: 'NO_KEY' });
+  }
+}
+
+/** The plain WAV bytes of an encrypted recording (AES-GCM authenticates the whole file, so it is decrypted whole). */
+function decrypted(r: StoredRecording, abs: string, key: Buffer): Buffer {
+  try {
+    return decryptFile(abs, key);
   } catch (err) {
     throw new ApiError('CONFLICT', `recording ${r.id} cannot be decrypted: ${(err as Error).message}`, { messageZh: '录音无法解密（密钥不符或文件被改动）', reason: 'DECRYPT_FAILED' });
   }
@@ -172,7 +182,7 @@ export const recordingRoutes: AnyRoute[] = [
     async handler({ ctx, svc, user, params, query }) {
       const r = find(svc, params.id);
       const abs = playable(svc, r);
-      const plain = r.encrypted ? decrypted(svc, r, abs) : undefined;
+      const plain = r.encrypted ? decrypted(r, abs, recorderKey(svc)) : undefined;
       const size = plain ? plain.length : (await stat(abs)).size;
       const range = parseRange(ctx.get('range') || undefined, size);
       ctx.set('Accept-Ranges', 'bytes');
@@ -236,9 +246,9 @@ export const recordingRoutes: AnyRoute[] = [
       // Every id is checked before the first byte goes out: a bad one is a clean 4xx, not a cut zip.
       const rows = body.ids.map((id) => find(svc, id));
       const files = rows.map((r) => ({ r, abs: playable(svc, r) }));
-      if (files.some((f) => f.r.encrypted)) {
-        if (!svc.deps.recorderKeyFile) throw new ApiError('CONFLICT', 'a selected recording is encrypted and the recorder key file is not configured here', { messageZh: '所选录音已加密，但本机未配置录音密钥文件', reason: 'NO_KEY' });
-      }
+      // The key is read up front; a file it does not open (altered, other key) can only be found
+      // while streaming, and then the zip is cut off (the client sees a failed download).
+      const key = files.some((f) => f.r.encrypted) ? recorderKey(svc) : undefined;
       const zip = archiver('zip', { zlib: { level: 1 } });
       const out = new PassThrough();
       zip.pipe(out);
@@ -248,7 +258,7 @@ export const recordingRoutes: AnyRoute[] = [
         for (const { r, abs } of files) {
           const hash = createHash('sha256');
           let bytes = 0;
-          const source: Readable = r.encrypted ? Readable.from([decrypted(svc, r, abs)]) : createReadStream(abs);
+          const source: Readable = r.encrypted ? Readable.from([decrypted(r, abs, key!)]) : createReadStream(abs);
           // Hashed on the way into the zip, so the manifest states what the archive holds.
           const tap = new Transform({ transform(c: Buffer, _e, next) { hash.update(c); bytes += c.length; next(null, c); } });
           source.once('error', (err) => tap.destroy(err));
