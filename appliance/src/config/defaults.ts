@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
+import type { DevicesConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -286,4 +286,10 @@ export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = { diskUse
 export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds> } {
   const m: MonitorConfig = config.monitor ?? {};
   return { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) } };
+}
+
+/** The `devices` section with defaults filled in; a device that is not configured is undefined. */
+export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialPortConfig> } {
+  const d: DevicesConfig = config.devices ?? {};
+  return d.ups ? { ups: { port: d.ups.port, baudRate: d.ups.baudRate ?? 2400 } } : {};
 }

@@ -554,6 +554,22 @@ export const configSchema = {
         },
       },
     },
+    // Optional without schema defaults: `devicesSettings()` fills them in.
+    devices: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ups: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port'],
+          properties: {
+            port: { type: 'string', pattern: '^/[^\\s]{1,200}$' },
+            baudRate: { enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] },
+          },
+        },
+      },
+    },
     // Optional without schema defaults: `monitorSettings()` fills them in.
     monitor: {
       type: 'object',

@@ -101,6 +101,21 @@ export interface HotlineConfig {
   recording?: RecordingConfig;
   /** IVR menus, digit collection and time conditions (issue 6, docs/ivr.md). */
   ivr?: IvrConfig;
+  /** Serial devices the monitor watches: UPS, room sensor (issue 8, docs/monitor-snmp.md). */
+  devices?: DevicesConfig;
+}
+
+/** A device on a serial port: the port path (/dev/ttyUSB0) and its speed. */
+export interface SerialPortConfig {
+  port: string;
+  /** Default 2400 for a Megatec UPS. */
+  baudRate?: number;
+}
+
+/** Serial devices around the appliance; each is watched only when configured. */
+export interface DevicesConfig {
+  /** A UPS speaking the Megatec Q1 protocol. */
+  ups?: SerialPortConfig;
 }
 
 /** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */

@@ -10,6 +10,7 @@ import { AlarmStore, openRecords, type AlarmOccurrence, type RecordsDb } from '.
 import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
 import { Monitor } from './monitor.ts';
 import { probeHost } from './probes/host-probe.ts';
+import { UpsReader } from './probes/ups-probe.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
 import type { HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -64,6 +65,7 @@ export class MonitorService {
   readonly #system = systemGroup();
   readonly #monitor: Monitor;
   readonly #alarmStore: AlarmStore;
+  readonly #ups = new UpsReader();
 
   private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
     this.#snmp = snmpSettings(config);
@@ -73,6 +75,7 @@ export class MonitorService {
       config: () => ({ config: this.config, version: this.store.version }),
       productVersion: productVersion(), startedAt: this.#startedAt, log,
       backups: backupHealthSource(records, paths),
+      ups: (device) => this.#ups.read(device),
     });
   }
 
@@ -144,6 +147,7 @@ export class MonitorService {
     await this.#polling?.catch(() => undefined);
     await this.#control?.close();
     await this.#stopSnmp();
+    await this.#ups.close();
     this.records.close();
   }
 

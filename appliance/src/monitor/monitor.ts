@@ -1,4 +1,4 @@
-import { analogSettings, monitorSettings, type HotlineConfig } from '../config/index.ts';
+import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig } from '../config/index.ts';
 import type { AnalogStatus } from '../analog/analog-status.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { Logger } from '../log.ts';
@@ -6,6 +6,7 @@ import type { AlarmEvent, AlarmManager } from './alarm-manager.ts';
 import { hostAlarms } from './probes/host-alarms.ts';
 import { serviceAlarms } from './probes/service-alarms.ts';
 import { backupAlarms, backupState } from './probes/backup-probe.ts';
+import { upsAlarms, upsLinkAlarms, upsState, type UpsReading } from './probes/ups-probe.ts';
 import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
 import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
@@ -25,6 +26,8 @@ export interface MonitorDeps {
   now?: () => number;
   /** The backup service's health (last run, missed schedules); absent: the backup group reads 'none'. */
   backups?: (config: HotlineConfig, now: number) => Promise<BackupHealth>;
+  /** Reads the UPS of `devices.ups` (UpsReader); absent or not configured: the UPS group reads notConfigured. */
+  ups?: (device: { port: string; baudRate: number }) => Promise<UpsReading>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -68,6 +71,8 @@ export class Monitor {
       this.deps.services.mgmtAlive().catch(() => false),
     ]);
     const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
+    const devices = devicesSettings(config);
+    const ups = devices.ups && this.deps.ups ? await this.deps.ups(devices.ups) : undefined;
     const now = this.#now();
     const at = new Date(now).toISOString();
     if (host) this.#host = host;
@@ -89,6 +94,9 @@ export class Monitor {
     // No card configured any more: whatever the gateway reported before is over.
     if (analog || !analogConfigured) events.push(...alarms.reconcile('analog', analog?.alarms ?? []));
     if (backups) events.push(...alarms.reconcile('backup', backupAlarms(backups, at)));
+    // A UPS no longer configured clears both scopes; one that does not answer keeps its power alarms.
+    if (!ups || ups.ok) events.push(...alarms.reconcile('ups', ups?.ok ? upsAlarms(ups.status, at) : []));
+    events.push(...alarms.reconcile('ups-link', ups && devices.ups ? upsLinkAlarms(ups, devices.ups.port, at) : []));
 
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
@@ -103,6 +111,7 @@ export class Monitor {
       calls: this.#calls.rows(pbx?.activeCalls ?? []),
       ...notYetMonitored(),
       ...(backups && { backup: backupState(backups) }),
+      ups: upsState(ups),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;
