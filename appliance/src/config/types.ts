@@ -116,6 +116,27 @@ export interface SerialPortConfig {
 export interface DevicesConfig {
   /** A UPS speaking the Megatec Q1 protocol. */
   ups?: SerialPortConfig;
+  /** A temperature/humidity sensor on RS-485, Modbus RTU. */
+  roomSensor?: RoomSensorConfig;
+}
+
+/** Where a Modbus RTU room sensor keeps its readings, and the limits that raise alarms. */
+export interface RoomSensorConfig {
+  port: string;
+  /** Default 9600. */
+  baudRate?: number;
+  /** Modbus slave address, 1-247; default 1. */
+  address?: number;
+  /** Holding (function 03, default) or input (04) registers. */
+  registerType?: 'holding' | 'input';
+  /** Register (0-based PDU address) of the temperature, signed; default 0. */
+  temperatureRegister?: number;
+  /** Register of the relative humidity; default 1. */
+  humidityRegister?: number;
+  /** What one count is worth (0.1: 253 reads 25.3 °C); default 0.1. */
+  scale?: number;
+  /** Alarm limits; defaults in `devicesSettings()`. */
+  thresholds?: { temperatureHighC?: number; temperatureLowC?: number; humidityHighPercent?: number; humidityLowPercent?: number };
 }
 
 /** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */

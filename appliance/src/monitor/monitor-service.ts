@@ -11,6 +11,7 @@ import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
 import { Monitor } from './monitor.ts';
 import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
+import { RoomSensorReader } from './probes/room-probe.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
 import type { HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -66,6 +67,7 @@ export class MonitorService {
   readonly #monitor: Monitor;
   readonly #alarmStore: AlarmStore;
   readonly #ups = new UpsReader();
+  readonly #room = new RoomSensorReader();
 
   private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
     this.#snmp = snmpSettings(config);
@@ -76,6 +78,7 @@ export class MonitorService {
       productVersion: productVersion(), startedAt: this.#startedAt, log,
       backups: backupHealthSource(records, paths),
       ups: (device) => this.#ups.read(device),
+      room: (device) => this.#room.read(device),
     });
   }
 
@@ -148,6 +151,7 @@ export class MonitorService {
     await this.#control?.close();
     await this.#stopSnmp();
     await this.#ups.close();
+    await this.#room.close();
     this.records.close();
   }
 

@@ -1,4 +1,4 @@
-import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig } from '../config/index.ts';
+import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
 import type { AnalogStatus } from '../analog/analog-status.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { Logger } from '../log.ts';
@@ -6,6 +6,7 @@ import type { AlarmEvent, AlarmManager } from './alarm-manager.ts';
 import { hostAlarms } from './probes/host-alarms.ts';
 import { serviceAlarms } from './probes/service-alarms.ts';
 import { backupAlarms, backupState } from './probes/backup-probe.ts';
+import { roomAlarms, roomLinkAlarms, roomState, type RoomReading } from './probes/room-probe.ts';
 import { upsAlarms, upsLinkAlarms, upsState, type UpsReading } from './probes/ups-probe.ts';
 import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
@@ -28,6 +29,8 @@ export interface MonitorDeps {
   backups?: (config: HotlineConfig, now: number) => Promise<BackupHealth>;
   /** Reads the UPS of `devices.ups` (UpsReader); absent or not configured: the UPS group reads notConfigured. */
   ups?: (device: { port: string; baudRate: number }) => Promise<UpsReading>;
+  /** Reads the room sensor of `devices.roomSensor` (RoomSensorReader). */
+  room?: (device: RoomSensorSettings) => Promise<RoomReading>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -72,7 +75,11 @@ export class Monitor {
     ]);
     const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
     const devices = devicesSettings(config);
-    const ups = devices.ups && this.deps.ups ? await this.deps.ups(devices.ups) : undefined;
+    // Each on its own port, so read side by side (readers never throw: a failure is a reading).
+    const [ups, room] = await Promise.all([
+      devices.ups && this.deps.ups ? this.deps.ups(devices.ups) : undefined,
+      devices.roomSensor && this.deps.room ? this.deps.room(devices.roomSensor) : undefined,
+    ]);
     const now = this.#now();
     const at = new Date(now).toISOString();
     if (host) this.#host = host;
@@ -97,6 +104,8 @@ export class Monitor {
     // A UPS no longer configured clears both scopes; one that does not answer keeps its power alarms.
     if (!ups || ups.ok) events.push(...alarms.reconcile('ups', ups?.ok ? upsAlarms(ups.status, at) : []));
     events.push(...alarms.reconcile('ups-link', ups && devices.ups ? upsLinkAlarms(ups, devices.ups.port, at) : []));
+    if (!room || room.ok) events.push(...alarms.reconcile('room', room?.ok && devices.roomSensor ? roomAlarms(room, devices.roomSensor.thresholds, at) : []));
+    events.push(...alarms.reconcile('room-link', room && devices.roomSensor ? roomLinkAlarms(room, devices.roomSensor.port, at) : []));
 
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
@@ -112,6 +121,7 @@ export class Monitor {
       ...notYetMonitored(),
       ...(backups && { backup: backupState(backups) }),
       ups: upsState(ups),
+      room: roomState(room),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;

@@ -1,6 +1,7 @@
-import { crLine, estimateChargePercent, parseQ1, Q1_REQUEST, SerialLink, type UpsQ1Status } from '@hotline/drivers/serial';
+import { crLine, estimateChargePercent, parseQ1, Q1_REQUEST, type UpsQ1Status } from '@hotline/drivers/serial';
 import type { Alarm } from '../../alarms/index.ts';
 import type { UpsState } from '../snapshot.ts';
+import { SerialDevice } from './serial-device.ts';
 
 /** One poll of the UPS: its status, or why it did not answer. */
 export type UpsReading = { ok: true; status: UpsQ1Status } | { ok: false; error: string };
@@ -8,34 +9,17 @@ export type UpsReading = { ok: true; status: UpsQ1Status } | { ok: false; error:
 /** How long a UPS gets to answer Q1; a 2400 baud reply of 47 bytes takes ~200 ms. */
 const REPLY_TIMEOUT_MS = 2000;
 
-/**
- * Reads a Megatec Q1 UPS on a serial port. The port stays open between polls; after a failure
- * (timeout, garbage, USB adapter unplugged) it is closed and reopened on the next poll, so the
- * monitor recovers by itself once the cable is back. A changed port or speed reopens it.
- */
+/** Reads a Megatec Q1 UPS on a serial port (kept open between polls, see SerialDevice). */
 export class UpsReader {
-  #link: SerialLink | undefined;
-  #key = '';
+  readonly #device = new SerialDevice();
 
   async read(s: { port: string; baudRate: number }): Promise<UpsReading> {
-    const key = `${s.port}@${s.baudRate}`;
-    if (key !== this.#key) await this.close();
-    try {
-      this.#link ??= await SerialLink.open(s.port, s.baudRate);
-      this.#key = key;
-      const reply = await this.#link.request(Q1_REQUEST, crLine, REPLY_TIMEOUT_MS);
-      return { ok: true, status: parseQ1(reply.toString('latin1')) };
-    } catch (err) {
-      await this.close();
-      return { ok: false, error: (err as Error).message };
-    }
+    const r = await this.#device.use(s, async (link) => parseQ1((await link.request(Q1_REQUEST, crLine, REPLY_TIMEOUT_MS)).toString('latin1')));
+    return r.ok ? { ok: true, status: r.value } : r;
   }
 
-  async close(): Promise<void> {
-    const link = this.#link;
-    this.#link = undefined;
-    this.#key = '';
-    await link?.close();
+  close(): Promise<void> {
+    return this.#device.close();
   }
 }
 
