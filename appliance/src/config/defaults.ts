@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { DevicesConfig, RoomSensorConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
+import type { DevicesConfig, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -304,9 +304,10 @@ export interface RoomSensorSettings {
 export const DEFAULT_ROOM_THRESHOLDS: RoomSensorSettings['thresholds'] = { temperatureHighC: 35, temperatureLowC: 5, humidityHighPercent: 80, humidityLowPercent: 20 };
 
 /** The `devices` section with defaults filled in; a device that is not configured is undefined. */
-export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings } {
+export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } {
   const d: DevicesConfig = config.devices ?? {};
-  const out: { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings } = {};
+  const out: { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } = {};
+  if (d.smsModem) out.smsModem = { port: d.smsModem.port, baudRate: d.smsModem.baudRate ?? 115200, recipients: d.smsModem.recipients, maxPerHour: d.smsModem.maxPerHour ?? 20 };
   if (d.ups) out.ups = { port: d.ups.port, baudRate: d.ups.baudRate ?? 2400 };
   const r = d.roomSensor;
   if (r) out.roomSensor = {

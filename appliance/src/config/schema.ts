@@ -592,6 +592,17 @@ export const configSchema = {
             },
           },
         },
+        smsModem: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port', 'recipients'],
+          properties: {
+            port: { type: 'string', pattern: '^/[^\\s]{1,200}$' },
+            baudRate: { enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] },
+            recipients: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^\\+?[0-9]{3,20}$' } },
+            maxPerHour: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
       },
     },
     // Optional without schema defaults: `monitorSettings()` fills them in.

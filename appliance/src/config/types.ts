@@ -118,6 +118,19 @@ export interface DevicesConfig {
   ups?: SerialPortConfig;
   /** A temperature/humidity sensor on RS-485, Modbus RTU. */
   roomSensor?: RoomSensorConfig;
+  /** A GSM modem that texts alarm raises and clears to the people on call. */
+  smsModem?: SmsModemConfig;
+}
+
+/** SMS alarm notification through a GSM modem (AT commands, PDU mode). */
+export interface SmsModemConfig {
+  port: string;
+  /** Default 115200. */
+  baudRate?: number;
+  /** Mobile numbers, +8613800138000 or national digits. */
+  recipients: string[];
+  /** Alarm events texted per hour at most, to all recipients together; default 20. Beyond: logged, not sent. */
+  maxPerHour?: number;
 }
 
 /** Where a Modbus RTU room sensor keeps its readings, and the limits that raise alarms. */

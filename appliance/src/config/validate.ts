@@ -227,10 +227,14 @@ function deviceIssues(doc: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const d = doc.devices;
   if (!isObj(d)) return out;
-  const ups = d.ups;
   const room = d.roomSensor;
-  if (isObj(ups) && isObj(room) && typeof ups.port === 'string' && ups.port === room.port) {
-    out.push({ path: '/devices/roomSensor/port', message: `is the UPS's port too (${ups.port}); each device needs its own serial port` });
+  const seen = new Map<string, string>();
+  for (const name of ['ups', 'roomSensor', 'smsModem']) {
+    const dev = d[name];
+    if (!isObj(dev) || typeof dev.port !== 'string') continue;
+    const other = seen.get(dev.port);
+    if (other) out.push({ path: `/devices/${name}/port`, message: `is the ${other}'s port too (${dev.port}); each device needs its own serial port` });
+    else seen.set(dev.port, name);
   }
   const t = isObj(room) ? room.thresholds : undefined;
   if (isObj(t)) {
