@@ -34,6 +34,8 @@ export interface ModemSimulator {
   commands: string[];
   /** PDUs received after the `> ` prompt, hex. */
   pdus: string[];
+  /** Set: each PDU is refused with `+CMS ERROR: <code>` (500 unknown error, 330 SMSC unknown...). */
+  cmsError?: number;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export async function startModemSimulator(peer: string, firstMr = 12): Promise<M
         sim.pdus.push(rx.slice(0, z));
         rx = rx.slice(z + 1);
         awaitingPdu = false;
-        p.write(`\r\n+CMGS: ${mr++}\r\n\r\nOK\r\n`);
+        p.write(sim.cmsError === undefined ? `\r\n+CMGS: ${mr++}\r\n\r\nOK\r\n` : `\r\n+CMS ERROR: ${sim.cmsError}\r\n`);
         continue;
       }
       const i = rx.indexOf('\r');

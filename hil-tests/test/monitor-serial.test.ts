@@ -3,7 +3,7 @@
 // switching them (mains fails, room overheats, UPS unplugged) raises and clears the alarms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc16Modbus, decodeSmsSubmit, parseQ1, readRegistersReply } from '@hotline/drivers/serial';
+import { crc16Modbus, decodeSmsSubmit, parseQ1, readRegistersReply, SerialLink, sendSms, SmsSendError } from '@hotline/drivers/serial';
 import type { MonitorStatus } from '@hotline/appliance/monitor';
 import { startMonitor } from '../src/monitor.ts';
 import { openPeer, socatInstalled, startPtyPair } from '../src/serial-pty.ts';
@@ -117,6 +117,21 @@ test('an alarm raise and its clear are texted through the modem simulator in UCS
   const s = await monitor.status();
   assert.equal(s.sms.failed, 0);
   assert.ok(s.sms.sent >= 2);
+});
+
+test('sendSms over a pty: +CMGS message references per part, and +CMS ERROR refused with its code', { skip: !socatInstalled() && 'socat not installed (bootstrap-host.sh test)' }, async (t) => {
+  const pty = await startPtyPair();
+  t.after(() => pty.stop());
+  const modem = await startModemSimulator(pty.peer, 40);
+  t.after(() => modem.close());
+  const link = await SerialLink.open(pty.device, 115200);
+  t.after(() => link.close());
+  const text = '机房温度过高，请立即检查空调。Room too hot, check the air conditioning. '.repeat(2);
+  const refs = await sendSms(link, '+8613800138000', text, 9);
+  assert.deepEqual(refs, [40, 41]);
+  assert.equal(modem.pdus.map((p) => decodeSmsSubmit(p).text).join(''), text);
+  modem.cmsError = 500;
+  await assert.rejects(sendSms(link, '+8613800138000', 'hello'), (err: Error) => err instanceof SmsSendError && /\+CMS ERROR: 500/.test(err.message));
 });
 
 async function until(what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
