@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
+import type { DevicesConfig, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -286,4 +286,34 @@ export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = { diskUse
 export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds> } {
   const m: MonitorConfig = config.monitor ?? {};
   return { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) } };
+}
+
+/** A room sensor's settings with defaults filled in. */
+export interface RoomSensorSettings {
+  port: string;
+  baudRate: number;
+  address: number;
+  registerType: 'holding' | 'input';
+  temperatureRegister: number;
+  humidityRegister: number;
+  scale: number;
+  thresholds: Required<NonNullable<RoomSensorConfig['thresholds']>>;
+}
+
+/** Server-room limits: ASHRAE's allowable envelope is wider, these leave time to act. */
+export const DEFAULT_ROOM_THRESHOLDS: RoomSensorSettings['thresholds'] = { temperatureHighC: 35, temperatureLowC: 5, humidityHighPercent: 80, humidityLowPercent: 20 };
+
+/** The `devices` section with defaults filled in; a device that is not configured is undefined. */
+export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } {
+  const d: DevicesConfig = config.devices ?? {};
+  const out: { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } = {};
+  if (d.smsModem) out.smsModem = { port: d.smsModem.port, baudRate: d.smsModem.baudRate ?? 115200, recipients: d.smsModem.recipients, maxPerHour: d.smsModem.maxPerHour ?? 20 };
+  if (d.ups) out.ups = { port: d.ups.port, baudRate: d.ups.baudRate ?? 2400 };
+  const r = d.roomSensor;
+  if (r) out.roomSensor = {
+    port: r.port, baudRate: r.baudRate ?? 9600, address: r.address ?? 1, registerType: r.registerType ?? 'holding',
+    temperatureRegister: r.temperatureRegister ?? 0, humidityRegister: r.humidityRegister ?? 1, scale: r.scale ?? 0.1,
+    thresholds: { ...DEFAULT_ROOM_THRESHOLDS, ...(r.thresholds ?? {}) },
+  };
+  return out;
 }

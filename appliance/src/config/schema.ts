@@ -554,6 +554,57 @@ export const configSchema = {
         },
       },
     },
+    // Optional without schema defaults: `devicesSettings()` fills them in.
+    devices: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ups: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port'],
+          properties: {
+            port: { type: 'string', pattern: '^/[^\\s]{1,200}$' },
+            baudRate: { enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] },
+          },
+        },
+        roomSensor: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port'],
+          properties: {
+            port: { type: 'string', pattern: '^/[^\\s]{1,200}$' },
+            baudRate: { enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] },
+            address: { type: 'integer', minimum: 1, maximum: 247 },
+            registerType: { enum: ['holding', 'input'] },
+            temperatureRegister: { type: 'integer', minimum: 0, maximum: 65535 },
+            humidityRegister: { type: 'integer', minimum: 0, maximum: 65535 },
+            scale: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+            thresholds: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                temperatureHighC: { type: 'number', minimum: -40, maximum: 100 },
+                temperatureLowC: { type: 'number', minimum: -40, maximum: 100 },
+                humidityHighPercent: { type: 'number', minimum: 0, maximum: 100 },
+                humidityLowPercent: { type: 'number', minimum: 0, maximum: 100 },
+              },
+            },
+          },
+        },
+        smsModem: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port', 'recipients'],
+          properties: {
+            port: { type: 'string', pattern: '^/[^\\s]{1,200}$' },
+            baudRate: { enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] },
+            recipients: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^\\+?[0-9]{3,20}$' } },
+            maxPerHour: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
+      },
+    },
     // Optional without schema defaults: `monitorSettings()` fills them in.
     monitor: {
       type: 'object',

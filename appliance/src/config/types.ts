@@ -101,6 +101,55 @@ export interface HotlineConfig {
   recording?: RecordingConfig;
   /** IVR menus, digit collection and time conditions (issue 6, docs/ivr.md). */
   ivr?: IvrConfig;
+  /** Serial devices the monitor watches: UPS, room sensor (issue 8, docs/monitor-snmp.md). */
+  devices?: DevicesConfig;
+}
+
+/** A device on a serial port: the port path (/dev/ttyUSB0) and its speed. */
+export interface SerialPortConfig {
+  port: string;
+  /** Default 2400 for a Megatec UPS. */
+  baudRate?: number;
+}
+
+/** Serial devices around the appliance; each is watched only when configured. */
+export interface DevicesConfig {
+  /** A UPS speaking the Megatec Q1 protocol. */
+  ups?: SerialPortConfig;
+  /** A temperature/humidity sensor on RS-485, Modbus RTU. */
+  roomSensor?: RoomSensorConfig;
+  /** A GSM modem that texts alarm raises and clears to the people on call. */
+  smsModem?: SmsModemConfig;
+}
+
+/** SMS alarm notification through a GSM modem (AT commands, PDU mode). */
+export interface SmsModemConfig {
+  port: string;
+  /** Default 115200. */
+  baudRate?: number;
+  /** Mobile numbers, +8613800138000 or national digits. */
+  recipients: string[];
+  /** Alarm events texted per hour at most, to all recipients together; default 20. Beyond: logged, not sent. */
+  maxPerHour?: number;
+}
+
+/** Where a Modbus RTU room sensor keeps its readings, and the limits that raise alarms. */
+export interface RoomSensorConfig {
+  port: string;
+  /** Default 9600. */
+  baudRate?: number;
+  /** Modbus slave address, 1-247; default 1. */
+  address?: number;
+  /** Holding (function 03, default) or input (04) registers. */
+  registerType?: 'holding' | 'input';
+  /** Register (0-based PDU address) of the temperature, signed; default 0. */
+  temperatureRegister?: number;
+  /** Register of the relative humidity; default 1. */
+  humidityRegister?: number;
+  /** What one count is worth (0.1: 253 reads 25.3 °C); default 0.1. */
+  scale?: number;
+  /** Alarm limits; defaults in `devicesSettings()`. */
+  thresholds?: { temperatureHighC?: number; temperatureLowC?: number; humidityHighPercent?: number; humidityLowPercent?: number };
 }
 
 /** SHA-2 HMACs of RFC 7860 for SNMPv3 USM authentication (MD5 and SHA-1 are not offered). */

@@ -121,6 +121,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...routeIssues(doc));
   out.push(...acdIssues(doc));
   out.push(...snmpIssues(doc));
+  out.push(...deviceIssues(doc));
   out.push(...ivrIssues(doc));
   return out;
 }
@@ -221,6 +222,28 @@ function isAddressOrCidr(v: string): boolean {
 }
 
 /** v2c that is on has a community and sources; trap targets name their credentials; addresses are literals. */
+/** One device per serial port (RS-485 can share a bus, but not with a Q1 UPS); limits in order. */
+function deviceIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const d = doc.devices;
+  if (!isObj(d)) return out;
+  const room = d.roomSensor;
+  const seen = new Map<string, string>();
+  for (const name of ['ups', 'roomSensor', 'smsModem']) {
+    const dev = d[name];
+    if (!isObj(dev) || typeof dev.port !== 'string') continue;
+    const other = seen.get(dev.port);
+    if (other) out.push({ path: `/devices/${name}/port`, message: `is the ${other}'s port too (${dev.port}); each device needs its own serial port` });
+    else seen.set(dev.port, name);
+  }
+  const t = isObj(room) ? room.thresholds : undefined;
+  if (isObj(t)) {
+    if (typeof t.temperatureLowC === 'number' && typeof t.temperatureHighC === 'number' && t.temperatureLowC >= t.temperatureHighC) out.push({ path: '/devices/roomSensor/thresholds/temperatureLowC', message: 'must be below temperatureHighC' });
+    if (typeof t.humidityLowPercent === 'number' && typeof t.humidityHighPercent === 'number' && t.humidityLowPercent >= t.humidityHighPercent) out.push({ path: '/devices/roomSensor/thresholds/humidityLowPercent', message: 'must be below humidityHighPercent' });
+  }
+  return out;
+}
+
 function snmpIssues(doc: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const snmp = doc.snmp;

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, type as osType, release } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { ConfigStore, mgmtSettings, monitorSettings, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
+import { ConfigStore, devicesSettings, mgmtSettings, monitorSettings, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
 import { serveControl, type ControlRoutes } from '../control/index.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
@@ -10,6 +10,9 @@ import { AlarmStore, openRecords, type AlarmOccurrence, type RecordsDb } from '.
 import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
 import { Monitor } from './monitor.ts';
 import { probeHost } from './probes/host-probe.ts';
+import { UpsReader } from './probes/ups-probe.ts';
+import { RoomSensorReader } from './probes/room-probe.ts';
+import { SmsNotifier } from './sms-notifier.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
 import type { HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -28,6 +31,8 @@ export interface MonitorStatus {
   polledAt?: string;
   polls: number;
   snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
+  /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit. */
+  sms: { sent: number; failed: number; suppressed: number };
   alarms: AlarmOccurrence[];
 }
 
@@ -64,6 +69,9 @@ export class MonitorService {
   readonly #system = systemGroup();
   readonly #monitor: Monitor;
   readonly #alarmStore: AlarmStore;
+  readonly #ups = new UpsReader();
+  readonly #room = new RoomSensorReader();
+  readonly #sms = new SmsNotifier(log);
 
   private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
     this.#snmp = snmpSettings(config);
@@ -73,6 +81,8 @@ export class MonitorService {
       config: () => ({ config: this.config, version: this.store.version }),
       productVersion: productVersion(), startedAt: this.#startedAt, log,
       backups: backupHealthSource(records, paths),
+      ups: (device) => this.#ups.read(device),
+      room: (device) => this.#room.read(device),
     });
   }
 
@@ -117,6 +127,7 @@ export class MonitorService {
         enabled: this.#agent !== undefined, instances: this.#agent?.instances ?? 0,
         trapTargets: this.#traps?.targets ?? 0, trapsSent: this.#traps?.sent ?? 0, trapsFailed: this.#traps?.failed ?? 0,
       },
+      sms: { sent: this.#sms.sent, failed: this.#sms.failed, suppressed: this.#sms.suppressed },
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();
@@ -144,6 +155,9 @@ export class MonitorService {
     await this.#polling?.catch(() => undefined);
     await this.#control?.close();
     await this.#stopSnmp();
+    await this.#ups.close();
+    await this.#room.close();
+    await this.#sms.close();
     this.records.close();
   }
 
@@ -201,7 +215,12 @@ export class MonitorService {
     } catch (err) {
       log.error({ err }, 'snmp view not updated');
     }
-    for (const e of events) await this.#traps?.send(e);
+    const sms = devicesSettings(this.config).smsModem;
+    for (const e of events) {
+      await this.#traps?.send(e);
+      // Not awaited: a send takes seconds per part; the notifier keeps them in order.
+      if (sms) void this.#sms.notify(sms, this.config.site.name, e);
+    }
   }
 
   #schedule(): void {

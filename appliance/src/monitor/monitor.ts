@@ -1,4 +1,4 @@
-import { analogSettings, monitorSettings, type HotlineConfig } from '../config/index.ts';
+import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
 import type { AnalogStatus } from '../analog/analog-status.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { Logger } from '../log.ts';
@@ -6,6 +6,8 @@ import type { AlarmEvent, AlarmManager } from './alarm-manager.ts';
 import { hostAlarms } from './probes/host-alarms.ts';
 import { serviceAlarms } from './probes/service-alarms.ts';
 import { backupAlarms, backupState } from './probes/backup-probe.ts';
+import { roomAlarms, roomLinkAlarms, roomState, type RoomReading } from './probes/room-probe.ts';
+import { upsAlarms, upsLinkAlarms, upsState, type UpsReading } from './probes/ups-probe.ts';
 import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
 import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
@@ -25,6 +27,10 @@ export interface MonitorDeps {
   now?: () => number;
   /** The backup service's health (last run, missed schedules); absent: the backup group reads 'none'. */
   backups?: (config: HotlineConfig, now: number) => Promise<BackupHealth>;
+  /** Reads the UPS of `devices.ups` (UpsReader); absent or not configured: the UPS group reads notConfigured. */
+  ups?: (device: { port: string; baudRate: number }) => Promise<UpsReading>;
+  /** Reads the room sensor of `devices.roomSensor` (RoomSensorReader). */
+  room?: (device: RoomSensorSettings) => Promise<RoomReading>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -68,6 +74,12 @@ export class Monitor {
       this.deps.services.mgmtAlive().catch(() => false),
     ]);
     const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
+    const devices = devicesSettings(config);
+    // Each on its own port, so read side by side (readers never throw: a failure is a reading).
+    const [ups, room] = await Promise.all([
+      devices.ups && this.deps.ups ? this.deps.ups(devices.ups) : undefined,
+      devices.roomSensor && this.deps.room ? this.deps.room(devices.roomSensor) : undefined,
+    ]);
     const now = this.#now();
     const at = new Date(now).toISOString();
     if (host) this.#host = host;
@@ -89,6 +101,11 @@ export class Monitor {
     // No card configured any more: whatever the gateway reported before is over.
     if (analog || !analogConfigured) events.push(...alarms.reconcile('analog', analog?.alarms ?? []));
     if (backups) events.push(...alarms.reconcile('backup', backupAlarms(backups, at)));
+    // A UPS no longer configured clears both scopes; one that does not answer keeps its power alarms.
+    if (!ups || ups.ok) events.push(...alarms.reconcile('ups', ups?.ok ? upsAlarms(ups.status, at) : []));
+    events.push(...alarms.reconcile('ups-link', ups && devices.ups ? upsLinkAlarms(ups, devices.ups.port, at) : []));
+    if (!room || room.ok) events.push(...alarms.reconcile('room', room?.ok && devices.roomSensor ? roomAlarms(room, devices.roomSensor.thresholds, at) : []));
+    events.push(...alarms.reconcile('room-link', room && devices.roomSensor ? roomLinkAlarms(room, devices.roomSensor.port, at) : []));
 
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
@@ -103,6 +120,8 @@ export class Monitor {
       calls: this.#calls.rows(pbx?.activeCalls ?? []),
       ...notYetMonitored(),
       ...(backups && { backup: backupState(backups) }),
+      ups: upsState(ups),
+      room: roomState(room),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;

@@ -165,7 +165,7 @@ export interface RoomState {
   humidityPercent: number;
 }
 
-/** The parts no probe fills yet (ACD, recorder, backups, UPS, room sensor land in later issues). */
+/** The parts before their probes fill them: the ACD and recorder (later issues), and the backup, UPS and room groups when those are absent or not configured. */
 export function notYetMonitored(): Pick<MonitorSnapshot, 'queues' | 'agents' | 'recorder' | 'backup' | 'ups' | 'room'> {
   return {
     queues: [],
