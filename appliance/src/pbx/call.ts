@@ -1,4 +1,4 @@
-import { Headers, SipRequest, type SipResponse, createResponse, newBranch, newCallId, newTag } from '../sip/message/index.ts';
+import { Headers, SipRequest, type SipResponse, createResponse, methodNotAllowed, newBranch, newCallId, newTag } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ClientTransaction, ServerTransaction, TimerValues, TransactionLayer } from '../sip/transaction/index.ts';
 import { Dialog, dialogKey } from '../sip/dialog/index.ts';
@@ -305,9 +305,7 @@ export class Call {
         return;
       default: {
         if (request.method === 'REFER' && this.ctx.refer) { this.ctx.refer(this, leg, request, tx); return; }
-        const res = createResponse(request, 405, 'Method Not Allowed');
-        res.headers.set('Allow', ALLOWED_METHODS);
-        tx.respond(res);
+        tx.respond(methodNotAllowed(request, ALLOWED_METHODS));
       }
     }
   }

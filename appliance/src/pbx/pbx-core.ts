@@ -1,4 +1,4 @@
-import { createResponse, newTag, type SipRequest, type SipResponse } from '../sip/message/index.ts';
+import { createResponse, methodNotAllowed, newTag, optionsResponse, type SipRequest, type SipResponse } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import type { ServerTransaction, TransactionLayer, TransactionUser } from '../sip/transaction/index.ts';
 import { moduleLogger } from '../log.ts';
@@ -93,21 +93,14 @@ export class PbxCore implements TransactionUser {
         this.b2bua.handleInvite(request, stx, source, { origin: { kind: 'extension', number: caller }, number: caller });
         return;
       }
-      case 'OPTIONS': {
-        const res = createResponse(request, 200, 'OK', newTag());
-        res.headers.set('Allow', ALLOWED_METHODS);
-        res.headers.set('Accept', 'application/sdp');
-        stx.respond(res);
+      case 'OPTIONS':
+        stx.respond(optionsResponse(request, ALLOWED_METHODS, newTag()));
         return;
-      }
       case 'BYE':
         stx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist', newTag()));
         return;
-      default: {
-        const res = createResponse(request, 405, 'Method Not Allowed', newTag());
-        res.headers.set('Allow', ALLOWED_METHODS);
-        stx.respond(res);
-      }
+      default:
+        stx.respond(methodNotAllowed(request, ALLOWED_METHODS, newTag()));
     }
   }
 }

@@ -2,7 +2,7 @@
 // sessions from an SRC, answers their SDP, follows re-INVITEs (new metadata, new streams)
 // and ends on BYE. It is the transaction user of the SIP stack (STYLE.md habit 1) and hands
 // media and files to a RecordingBackend, so it has no sockets or files of its own.
-import { createResponse, newTag, type SipRequest, type SipResponse } from '../sip/message/index.ts';
+import { createResponse, methodNotAllowed, newTag, type SipRequest, type SipResponse } from '../sip/message/index.ts';
 import type { Endpoint } from '../sip/transport/index.ts';
 import { Dialog, dialogKey } from '../sip/dialog/index.ts';
 import type { TimerValues, TransactionLayer, TransactionUser } from '../sip/transaction/index.ts';
@@ -89,10 +89,7 @@ export class SessionRecordingServer implements TransactionUser {
         case 'OPTIONS':
           return this.respond(request, this.withCommon(createResponse(request, 200, 'OK')));
         default: {
-          // RFC 3261 §8.2.1: 405 with the methods we take.
-          const r = createResponse(request, 405, 'Method Not Allowed');
-          r.headers.append('Allow', ALLOW);
-          return this.respond(request, r);
+          return this.respond(request, methodNotAllowed(request, ALLOW));
         }
       }
     } catch (err) {

@@ -1,7 +1,7 @@
 // What calls placed and taken by the gateway share: the dialog with the PBX (RFC 3261 §12),
 // the RTP stream, hold by re-INVITE (RFC 3264 §8.4), and requests inside the dialog.
 import { randomInt } from 'node:crypto';
-import { createResponse, type SipRequest, type SipResponse } from '../../sip/message/index.ts';
+import { createResponse, methodNotAllowed, type SipRequest, type SipResponse } from '../../sip/message/index.ts';
 import type { Endpoint } from '../../sip/transport/index.ts';
 import type { ServerTransaction, TimerValues, TransactionLayer } from '../../sip/transaction/index.ts';
 import type { Dialog } from '../../sip/dialog/index.ts';
@@ -140,9 +140,7 @@ export abstract class GatewayCall {
         stx.respond(createResponse(request, 200, 'OK'));
         return;
       default: {
-        const res = createResponse(request, 405, 'Method Not Allowed');
-        res.headers.set('Allow', GATEWAY_ALLOW);
-        stx.respond(res);
+        stx.respond(methodNotAllowed(request, GATEWAY_ALLOW));
       }
     }
   }

@@ -1,7 +1,7 @@
 // The analog gateway's SIP user agent on 127.0.0.1:<sipPort>: to the PBX every FXS phone
 // is a registered extension and the FXO lines a trunk reached with `;group=` (see the wire
 // protocol in ../call-legs.ts). It implements the SipSide of the seam and calls the PortSide.
-import { checkRequiredHeaders, createResponse, newBranch, newTag, type SipRequest, type SipResponse } from '../../sip/message/index.ts';
+import { checkRequiredHeaders, createResponse, methodNotAllowed, newBranch, newTag, optionsResponse, type SipRequest, type SipResponse } from '../../sip/message/index.ts';
 import { type Endpoint, type Transport, type TransportEvents, listenUdp } from '../../sip/transport/index.ts';
 import { TransactionLayer, type TimerValues, defaultTimers, senderOver } from '../../sip/transaction/index.ts';
 import { dialogKey } from '../../sip/dialog/index.ts';
@@ -237,21 +237,14 @@ export class GatewayUserAgent implements SipSide {
       case 'INVITE':
         this.onInvite(request, stx, source);
         return;
-      case 'OPTIONS': {
-        const res = createResponse(request, 200, 'OK', newTag());
-        res.headers.set('Allow', GATEWAY_ALLOW);
-        res.headers.set('Accept', 'application/sdp');
-        stx.respond(res);
+      case 'OPTIONS':
+        stx.respond(optionsResponse(request, GATEWAY_ALLOW, newTag()));
         return;
-      }
       case 'BYE':
         stx.respond(createResponse(request, 481, 'Call/Transaction Does Not Exist', newTag()));
         return;
-      default: {
-        const res = createResponse(request, 405, 'Method Not Allowed', newTag());
-        res.headers.set('Allow', GATEWAY_ALLOW);
-        stx.respond(res);
-      }
+      default:
+        stx.respond(methodNotAllowed(request, GATEWAY_ALLOW, newTag()));
     }
   }
 

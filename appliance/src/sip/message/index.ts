@@ -13,7 +13,7 @@ export { SipMessage, SipRequest, SipResponse } from './sip-message.ts';
 export { DEFAULT_PARSE_LIMITS, parseDatagram, type ParseLimits, type ParseResult } from './parser.ts';
 export { StreamParser } from './stream-parser.ts';
 export { checkRequiredHeaders } from './validate.ts';
-export { createResponse } from './response-builder.ts';
+export { createResponse, methodNotAllowed, optionsResponse } from './response-builder.ts';
 export { reasonPhrase } from './reason-phrases.ts';
 export { BRANCH_COOKIE, newBranch, newCallId, newTag } from './random-token.ts';
 export { isSipDate } from './sip-date.ts';

@@ -40,3 +40,18 @@ function hasTag(to: string): boolean {
     return /;\s*tag\s*=/i.test(gt < 0 ? to : to.slice(gt));
   }
 }
+
+/** RFC 3261 §11.2: the answer to an OPTIONS outside a dialog — the methods `allow`ed and SDP accepted. */
+export function optionsResponse(request: SipRequest, allow: string, toTag?: string): SipResponse {
+  const res = createResponse(request, 200, 'OK', toTag);
+  res.headers.set('Allow', allow);
+  res.headers.set('Accept', 'application/sdp');
+  return res;
+}
+
+/** RFC 3261 §8.2.1: 405 for a method the UA does not support, listing the ones it does. */
+export function methodNotAllowed(request: SipRequest, allow: string, toTag?: string): SipResponse {
+  const res = createResponse(request, 405, 'Method Not Allowed', toTag);
+  res.headers.set('Allow', allow);
+  return res;
+}
