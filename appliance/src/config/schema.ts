@@ -20,6 +20,8 @@ const SKILL_LEVEL = { type: 'integer', minimum: 1, maximum: 10 } as const;
 
 /** A prompt file name (without `.wav`) in the prompts folder; no path separators. */
 const PROMPT_NAME = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
+/** A recording policy (issue 7, docs/recorder.md). */
+const RECORDING_POLICY = { enum: ['always', 'never', 'on-demand'] } as const;
 /** 00:00 to 24:00. */
 const HH_MM = '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
 /** Where an IVR choice leads. */
@@ -142,9 +144,14 @@ export const configSchema = {
           required: ['host'],
           properties: { host: { type: 'string', minLength: 1, maxLength: 253 }, port },
         },
-        default: { enum: ['always', 'never'] },
-        extensions: { type: 'object', maxProperties: 10000, propertyNames: { pattern: '^[0-9]{2,8}$' }, additionalProperties: { enum: ['always', 'never'] } },
+        default: RECORDING_POLICY,
+        extensions: { type: 'object', maxProperties: 10000, propertyNames: { pattern: '^[0-9]{2,8}$' }, additionalProperties: RECORDING_POLICY },
+        // validate.ts checks that each key names a configured trunk/line group, queue or route.
+        trunks: { type: 'object', maxProperties: 100, propertyNames: { pattern: '^(analog:)?[A-Za-z0-9_.-]{1,32}$' }, additionalProperties: RECORDING_POLICY },
+        queues: { type: 'object', maxProperties: 1000, propertyNames: { pattern: ACD_NAME }, additionalProperties: RECORDING_POLICY },
+        routes: { type: 'object', maxProperties: 1000, propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: RECORDING_POLICY },
         requireRecorder: { type: 'boolean' },
+        probeIntervalSec: { type: 'integer', minimum: 0, maximum: 300 },
       },
     },
     extensions: {

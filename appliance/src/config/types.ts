@@ -222,22 +222,33 @@ export interface MonitorConfig {
   thresholds?: MonitorThresholds;
 }
 
-/** When calls are recorded. */
-export type RecordingPolicy = 'always' | 'never';
+/**
+ * When calls are recorded: `always` from the answer, `never` (not even on demand), or
+ * `on-demand` (only when a party keys *41 or the API starts it). See docs/recorder.md.
+ */
+export type RecordingPolicy = 'always' | 'never' | 'on-demand';
 
 /**
  * The PBX as SIPREC client (RFC 7866): where the recording server is and which calls it
- * records. A call is recorded when either party's extension says `always`, not when one
- * says `never`, else by `default` (always).
+ * records. Every extension, trunk, queue and route a call touches may carry a policy; an
+ * `always` anywhere wins, then `never`, then `on-demand`, then `default` (always).
  */
 export interface RecordingConfig {
-  /** The SRS: host (IP or name) and SIP port (5080). */
+  /** The SRS: host (IP address) and SIP port (5080). */
   recorder: { host: string; port?: number };
   default?: RecordingPolicy;
-  /** Per-extension overrides by number. */
+  /** Per-extension overrides by number (the caller's, the callee's, the agent's). */
   extensions?: Record<string, RecordingPolicy>;
+  /** Per carrier: a SIP trunk by name, or an analog line group as `analog:<group>` (as call records name them). */
+  trunks?: Record<string, RecordingPolicy>;
+  /** Per ACD queue by name (calls answered from the queue). */
+  queues?: Record<string, RecordingPolicy>;
+  /** Per inbound or outbound route by name (`emergency` for emergency numbers no route matched). */
+  routes?: Record<string, RecordingPolicy>;
   /** Refuse calls (503) that must be recorded while the recorder is down; false: calls go on with an alarm. */
   requireRecorder?: boolean;
+  /** Seconds between SIP OPTIONS probes of the recorder (default 5; 0 turns the probe off). */
+  probeIntervalSec?: number;
 }
 
 /**

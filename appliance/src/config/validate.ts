@@ -5,6 +5,7 @@ import { migrateConfigDocument } from './migrations.ts';
 import { configSchema } from './schema.ts';
 import type { HotlineConfig } from './types.ts';
 import { DialPattern, DialPatternError } from '../dialplan/index.ts';
+import { recordingIssues } from './recording-issues.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -123,6 +124,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...snmpIssues(doc));
   out.push(...deviceIssues(doc));
   out.push(...ivrIssues(doc));
+  out.push(...recordingIssues(doc));
   return out;
 }
 

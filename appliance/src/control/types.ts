@@ -13,7 +13,7 @@ export interface PbxStatus {
   /** Active alarms derived from the state above (trunks down or refused). */
   alarms?: Alarm[];
   /** The SIPREC client (issue 7) when a recorder is configured: up/down, active recordings, counters. */
-  recording?: { state: 'unknown' | 'up' | 'down'; since: string; lastError?: string; active: number; counters: Record<string, number> };
+  recording?: { state: 'unknown' | 'up' | 'down'; since: string; lastError?: string; active: number; probe?: { intervalSec: number; lastAnswerAt?: string }; counters: Record<string, number> };
   /** Version of the configuration the PBX is running. */
   configVersion: number;
 }

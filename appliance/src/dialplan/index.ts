@@ -1,3 +1,4 @@
 /** Dial plans: number patterns shared by outbound routes and FXS digit collection. */
 export { DialPattern, DialPatternError, type PatternMatch } from './dial-pattern.ts';
 export { parseFeatureCode, featureCodeVerdict, type FeatureCode } from './feature-codes.ts';
+export { InCallSequenceDetector, DEFAULT_INTER_DIGIT_MS } from './in-call-sequence.ts';

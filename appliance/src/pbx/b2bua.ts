@@ -12,7 +12,9 @@ import { type CarrierDirectory, carrierTarget } from './carrier-targets.ts';
 import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import type { ExtensionDirectory } from './extension-directory.ts';
-import type { RecordedCall } from './recording/recording-client.ts';
+import type { AnsweredCall } from './recording/recording-control.ts';
+import type { RecordingSubjects } from './recording/recording-policy.ts';
+import { answeredCallOf, directionOf, subjectsOfNewCall } from './recording/answered-call.ts';
 import { CallTransfers, type TransferRoute } from './transfer/call-transfers.ts';
 import type { LocationService } from './location-service.ts';
 import type { CallHost } from './call-host.ts';
@@ -44,18 +46,15 @@ export interface B2buaDeps {
   recording?: CallRecorder;
 }
 
-/** What the B2BUA needs of call recording. */
+/** What the B2BUA needs of call recording (recording/recording-control.ts decides the rest). */
 export interface CallRecorder {
-  /** Whether the policy records a call between these extensions. */
-  wants(caller: string, callee: string): boolean;
-  /** The policy requires the recorder and it is down: calls it would record are refused. */
-  readonly refusing: boolean;
-  start(call: RecordedCall): void;
-  stop(callId: string): void;
-  /** True when the call has a recording session. */
-  has(callId: string): boolean;
-  /** Pauses or resumes a call's recording; throws RangeError when it is not recorded. */
-  setPaused(callId: string, paused: boolean): void;
+  /** True when a new call must be refused: its policy requires the recorder and the recorder is down. */
+  refuses(subjects: RecordingSubjects): boolean;
+  /** A call was answered (or a queue call reached its agent). */
+  answered(call: AnsweredCall): void;
+  /** A digit from a leg (in-call recording codes). */
+  digit(sessionId: string, leg: 'a' | 'b', digit: string): void;
+  ended(callId: string): void;
 }
 
 /**
@@ -105,6 +104,7 @@ export class B2bua {
         // Digits can be account or card numbers: counted, and logged only at debug level.
         this.counters.dtmfDigits++;
         if (log.isLevelEnabled('debug')) log.debug({ sessionId: e.sessionId, leg: e.leg, digit: e.digit, durationMs: e.durationMs }, 'DTMF digit');
+        this.deps.recording?.digit(e.sessionId, e.leg, e.digit);
       } else if (e.type === 'worker-crashed') {
         // Those calls have lost their audio path: end them cleanly rather than leave silence.
         for (const c of inSessions(e.sessionIds)) c.hangup('system', 'media-failure');
@@ -176,9 +176,19 @@ export class B2bua {
     }
     const callerName = from.origin.kind === 'extension' ? this.deps.directory.get(caller)?.name : request.from.displayName;
     const callerExtensions = from.origin.kind === 'extension' ? [caller] : [];
+    const route = 'route' in decision ? decision.route : undefined;
+    const queue = decision.kind === 'queue' ? decision.name : undefined;
+    const callee = decision.kind === 'extension' ? [decision.number] : [];
+    if (this.deps.recording?.refuses(subjectsOfNewCall({ extensions: [...callerExtensions, ...callee], inboundTrunk: inboundTrunk ?? undefined, queue, route }))) {
+      // The policy requires recording and the recorder is down (config recording.requireRecorder).
+      refuse(503, 'Service Unavailable', 'failed');
+      return;
+    }
+    const facts = { direction: directionOf(inboundTrunk !== null, decision.kind === 'outbound'), ...(route ? { route } : {}) };
     if (decision.kind === 'ivr' || decision.kind === 'queue' || decision.kind === 'feature') {
       if (!this.host) { refuse(503, 'Service Unavailable', 'failed'); return; }
       const call = this.begin(request, tx, source, caller, callerName, dialled, callerExtensions, mergeKey, inboundTrunk ?? undefined);
+      call.recordingFacts = facts;
       this.host.accept(call, decision);
       return;
     }
@@ -189,23 +199,20 @@ export class B2bua {
       log.info({ callId: request.callId, route: decision.route, emergency: decision.emergency, carriers: targets.map((t) => t.carrier) }, 'outbound call');
       if (targets.length === 0) log.error({ callId: request.callId, route: decision.route }, 'no carrier to try for an outbound call');
       const call = this.begin(request, tx, source, caller, callerName, dialled, callerExtensions, mergeKey);
+      call.recordingFacts = facts;
       void call.start(targets, this.settings.noAnswerTimeoutMs, true);
       return;
     }
-    const callee = decision.number;
-    const extension = this.deps.directory.get(callee);
+    const number = decision.number;
+    const extension = this.deps.directory.get(number);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
-    if (this.deps.recording?.refusing && this.deps.recording.wants(caller, callee)) {
-      // The policy requires recording and the recorder is down (config recording.requireRecorder).
-      refuse(503, 'Service Unavailable', 'failed');
-      return;
-    }
-    const bindings = this.deps.location.lookup(callee);
+    const bindings = this.deps.location.lookup(number);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
-    if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
+    if (!extension.callWaiting && (this.inCall.get(number) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
     if (decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
-    const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
-    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
+    const call = this.begin(request, tx, source, caller, callerName, number, [...callerExtensions, number], mergeKey, inboundTrunk ?? undefined);
+    call.recordingFacts = facts;
+    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: number }));
     void call.start(targets, this.settings.noAnswerTimeoutMs);
   }
 
@@ -307,40 +314,14 @@ export class B2bua {
     for (const c of [...this.calls.values()]) c.hangup('system');
   }
 
-  /**
-   * Recording on demand (control API): `start` records an answered call the policy left out,
-   * `pause`/`resume` stop and restart the recording around sensitive moments (card numbers).
-   * Throws RangeError (the API answers 400) for an unknown call or one in the wrong state.
-   */
-  controlRecording(callId: string, action: 'start' | 'pause' | 'resume'): { callId: string; recording: 'started' | 'paused' | 'resumed' } {
-    const rec = this.deps.recording;
-    if (!rec) throw new RangeError('no recorder is configured (config recording)');
-    const call = [...this.calls.values()].find((c) => c.callId === callId && c.state === 'answered');
-    if (!call) throw new RangeError(`no answered call ${callId}`);
-    if (action === 'start') {
-      if (rec.has(callId)) throw new RangeError(`call ${callId} is already being recorded`);
-      this.startRecording(call, true);
-      return { callId, recording: 'started' };
-    }
-    rec.setPaused(callId, action === 'pause');
-    return { callId, recording: action === 'pause' ? 'paused' : 'resumed' };
-  }
-
-  private startRecording(call: Call, onDemand = false): void {
-    const rec = this.deps.recording;
-    const session = call.media.session;
-    const a = call.media.agreed('a');
-    const b = call.media.agreed('b');
-    if (!rec || !session || !a || !b || (!onDemand && !rec.wants(call.caller, call.callee))) return;
-    rec.start({
-      callId: call.callId, caller: call.caller, ...(call.callerName ? { callerName: call.callerName } : {}), callee: call.callee, sessionId: session.sessionId, direction: 'internal',
-      a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort },
-    });
+  private startRecording(call: Call): void {
+    const answered = this.deps.recording ? answeredCallOf(call, call.recordingFacts) : undefined;
+    if (answered) this.deps.recording!.answered(answered);
   }
 
   private async onEnded(call: Call): Promise<void> {
     const o = call.outcome!;
-    this.deps.recording?.stop(call.callId);
+    this.deps.recording?.ended(call.callId);
     if (call.answeredAt !== null) this.counters.callsAnswered++;
     this.counters.callsEnded++;
     for (const e of call.extensions) this.bump(e, -1);

@@ -14,6 +14,7 @@ import { chooseFinal } from './final-response.ts';
 import { CallMedia } from './call-media.ts';
 import type { LegStats, MediaAnchor } from './media-anchor.ts';
 import { SdpError } from './sdp/index.ts';
+import type { RecordingFacts } from './recording/answered-call.ts';
 
 const log = moduleLogger('pbx.call');
 
@@ -135,6 +136,8 @@ export class Call {
   readonly media: CallMedia;
   /** Final media figures, filled in by the B2BUA when the relay session is released. */
   quality: { a: LegStats; b: LegStats } | undefined;
+  /** What recording needs beyond the parties (recording/answered-call.ts): set by the B2BUA and the call center. */
+  recordingFacts: RecordingFacts = {};
   /** Set by answerHere: the PBX is the caller's far end until an agent answers. */
   private host: HostedCallListener | undefined;
 
@@ -504,6 +507,8 @@ export class Call {
     this.ctx.addDialog(dialog.key, this, 'b');
     for (const f of this.forks) if (f !== fork && f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
     this.host!.bridged(fork.target);
+    // The conversation starts now (the IVR and queue time before it are not recorded).
+    this.ctx.answered?.(this);
   }
 
   /** The answer in an ACK to a 2xx that carried the PBX's offer; without a usable one the call cannot carry audio. */

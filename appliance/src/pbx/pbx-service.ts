@@ -13,6 +13,7 @@ import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
 import { CallCenter, CtiBus, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, type RecordingControl } from './recording/recording-control.ts';
 
 const log = moduleLogger('pbx');
 
@@ -95,14 +96,7 @@ export class PbxService {
     service.control = await startControlServer(paths.pbxControlSocket, {
       status: () => service.status(),
       reloadConfig: () => service.reloadConfig(),
-      recording: (body) => {
-        // POST /v1/recording {"callId": "...", "action": "start" | "pause" | "resume"}
-        const b = body as { callId?: unknown; action?: unknown } | undefined;
-        if (!b || typeof b.callId !== 'string' || !['start', 'pause', 'resume'].includes(b.action as string)) {
-          throw new RangeError('body must be {"callId": string, "action": "start" | "pause" | "resume"}');
-        }
-        return stack.b2bua.controlRecording(b.callId, b.action as 'start' | 'pause' | 'resume');
-      },
+      recording: (body) => recordingCommand(stack.recordingControl, body),
       acd: {
         snapshot: () => callCenter.snapshot(),
         agentCommand: (body) => agentCommand(callCenter, body),
@@ -171,6 +165,7 @@ export class PbxService {
     this.stack.b2bua.hangupAll();
     this.callCenter.flush();
     this.stack.trunks.stop();
+    this.stack.stop();
     // Give the BYEs a moment on the wire before the sockets close.
     await new Promise((r) => setTimeout(r, 200));
     await this.control?.close();
@@ -227,4 +222,13 @@ function prefixed(prefix: string, counters: object): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(counters)) if (typeof v === 'number') out[`${prefix}.${k}`] = v;
   return out;
+}
+
+/** POST /v1/recording `{"callId": "...", "action": "start" | "stop" | "pause" | "resume"}`; bad input is a RangeError (400). */
+function recordingCommand(control: RecordingControl, body: unknown): RecordingCommandResult {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof b.callId !== 'string' || b.callId === '' || !RECORDING_ACTIONS.includes(b.action as RecordingAction)) {
+    throw new RangeError(`body must be {"callId": string, "action": ${RECORDING_ACTIONS.map((a) => `"${a}"`).join(' | ')}}`);
+  }
+  return control.command(b.callId, b.action as RecordingAction);
 }

@@ -17,7 +17,8 @@ import { Registrar } from './registrar.ts';
 import type { MediaAnchor } from './media-anchor.ts';
 import { TrunkManager } from './trunks/index.ts';
 import { RecordingClient } from './recording/recording-client.ts';
-import { recordingSettings, shouldRecord, type RecordingSettings } from './recording/recording-policy.ts';
+import { recordingSettings, type RecordingSettings } from './recording/recording-policy.ts';
+import { RecordingControl } from './recording/recording-control.ts';
 
 const log = moduleLogger('pbx');
 
@@ -52,6 +53,9 @@ export class PbxStack {
   readonly trunks: TrunkManager;
   /** The SIPREC client (issue 7), while a recorder is configured. */
   recording: RecordingClient | undefined;
+  /** Recording policy, on-demand commands and in-call codes (issue 7). */
+  readonly recordingControl: RecordingControl;
+  private started = false;
   private recordingPolicy: RecordingSettings | undefined;
   private readonly recordingDeps: ConstructorParameters<typeof RecordingClient>[0];
   /** Requests dropped because their source was banned. */
@@ -78,28 +82,25 @@ export class PbxStack {
     this.registrar = new Registrar(registrarSettings(config), this.directory, this.location, this.auth, clock);
     this.recordingDeps = { tx: this.tx, local, clock, media: deps.media, userAgent: USER_AGENT };
     this.applyRecording(config);
-    // The B2BUA sees recording through this adapter, so a reload can add or drop the recorder.
-    const stack = this;
-    const recorder = {
-      wants: (caller: string, callee: string) => shouldRecord(stack.recordingPolicy, caller, callee),
-      get refusing() { return stack.recording?.refusing ?? false; },
-      start: (call: Parameters<RecordingClient['start']>[0]) => stack.recording?.start(call),
-      stop: (callId: string) => stack.recording?.stop(callId),
-      has: (callId: string) => stack.recording?.has(callId) ?? false,
-      setPaused: (callId: string, paused: boolean) => {
-        if (!stack.recording) throw new RangeError('no recorder is configured (config recording)');
-        stack.recording.setPaused(callId, paused);
-      },
-    };
+    // The control reads the client and policy at each use, so a reload can add or drop the recorder.
+    this.recordingControl = new RecordingControl({ clock, client: () => this.recording, settings: () => this.recordingPolicy });
     this.trunks = new TrunkManager({ tx: this.tx, local, clock });
-    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media, recording: recorder }, b2buaSettings(config), this.routingOf(config));
+    this.b2bua = new B2bua({ tx: this.tx, local, clock, timers, location: this.location, directory: this.directory, writeRecord: deps.writeRecord, media: deps.media, recording: this.recordingControl }, b2buaSettings(config), this.routingOf(config));
     this.core = new PbxCore(this.tx, this.registrar, this.b2bua, this.auth, trustPolicy(config), new OriginTable(config));
     this.tx.setUser(this.core);
   }
 
   /** Starts what sends on its own (trunk registrations and keepalives); call once the transports listen. */
   start(): void {
+    this.started = true;
     this.trunks.start(trunkSettings(this.config));
+    this.recording?.startProbe();
+  }
+
+  /** Stops what sends on its own (the recorder probe; trunks stop through `trunks.stop()`). */
+  stop(): void {
+    this.started = false;
+    this.recording?.stopProbe();
   }
 
   /** Entry for every parsed message from the transport; banned sources are dropped silently. */
@@ -131,9 +132,14 @@ export class PbxStack {
   /** Creates, updates or drops the SIPREC client for `config.recording` (recordings already running go on). */
   private applyRecording(config: HotlineConfig): void {
     this.recordingPolicy = recordingSettings(config);
-    if (!this.recordingPolicy) this.recording = undefined;
-    else if (this.recording) this.recording.update(this.recordingPolicy);
-    else this.recording = new RecordingClient(this.recordingDeps, this.recordingPolicy);
+    if (!this.recordingPolicy) {
+      this.recording?.stopProbe();
+      this.recording = undefined;
+    } else if (this.recording) this.recording.update(this.recordingPolicy);
+    else {
+      this.recording = new RecordingClient(this.recordingDeps, this.recordingPolicy);
+      if (this.started) this.recording.startProbe();
+    }
   }
 
   /** Applies a newly accepted config: extensions, security and timeouts change, live calls go on. */

@@ -18,7 +18,7 @@
 //
 // Hotline extension (RFC 7865 §6.1 lets any element carry elements of other namespaces):
 //   <hl:hotline xmlns:hl="urn:x-hotline:params:xml:ns:recording:1"
-//       callId="…" direction="inbound|outbound|internal" queue="…" agent="…"
+//       callId="…" direction="inbound|outbound|internal" trunk="…" queue="…" agent="…"
 //       retention="standard|…" segment="1" previousCallId="…"/>
 // placed in <recording> or in <session>; and per participant
 //   <participant …><hl:hotline role="caller|agent|…"/></participant>.
@@ -72,6 +72,8 @@ export interface HotlineCallInfo {
   direction?: 'inbound' | 'outbound' | 'internal';
   queue?: string;
   agent?: string;
+  /** The carrier of a call from or to outside: SIP trunk name or `analog:<group>`. */
+  trunk?: string;
   /** Retention class name (see docs/recorder.md); the SRS default applies when absent. */
   retention?: string;
   /** For transferred calls: the segment number, 1 for the first. */
@@ -147,7 +149,7 @@ function hotlineInfo(into: HotlineCallInfo, list: unknown): void {
       if (!DIRECTIONS.has(direction)) throw new MetadataError(`hotline direction "${direction}" is not inbound, outbound or internal`);
       into.direction = direction as HotlineCallInfo['direction'];
     }
-    for (const k of ['queue', 'agent', 'retention', 'previousCallId'] as const) {
+    for (const k of ['queue', 'agent', 'trunk', 'retention', 'previousCallId'] as const) {
       const v = attr(h, k);
       if (v) into[k] = v;
     }

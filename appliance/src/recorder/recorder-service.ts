@@ -10,7 +10,7 @@ import { parseRtp, RtpPacket, RtpReceiveStats, recoverWav, isParseFailure } from
 import { serveControl, type ControlRoutes } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
-import { openRecords, RecordingStore, type RecordsDb, type RecordingParty } from '../records/index.ts';
+import { openRecords, RecordingStore, type RecordsDb, type RecordingParty, type RecordingPause } from '../records/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { TransactionLayer, defaultTimers } from '../sip/transaction/index.ts';
 import { createResponse, type SipRequest } from '../sip/message/index.ts';
@@ -64,6 +64,8 @@ interface ActiveRecording {
   packetsAtSegmentStart: number;
   /** Every stream a=inactive: the SRC paused the recording (RFC 7866 §8.1.3); no idle timeout then. */
   paused: boolean;
+  /** Pauses so far, as offsets into the file; indexed at every change (migration 16). */
+  pauses: RecordingPause[];
 }
 
 /** Options of {@link RecorderService.start}; tests pass temp folders and an environment. */
@@ -149,19 +151,24 @@ export class RecorderService {
     return {
       admit: () => {
         this.checkDisk();
-        if (this.disk.refusing) {
-          this.totals.refusedDisk++;
-          throw new RecordingOfferError(503, `recording disk ${this.disk.usedPercent}% full (refusing at ${this.disk.refusePercent}%)`);
-        }
-        if (this.recordings.size >= this.settings.maxSessions) {
-          this.totals.refusedLimit++;
-          throw new RecordingOfferError(503, `${this.recordings.size} recording sessions active (limit ${this.settings.maxSessions})`);
-        }
+        const refusal = this.refusal();
+        if (!refusal) return;
+        if (this.disk.refusing) this.totals.refusedDisk++;
+        else this.totals.refusedLimit++;
+        throw refusal;
       },
+      refusal: () => this.refusal(),
       open: (o) => this.open(o),
       update: (id, o) => this.update(id, o),
       close: (id, reason) => this.closeRecording(id, reason),
     };
+  }
+
+  /** Why a new session would be refused now (disk watermark, session limit), or undefined. */
+  private refusal(): RecordingOfferError | undefined {
+    if (this.disk.refusing) return new RecordingOfferError(503, `recording disk ${this.disk.usedPercent}% full (refusing at ${this.disk.refusePercent}%)`);
+    if (this.recordings.size >= this.settings.maxSessions) return new RecordingOfferError(503, `${this.recordings.size} recording sessions active (limit ${this.settings.maxSessions})`);
+    return undefined;
   }
 
   private async open(o: { sessionCallId: string; streams: OfferedStream[]; law: RecordLaw; metadata?: RecordingMetadata; peer: Endpoint }): Promise<{ id: string; ports: number[] }> {
@@ -184,7 +191,7 @@ export class RecorderService {
     const relPath = recordingRelPath(startedAt, id);
     const file = new RecordingFile(join(this.settings.recordingsDir, relPath), law, labels.length, this.settings.jitterAllowanceMs, this.settings.maxWaitMs);
     const rec: ActiveRecording = {
-      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0, paused: false,
+      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0, paused: false, pauses: [],
       ...(metadata ? { metadata } : {}),
     };
     const info = this.indexInfo(rec);
@@ -199,7 +206,10 @@ export class RecorderService {
       return { channel, label, ...(p?.aor ? { aor: p.aor } : {}), ...(p ? { name: partyName(p) } : {}), ...(p?.role ? { role: p.role } : {}) };
     });
     const retentionClass = h.retention && this.settings.retention[h.retention] ? h.retention : this.settings.defaultClass;
-    return { callId: h.callId ?? '', parties, retentionClass, ...(h.agent ? { agent: h.agent } : {}), ...(h.queue ? { queue: h.queue } : {}), ...(h.direction ? { direction: h.direction } : {}) };
+    return {
+      callId: h.callId ?? '', parties, retentionClass, ...(h.agent ? { agent: h.agent } : {}), ...(h.queue ? { queue: h.queue } : {}),
+      ...(h.direction ? { direction: h.direction } : {}), ...(h.trunk ? { trunk: h.trunk } : {}),
+    };
   }
 
   private async bindStream(rec: ActiveRecording, s: OfferedStream): Promise<void> {
@@ -261,7 +271,7 @@ export class RecorderService {
     const newH = o.metadata?.hotline ?? oldH;
     const newSegment = (newH.segment !== undefined && newH.segment !== (oldH.segment ?? 1)) || (newH.callId !== undefined && oldH.callId !== undefined && newH.callId !== oldH.callId);
     const layoutChanged = labels.join('\n') !== rec.labels.join('\n');
-    if (o.streams) rec.paused = o.streams.every((s) => s.rejected || s.direction === 'inactive');
+    if (o.streams) this.setPaused(rec, o.streams.every((s) => s.rejected || s.direction === 'inactive'));
     if (!newSegment && !layoutChanged) {
       if (o.metadata) {
         rec.metadata = o.metadata;
@@ -294,6 +304,20 @@ export class RecorderService {
   }
 
   private readonly aliases = new Map<string, string>();
+
+  /**
+   * Marks a pause (or its end) in the index, as an offset into the file: the file keeps its
+   * timeline through a pause (silence), so a player can show where the card number was.
+   */
+  private setPaused(rec: ActiveRecording, paused: boolean): void {
+    if (paused === rec.paused) return;
+    rec.paused = paused;
+    const atMs = Math.round(rec.file.aligner.positionAt(Date.now()) / 8);
+    if (paused) rec.pauses.push({ fromMs: atMs, toMs: null });
+    else { const open = rec.pauses.at(-1); if (open && open.toMs === null) open.toMs = atMs; }
+    this.index.setPauses(rec.id, rec.pauses);
+    log.info({ id: rec.id, paused, atMs }, paused ? 'recording paused by the SRC' : 'recording resumed by the SRC');
+  }
 
   private current(id: string): ActiveRecording | undefined {
     return this.recordings.get(this.aliases.get(id) ?? id);
@@ -339,6 +363,12 @@ export class RecorderService {
       this.totals.missingMs += a.missingSamples / 8;
     }
     const durationMs = rec.file.durationMs;
+    const open = rec.pauses.at(-1);
+    if (open && open.toMs === null) {
+      // Ended while paused: the pause runs to the end of the file.
+      open.toMs = Math.max(open.fromMs, durationMs);
+      this.index.setPauses(rec.id, rec.pauses);
+    }
     log.info({ id: rec.id, reason, durationMs }, 'recording closed');
     this.pendingFinal++;
     this.finalizing = this.finalizing.then(() => this.finalize(rec.id, rec.relPath, rec.startedAt, durationMs, lost, 'closed')).finally(() => { this.pendingFinal--; });

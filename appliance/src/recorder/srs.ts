@@ -22,6 +22,8 @@ const log = moduleLogger('recorder.srs');
 export interface RecordingBackend {
   /** Throws RecordingOfferError(503) when no new session may start (disk watermark, session limit). */
   admit(): void;
+  /** Why no new session may start now, without counting a refusal (answers OPTIONS probes); undefined when one may. */
+  refusal?(): RecordingOfferError | undefined;
   /** Starts a recording: binds one receive port per accepted stream (0 for rejected ones). */
   open(o: { sessionCallId: string; streams: OfferedStream[]; law: RecordLaw; metadata?: RecordingMetadata; peer: Endpoint }): Promise<{ id: string; ports: number[] }>;
   /** A re-INVITE: new streams or metadata (streams undefined when the body had no SDP). */
@@ -86,8 +88,13 @@ export class SessionRecordingServer implements TransactionUser {
           return;
         case 'BYE':
           return this.bye(request);
-        case 'OPTIONS':
+        case 'OPTIONS': {
+          // RFC 3261 §11.2: OPTIONS is answered as an INVITE would be, so an SRC's probe sees
+          // 503 while sessions are refused (disk watermark, session limit), not a misleading 200.
+          const refusal = this.deps.backend.refusal?.();
+          if (refusal) return this.refuse(request, refusal, newTag());
           return this.respond(request, this.withCommon(createResponse(request, 200, 'OK')));
+        }
         default: {
           return this.respond(request, methodNotAllowed(request, ALLOW));
         }

@@ -10,5 +10,5 @@ export { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts
 export { CdrWriter } from './cdr-writer.ts';
 export { AlarmStore, type AlarmOccurrence } from './alarm-store.ts';
 export { BackupRunStore, type BackupRun, type BackupRunKind, type BackupRunStatus } from './backup-run-store.ts';
-export { RecordingStore, type RecordingEnd, type RecordingParty, type RecordingQuery, type RecordingStart, type RecordingState, type StoredRecording } from './recording-store.ts';
+export { RecordingStore, type RecordingEnd, type RecordingParty, type RecordingPause, type RecordingQuery, type RecordingStart, type RecordingState, type StoredRecording } from './recording-store.ts';
 export { AgentStateStore, type SavedAgentState, type AgentStateSpell } from './agent-state-store.ts';

@@ -319,4 +319,16 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX agent_state_log_started ON agent_state_log (started_at);
     `,
   },
+  {
+    id: 16,
+    name: 'recordings_trunk_pauses',
+    // Issue 7 (PBX side): the carrier of a recorded call from or to outside (SIP trunk name or
+    // analog:<group>), and the pauses of the recording (card numbers): JSON array of
+    // {"fromMs", "toMs"} offsets into the file, toMs null while a pause is still open.
+    up: `
+      ALTER TABLE recordings ADD COLUMN trunk TEXT;
+      ALTER TABLE recordings ADD COLUMN pauses TEXT NOT NULL DEFAULT '[]';
+      CREATE INDEX recordings_trunk ON recordings (trunk, started_at);
+    `,
+  },
 ];

@@ -29,6 +29,8 @@ export interface RecordingStart {
   agent?: string;
   queue?: string;
   direction?: 'inbound' | 'outbound' | 'internal';
+  /** The carrier of a call from or to outside (SIP trunk name or `analog:<group>`). */
+  trunk?: string;
   codec: 'PCMU' | 'PCMA';
   channels: number;
   /** Path relative to the recordings root. */
@@ -51,8 +53,13 @@ export interface RecordingEnd {
   packetsLost: number;
 }
 
+/** A pause of a recording (RFC 7866 §8.1.3: every stream inactive), as offsets into the file; `toMs` null while open. */
+export interface RecordingPause { fromMs: number; toMs: number | null }
+
 /** A stored recording row. */
 export interface StoredRecording extends RecordingStart {
+  /** Pauses in file order (migration 16). */
+  pauses: RecordingPause[];
   endedAt: number | null;
   durationMs: number | null;
   sha256: string | null;
@@ -69,6 +76,7 @@ export interface RecordingQuery {
   callId?: string;
   agent?: string;
   queue?: string;
+  trunk?: string;
   /** Matches a party's AOR or name (substring). */
   party?: string;
   minDurationMs?: number;
@@ -83,7 +91,7 @@ interface Row {
   id: string; call_id: string; session_call_id: string; started_at: number; ended_at: number | null; duration_ms: number | null;
   parties: string; agent: string | null; queue: string | null; direction: RecordingStart['direction'] | null; codec: 'PCMU' | 'PCMA';
   channels: number; sha256: string | null; size_bytes: number | null; path: string; encrypted: number; retention_class: string;
-  segment: number; previous_id: string | null; state: RecordingState; packets_lost: number;
+  segment: number; previous_id: string | null; state: RecordingState; packets_lost: number; trunk: string | null; pauses: string;
 }
 
 function fromRow(r: Row): StoredRecording {
@@ -93,6 +101,7 @@ function fromRow(r: Row): StoredRecording {
     path: r.path, encrypted: r.encrypted === 1, retentionClass: r.retention_class, segment: r.segment, state: r.state, packetsLost: r.packets_lost,
     ...(r.agent !== null ? { agent: r.agent } : {}), ...(r.queue !== null ? { queue: r.queue } : {}),
     ...(r.direction !== null ? { direction: r.direction } : {}), ...(r.previous_id !== null ? { previousId: r.previous_id } : {}),
+    ...(r.trunk !== null ? { trunk: r.trunk } : {}), pauses: JSON.parse(r.pauses) as RecordingPause[],
   };
 }
 
@@ -107,15 +116,17 @@ export class RecordingStore {
   private readonly metaStmt;
   private readonly stateStmt;
   private readonly getStmt;
+  private readonly pausesStmt;
 
   /** Prepares the statements on an open records.db. */
   constructor(private readonly records: RecordsDb) {
     const db = records.db;
-    this.insertStmt = db.prepare(`INSERT INTO recordings (id, call_id, session_call_id, started_at, parties, agent, queue, direction, codec, channels, path, retention_class, segment, previous_id, state)
-      VALUES (@id, @callId, @sessionCallId, @startedAt, @parties, @agent, @queue, @direction, @codec, @channels, @path, @retentionClass, @segment, @previousId, 'active')`);
+    this.insertStmt = db.prepare(`INSERT INTO recordings (id, call_id, session_call_id, started_at, parties, agent, queue, direction, trunk, codec, channels, path, retention_class, segment, previous_id, state)
+      VALUES (@id, @callId, @sessionCallId, @startedAt, @parties, @agent, @queue, @direction, @trunk, @codec, @channels, @path, @retentionClass, @segment, @previousId, 'active')`);
     this.endStmt = db.prepare(`UPDATE recordings SET ended_at = @endedAt, duration_ms = @durationMs, sha256 = @sha256, size_bytes = @sizeBytes, path = @path,
       encrypted = @encrypted, state = @state, packets_lost = @packetsLost WHERE id = @id`);
-    this.metaStmt = db.prepare('UPDATE recordings SET call_id = @callId, parties = @parties, agent = @agent, queue = @queue, direction = @direction, retention_class = @retentionClass WHERE id = @id');
+    this.metaStmt = db.prepare('UPDATE recordings SET call_id = @callId, parties = @parties, agent = @agent, queue = @queue, direction = @direction, trunk = @trunk, retention_class = @retentionClass WHERE id = @id');
+    this.pausesStmt = db.prepare('UPDATE recordings SET pauses = ? WHERE id = ?');
     this.stateStmt = db.prepare('UPDATE recordings SET state = ?, path = ? WHERE id = ?');
     this.getStmt = db.prepare('SELECT * FROM recordings WHERE id = ?');
   }
@@ -123,13 +134,18 @@ export class RecordingStore {
   /** Records the start of a recording (state 'active'). */
   start(r: RecordingStart): void {
     this.insertStmt.run({
-      ...r, parties: JSON.stringify(r.parties), agent: r.agent ?? null, queue: r.queue ?? null, direction: r.direction ?? null, previousId: r.previousId ?? null,
+      ...r, parties: JSON.stringify(r.parties), agent: r.agent ?? null, queue: r.queue ?? null, direction: r.direction ?? null, trunk: r.trunk ?? null, previousId: r.previousId ?? null,
     });
   }
 
   /** Updates what the metadata says (a re-INVITE changed parties, agent or queue). */
-  updateMetadata(id: string, m: Pick<RecordingStart, 'callId' | 'parties' | 'agent' | 'queue' | 'direction' | 'retentionClass'>): void {
-    this.metaStmt.run({ id, callId: m.callId, parties: JSON.stringify(m.parties), agent: m.agent ?? null, queue: m.queue ?? null, direction: m.direction ?? null, retentionClass: m.retentionClass });
+  updateMetadata(id: string, m: Pick<RecordingStart, 'callId' | 'parties' | 'agent' | 'queue' | 'direction' | 'trunk' | 'retentionClass'>): void {
+    this.metaStmt.run({ id, callId: m.callId, parties: JSON.stringify(m.parties), agent: m.agent ?? null, queue: m.queue ?? null, direction: m.direction ?? null, trunk: m.trunk ?? null, retentionClass: m.retentionClass });
+  }
+
+  /** Replaces the pauses of a recording (the SRC paused or resumed it). */
+  setPauses(id: string, pauses: RecordingPause[]): void {
+    this.pausesStmt.run(JSON.stringify(pauses), id);
   }
 
   /** Completes a row when its file is closed or repaired. */
@@ -193,6 +209,7 @@ function filterSql(q: RecordingQuery): { where: string; args: unknown[] } {
   if (q.callId) { where.push('call_id = ?'); args.push(q.callId); }
   if (q.agent) { where.push('agent = ?'); args.push(q.agent); }
   if (q.queue) { where.push('queue = ?'); args.push(q.queue); }
+  if (q.trunk) { where.push('trunk = ?'); args.push(q.trunk); }
   if (q.party) { where.push("parties LIKE ? ESCAPE '\\'"); args.push(`%${q.party.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
   if (q.minDurationMs !== undefined) { where.push('duration_ms >= ?'); args.push(q.minDurationMs); }
   if (q.maxDurationMs !== undefined) { where.push('duration_ms <= ?'); args.push(q.maxDurationMs); }

@@ -311,6 +311,9 @@ export class CallCenter implements CallHost {
         h.phase = 'connected';
         h.agent = c.agent;
         h.ringing.clear();
+        // Recording metadata and policy (issue 7): the queue and the agent on leg b.
+        const agentExtension = this.agentExt.get(c.agent);
+        Object.assign(h.call.recordingFacts, { queue: c.queue, agent: c.agent, ...(agentExtension ? { agentExtension } : {}) });
         this.counters.connected++;
         this.deps.publish({ type: 'CallAnswered', at: this.deps.clock.now(), callId: c.callId, agent: c.agent, queue: c.queue, waitMs: c.waitMs });
         return;

@@ -4,12 +4,13 @@
 // with the Hotline extension, and the media relay forking each leg's RTP to the ports the
 // recorder answered. A recorder that is down never fails a call: the session is dropped,
 // the state goes 'down' and the PBX shows an alarm (unless `requireRecorder` says otherwise,
-// which the B2BUA enforces for new calls).
+// which the B2BUA enforces for new calls). An OPTIONS probe every few seconds finds a dead
+// recorder before a call needs it, and while it is down no recording INVITE is sent at all.
 import { Headers, SipRequest, newBranch, newCallId, newTag, type SipResponse } from '../../sip/message/index.ts';
 import { Dialog } from '../../sip/dialog/index.ts';
 import type { Endpoint } from '../../sip/transport/index.ts';
 import type { TransactionLayer } from '../../sip/transaction/index.ts';
-import type { Clock } from '../../sip/clock.ts';
+import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import type { LocalIdentity } from '../../sip/local-address.ts';
 import type { Alarm } from '../../alarms/index.ts';
 import { moduleLogger } from '../../log.ts';
@@ -33,7 +34,15 @@ export interface RecordedCall {
   a: { law: Law; payloadType: number; rtpPort: number };
   b: { law: Law; payloadType: number; rtpPort: number };
   direction: 'inbound' | 'outbound' | 'internal';
+  /** The carrier (SIP trunk or `analog:<group>`) of a call from or to outside. */
+  trunk?: string;
+  /** The ACD queue and the agent who answered, for a call answered from a queue (leg b is the agent). */
+  queue?: string;
+  agent?: string;
 }
+
+/** How long an OPTIONS probe may go unanswered before the recorder counts as down (the transaction retransmits at T1 = 0.5 s and 1 s within it). */
+export const PROBE_DEADLINE_MS = 2000;
 
 interface RecordingLeg {
   call: RecordedCall;
@@ -55,7 +64,9 @@ export interface RecordingClientStatus {
   since: string;
   lastError?: string;
   active: number;
-  counters: { started: number; accepted: number; failed: number; stopped: number };
+  /** Seconds between OPTIONS probes (0: no probe) and when the last answer came. */
+  probe: { intervalSec: number; lastAnswerAt?: string };
+  counters: { started: number; accepted: number; failed: number; stopped: number; skipped: number; probes: number; probesFailed: number };
 }
 
 /** The SIPREC client of the PBX. */
@@ -64,7 +75,10 @@ export class RecordingClient {
   private state: RecordingClientStatus['state'] = 'unknown';
   private since: number;
   private lastError: string | undefined;
-  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0 };
+  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0, skipped: 0, probes: 0, probesFailed: 0 };
+  private probeTimer: TimerHandle | undefined;
+  private probing = false;
+  private lastProbeAnswer: number | undefined;
 
   /** Wires the client to the PBX's transaction layer and media relay. */
   constructor(private readonly deps: { tx: TransactionLayer; local: LocalIdentity; clock: Clock; media: MediaAnchor; userAgent: string }, private settings: RecordingSettings) {
@@ -73,7 +87,70 @@ export class RecordingClient {
 
   /** New settings on reload (running recordings keep their recorder). */
   update(settings: RecordingSettings): void {
+    const moved = settings.recorder.host !== this.settings.recorder.host || settings.recorder.port !== this.settings.recorder.port || settings.probeIntervalMs !== this.settings.probeIntervalMs;
     this.settings = settings;
+    if (moved && this.probing) this.startProbe();
+  }
+
+  /**
+   * Starts probing the recorder with OPTIONS (RFC 3261 §11) every `probeIntervalMs`, the first
+   * at once. Any final answer but 503 means up (the recorder answers OPTIONS 503 while it
+   * refuses new sessions, as an INVITE would be answered); no answer within PROBE_DEADLINE_MS
+   * means down — seconds, instead of the 32 s of Timer B on a call's INVITE.
+   */
+  startProbe(): void {
+    this.stopProbe();
+    this.probing = true;
+    if (this.settings.probeIntervalMs > 0) this.probe();
+  }
+
+  /** Stops the probe (shutdown, or the recorder removed from the config). */
+  stopProbe(): void {
+    this.probing = false;
+    this.probeTimer?.cancel();
+    this.probeTimer = undefined;
+  }
+
+  private probe(): void {
+    this.probeTimer = this.deps.clock.setTimer(this.settings.probeIntervalMs, () => this.probe());
+    this.counters.probes++;
+    const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
+    const host = this.deps.local.hostFor(dest);
+    const h = new Headers();
+    h.append('Via', this.deps.local.via(dest, newBranch()));
+    h.append('Max-Forwards', '70');
+    h.append('From', `<sip:pbx@${host}>;tag=${newTag()}`);
+    h.append('To', `<sip:srs@${dest.address}:${dest.port}>`);
+    h.append('Call-ID', newCallId(host));
+    h.append('CSeq', '1 OPTIONS');
+    h.append('Contact', `<${this.deps.local.contactUri(dest)}>;+sip.src`);
+    h.append('User-Agent', this.deps.userAgent);
+    let settled = false;
+    // Our own deadline: the transaction's Timer F (32 s) is far too slow to notice a dead recorder.
+    const deadline = this.deps.clock.setTimer(PROBE_DEADLINE_MS, () => {
+      if (settled) return;
+      settled = true;
+      this.probeFailed(`no answer to OPTIONS within ${PROBE_DEADLINE_MS / 1000} s`);
+    });
+    this.deps.tx.request(new SipRequest('OPTIONS', `sip:srs@${dest.address}:${dest.port}`, h, Buffer.alloc(0)), dest, {
+      onResponse: (r) => {
+        if (r.status < 200 || settled) return;
+        settled = true;
+        deadline.cancel();
+        if (r.status === 503) return this.probeFailed(`recorder answered OPTIONS 503${warningText(r)}`);
+        this.lastProbeAnswer = this.deps.clock.now();
+        if (this.state !== 'up') log.info({ recorder: `${dest.address}:${dest.port}` }, 'recorder answers again: new calls are recorded');
+        this.setState('up');
+      },
+      onTimeout: () => {},
+    });
+  }
+
+  private probeFailed(why: string): void {
+    this.counters.probesFailed++;
+    if (this.state !== 'down') log.warn({ why }, 'recorder probe failed: new calls go on unrecorded until it answers');
+    this.lastError = why;
+    this.setState('down');
   }
 
   /** True when calls that must be recorded should be refused (policy requires the recorder and it is down). */
@@ -84,6 +161,12 @@ export class RecordingClient {
   /** Opens a recording session for an answered call. Never throws: a failure is an alarm, not a failed call. */
   start(call: RecordedCall): void {
     if (!this.deps.media.fork) return;
+    if (this.probing && this.settings.probeIntervalMs > 0 && this.state === 'down') {
+      // The probe says the recorder is gone: an INVITE would only wait 32 s for nothing.
+      this.counters.skipped++;
+      log.warn({ callId: call.callId, why: this.lastError }, 'call not recorded: the recorder is down (the call goes on)');
+      return;
+    }
     this.counters.started++;
     const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
     const host = this.deps.local.hostFor(dest);
@@ -93,9 +176,9 @@ export class RecordingClient {
       sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
       parties: [
         { label: '1', aor: `sip:${call.caller}@${host}`, ...(call.callerName ? { name: call.callerName } : { name: call.caller }), role: 'caller' },
-        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.callee, role: 'callee' },
+        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.callee, role: call.agent ? 'agent' : 'callee' },
       ],
-      hotline: { callId: call.callId, direction: call.direction },
+      hotline: { callId: call.callId, direction: call.direction, trunk: call.trunk, queue: call.queue, agent: call.agent },
     });
     const { contentType, body } = buildRecordingBody(sdp, metadata);
     const h = new Headers();
@@ -134,6 +217,11 @@ export class RecordingClient {
   /** True when a recording session for the call exists (answered or being set up). */
   has(callId: string): boolean {
     return this.sessions.has(callId);
+  }
+
+  /** True when the call's recording is paused. */
+  isPaused(callId: string): boolean {
+    return this.sessions.get(callId)?.paused ?? false;
   }
 
   /**
@@ -226,7 +314,11 @@ export class RecordingClient {
 
   /** For the status page and the monitor. */
   status(): RecordingClientStatus {
-    return { state: this.state, since: new Date(this.since).toISOString(), ...(this.lastError ? { lastError: this.lastError } : {}), active: this.sessions.size, counters: { ...this.counters } };
+    return {
+      state: this.state, since: new Date(this.since).toISOString(), ...(this.lastError ? { lastError: this.lastError } : {}), active: this.sessions.size,
+      probe: { intervalSec: this.probing ? this.settings.probeIntervalMs / 1000 : 0, ...(this.lastProbeAnswer !== undefined ? { lastAnswerAt: new Date(this.lastProbeAnswer).toISOString() } : {}) },
+      counters: { ...this.counters },
+    };
   }
 
   /** The alarm while the recorder is down. */
@@ -237,4 +329,10 @@ export class RecordingClient {
       text: { en: `Calls are not being recorded: ${this.lastError ?? 'the recorder does not answer'}`, zh: `通话未录音：录音服务器不可用（${this.lastError ?? '无应答'}）` },
     }];
   }
+}
+
+/** ` (<warning text>)` of a response's Warning header (RFC 3261 §20.43), or ''. */
+function warningText(r: SipResponse): string {
+  const w = /"([^"]*)"/.exec(r.headers.get('Warning') ?? '');
+  return w ? ` (${w[1]})` : '';
 }
