@@ -1,4 +1,4 @@
-import type { LegMedia, LegPorts, LegStats, MediaAnchor, MediaEvent } from '../../src/pbx/media-anchor.ts';
+import type { ForkTarget, LegMedia, LegPorts, LegStats, MediaAnchor, MediaEvent } from '../../src/pbx/media-anchor.ts';
 
 const zero = (): LegStats => ({ packetsIn: 0, packetsOut: 0, bytesIn: 0, lost: 0, lossFraction: 0, jitterMs: 0, lastPacketAt: null });
 
@@ -10,6 +10,8 @@ export class FakeMediaAnchor implements MediaAnchor {
   private listener: ((e: MediaEvent) => void) | undefined;
   /** When set, allocate fails like an exhausted port range. */
   exhausted = false;
+  /** Every fork order (SIPREC), in order: null targets stop a leg's copy. */
+  readonly forks: Array<{ sessionId: string; targets: { a?: ForkTarget; b?: ForkTarget } }> = [];
 
   async allocate(callId: string) {
     if (this.exhausted) throw new Error('RTP port range exhausted');
@@ -36,6 +38,8 @@ export class FakeMediaAnchor implements MediaAnchor {
   }
 
   onEvent(listener: (e: MediaEvent) => void): void { this.listener = listener; }
+
+  fork(sessionId: string, targets: { a?: ForkTarget; b?: ForkTarget }): void { this.forks.push({ sessionId, targets }); }
 
   /** Fires a relay event as the worker would. */
   emit(e: MediaEvent): void { this.listener?.(e); }

@@ -1,0 +1,178 @@
+// The PBX's recording decisions on a fake network and clock, against the recorder's own SIP
+// side (SessionRecordingServer with an in-memory backend): policy at answer, *41..*44 keyed
+// in the call, API commands, and the OPTIONS probe noticing a dead recorder within seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TransactionLayer, defaultTimers, senderOver } from '../../src/sip/transaction/index.ts';
+import type { Endpoint } from '../../src/sip/transport/index.ts';
+import { LocalIdentity } from '../../src/sip/local-address.ts';
+import { SessionRecordingServer, type RecordingBackend } from '../../src/recorder/srs.ts';
+import { RecordingOfferError } from '../../src/recorder/errors.ts';
+import type { RecordingMetadata } from '../../src/recorder/metadata.ts';
+import type { OfferedStream } from '../../src/recorder/recording-sdp.ts';
+import type { RecordingConfig } from '../../src/config/index.ts';
+import { RecordingCommandError } from '../../src/pbx/recording/recording-control.ts';
+import { answeredCallOf } from '../../src/pbx/recording/answered-call.ts';
+import { FakePhone, fakePbx } from './fake-phone.ts';
+
+const SRS_AT: Endpoint = { transport: 'udp', address: '10.0.0.9', port: 5080 };
+
+/** What the fake recorder saw: sessions opened (with their metadata), updates (pause/resume) and closes. */
+interface SrsLog { opened: RecordingMetadata[]; updates: Array<'paused' | 'recording'>; closed: string[] }
+
+async function setup(recording: Partial<RecordingConfig> = {}) {
+  const env = fakePbx({ mutate: (c) => { c.recording = { recorder: { host: SRS_AT.address, port: SRS_AT.port }, ...recording }; } });
+  const seen: SrsLog = { opened: [], updates: [], closed: [] };
+  const srs = { alive: true, refusing: undefined as string | undefined };
+  let n = 0;
+  const backend: RecordingBackend = {
+    admit: () => { if (srs.refusing) throw new RecordingOfferError(503, srs.refusing); },
+    refusal: () => (srs.refusing ? new RecordingOfferError(503, srs.refusing) : undefined),
+    open: async (o) => { seen.opened.push(o.metadata!); return { id: `r${++n}`, ports: o.streams.map((_, i) => 31000 + 2 * i) }; },
+    update: async (_id, o: { streams?: OfferedStream[] }) => {
+      if (o.streams) seen.updates.push(o.streams.every((s) => s.direction === 'inactive') ? 'paused' : 'recording');
+      return { ports: [31000, 31002] };
+    },
+    close: (id) => { seen.closed.push(id); },
+  };
+  let layer!: TransactionLayer;
+  // A dead recorder drops everything, as a killed process's port does.
+  const t = env.net.endpoint(SRS_AT, { onMessage: (m, s) => { if (srs.alive) layer.receive(m, s); } });
+  layer = new TransactionLayer(senderOver(t), env.clock, defaultTimers);
+  layer.setUser(new SessionRecordingServer({ tx: layer, local: new LocalIdentity(SRS_AT.address, { udp: SRS_AT.port, tcp: SRS_AT.port }), clock: env.clock, timers: defaultTimers, backend, userAgent: 'fake-srs' }));
+  const alice = new FakePhone(env, '1001', '10.0.0.11');
+  const bob = new FakePhone(env, '1002', '10.0.0.12');
+  alice.register();
+  bob.register();
+  await env.run(100);
+  return { env, seen, srs, alice, bob };
+}
+
+/** Keys `digits` on a leg of the only call, 150 ms apart, as the relay reports RFC 4733 ends. */
+async function key(env: Awaited<ReturnType<typeof setup>>['env'], leg: 'a' | 'b', digits: string): Promise<void> {
+  const sessionId = [...env.media.sessions.keys()].at(-1)!;
+  for (const digit of digits) {
+    env.media.emit({ type: 'dtmf', sessionId, leg, digit, durationMs: 100 });
+    await env.run(150);
+  }
+}
+
+test('always (the default): the answered call is recorded with direction, caller and callee; its end closes the recording', async () => {
+  const { env, seen, alice } = await setup();
+  alice.call('1002');
+  await env.run(200);
+  assert.equal(seen.opened.length, 1);
+  assert.equal(seen.opened[0]!.hotline.direction, 'internal');
+  assert.equal(seen.opened[0]!.hotline.callId, env.stack.b2bua.activeCalls()[0]!.callId);
+  assert.ok(env.media.forks.at(-1)!.targets.a, 'the relay forks leg a to the recorder');
+  alice.bye();
+  await env.run(200);
+  assert.deepEqual(seen.closed, ['r1']);
+});
+
+test('on-demand: nothing until *41 from an extension; *43 pauses (fork stopped, streams inactive), *44 resumes, *42 stops', async () => {
+  const { env, seen, alice } = await setup({ default: 'on-demand' });
+  alice.call('1002');
+  await env.run(200);
+  assert.equal(seen.opened.length, 0, 'not recorded at the answer');
+  await key(env, 'a', '12*41');
+  assert.equal(seen.opened.length, 1, '*41 started the recording');
+  const forksBefore = env.media.forks.length;
+  await key(env, 'b', '*43');
+  assert.deepEqual(env.media.forks.at(-1)!.targets, { a: null, b: null }, 'the pause stops the fork at once');
+  assert.ok(env.media.forks.length > forksBefore);
+  await key(env, 'a', '4111*44');
+  assert.ok(env.media.forks.at(-1)!.targets.a, 'forking again');
+  assert.deepEqual(seen.updates, ['paused', 'recording'], 'the recorder saw a=inactive, then a=sendonly (RFC 7866 §8.1.3)');
+  await key(env, 'a', '*42');
+  assert.deepEqual(seen.closed, ['r1'], '*42 ends an on-demand recording');
+  assert.equal(env.stack.recordingControl.counters.dtmfCommands, 4);
+});
+
+test('never: *41 is refused and nothing reaches the recorder; always: *42 is refused (pause instead), pause works', async () => {
+  const never = await setup({ extensions: { '1002': 'never' } });
+  never.alice.call('1002');
+  await never.env.run(200);
+  await key(never.env, 'a', '*41');
+  assert.equal(never.seen.opened.length, 0);
+  assert.equal(never.env.stack.recordingControl.counters.commandsRefused, 1);
+  const callId = never.env.stack.b2bua.activeCalls()[0]!.callId;
+  assert.throws(() => never.env.stack.recordingControl.command(callId, 'start'), (e: unknown) => e instanceof RecordingCommandError && /must not be recorded \(never, by extension 1002\)/.test(e.message));
+
+  const always = await setup({ extensions: { '1001': 'always' }, default: 'on-demand' });
+  always.alice.call('1002');
+  await always.env.run(200);
+  const id = always.env.stack.b2bua.activeCalls()[0]!.callId;
+  assert.throws(() => always.env.stack.recordingControl.command(id, 'stop'), /recorded by policy \(always, by extension 1001\): pause it instead/);
+  assert.throws(() => always.env.stack.recordingControl.command(id, 'start'), /already being recorded/);
+  assert.deepEqual(always.env.stack.recordingControl.command(id, 'pause'), { callId: id, recording: 'paused' });
+  assert.throws(() => always.env.stack.recordingControl.command('no-such-call', 'pause'), /no answered call no-such-call/);
+  await always.env.run(200);
+  assert.deepEqual(always.seen.updates, ['paused']);
+});
+
+test('only extension legs may key codes: an outside caller (leg a of an inbound call) cannot, the agent on leg b can', () => {
+  const { env } = fakePbxCall();
+  const call = { callId: 'c1', caller: '0105551234', callee: '1002', callerName: undefined, extensions: ['1002'], carrier: 'carrier-a', media: env };
+  const inbound = answeredCallOf(call as never, { direction: 'inbound', route: 'did-main', queue: 'complaints', agent: '8001', agentExtension: '1002' })!;
+  assert.deepEqual(inbound.controlLegs, ['b']);
+  assert.equal(inbound.trunk, 'carrier-a');
+  assert.equal(inbound.callee, '1002');
+  assert.deepEqual([inbound.queue, inbound.agent, inbound.route], ['complaints', '8001', 'did-main']);
+  assert.deepEqual(answeredCallOf(call as never, { direction: 'outbound' })!.controlLegs, ['a']);
+  assert.deepEqual(answeredCallOf(call as never, {})!.controlLegs, ['a', 'b']);
+});
+
+/** A stand-in for a call's media with both legs agreed. */
+function fakePbxCall() {
+  const env = {
+    session: { sessionId: 's1', a: { rtpPort: 30000, rtcpPort: 30001 }, b: { rtpPort: 30002, rtcpPort: 30003 } },
+    agreed: () => ({ law: 'PCMU' as const, payloadType: 0 }),
+  };
+  return { env };
+}
+
+test('the OPTIONS probe: up at start, down within interval + 2 s of the recorder dying (alarm, calls go on unrecorded), up again when it answers', async () => {
+  const { env, seen, srs, alice, bob } = await setup({ probeIntervalSec: 3 });
+  env.stack.start();
+  await env.run(200);
+  assert.equal(env.stack.recording!.status().state, 'up');
+  srs.alive = false;
+  const diedAt = env.clock.now();
+  let downAt: number | undefined;
+  for (let i = 0; i < 60 && downAt === undefined; i++) {
+    await env.run(100);
+    if (env.stack.recording!.status().state === 'down') downAt = env.clock.now();
+  }
+  assert.ok(downAt !== undefined && downAt - diedAt <= 5_100, `noticed after ${downAt! - diedAt} ms (probe every 3 s, 2 s deadline)`);
+  assert.match(env.stack.recording!.status().lastError!, /no answer to OPTIONS within 2 s/);
+  assert.equal(env.stack.recording!.alarms()[0]?.id, 'recorder-unreachable');
+  alice.call('1002');
+  await env.run(300);
+  assert.equal(env.stack.b2bua.activeCalls()[0]?.state, 'answered', 'the call goes on');
+  assert.equal(env.stack.recording!.counters.skipped, 1, 'no recording INVITE while the recorder is known down');
+  alice.bye();
+  await env.run(200);
+  srs.alive = true;
+  await env.run(3_500);
+  assert.equal(env.stack.recording!.status().state, 'up');
+  assert.deepEqual(env.stack.recording!.alarms(), [], 'the alarm clears');
+  bob.call('1001');
+  await env.run(300);
+  assert.equal(seen.opened.length, 1, 'new calls are recorded again');
+  env.stack.stop();
+});
+
+test('a recorder that refuses new sessions answers the probe 503: down with its reason; requireRecorder then refuses calls with 503', async () => {
+  const { env, srs, alice } = await setup({ probeIntervalSec: 2, requireRecorder: true });
+  srs.refusing = 'recording disk 97% full (refusing at 95%)';
+  env.stack.start();
+  await env.run(300);
+  assert.equal(env.stack.recording!.status().state, 'down');
+  assert.match(env.stack.recording!.status().lastError!, /OPTIONS 503 \(recording disk 97% full/);
+  alice.call('1002');
+  await env.run(300);
+  assert.equal(alice.statuses('INVITE').at(-1), 503);
+  assert.equal(env.records.at(-1)!.sipCode, 503);
+  env.stack.stop();
+});
