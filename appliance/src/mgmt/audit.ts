@@ -42,7 +42,8 @@ export type AuditAction =
   | 'backup.kit_downloaded'
   | 'recording.downloaded'
   | 'recording.deleted'
-  | 'recording.exported';
+  | 'recording.exported'
+  | 'recording.call_controlled';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

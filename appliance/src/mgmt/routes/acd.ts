@@ -5,8 +5,8 @@ import type { MgmtServices } from '../services.ts';
 
 const params = { type: 'object', required: ['agent'], properties: { agent: { type: 'string', pattern: '^[0-9]{2,8}$' } } } as const;
 
-/** Asks the PBX's call center; its refusals become 400 VALIDATION with the PBX's reason, a stopped PBX 503. */
-async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** Asks the PBX's control API (call center, recording); its refusals become 400 VALIDATION with the PBX's reason, a stopped PBX 503. */
+export async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path: string, body?: unknown, refusedZh = '呼叫中心拒绝了该操作'): Promise<T> {
   const call = svc.deps.pbx.call;
   if (!call) throw new ApiError('PBX_UNAVAILABLE', 'the PBX control channel has no call-center routes');
   try {
@@ -14,7 +14,7 @@ async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path: strin
   } catch (err) {
     if (err instanceof ServiceNotRunningError) throw new ApiError('PBX_UNAVAILABLE', err.message);
     if (err instanceof ControlRequestError && err.status === 400) {
-      throw new ApiError('VALIDATION', err.body.error, { messageZh: `呼叫中心拒绝了该操作：${err.body.error}` });
+      throw new ApiError('VALIDATION', err.body.error, { messageZh: `${refusedZh}：${err.body.error}` });
     }
     throw err;
   }
