@@ -28,6 +28,10 @@ export interface TonePcapOptions {
    * in the file is the one the far end sees (RFC 3551 §6 static assignments).
    */
   law?: 'pcmu' | 'pcma';
+  /** Keys pressed during the tone, as RFC 4733 events in place of the audio (e.g. `{ atMs: 500, digits: '*41' }`); 200 ms per key. */
+  keys?: Array<{ atMs: number; digits: string }>;
+  /** Payload type of the events; 101 by default (what the scenarios offer). */
+  telephoneEventPt?: number;
 }
 
 const SAMPLE_RATE = 8000;
@@ -40,8 +44,12 @@ const UDP_HEADER = 8;
 const RTP_HEADER = 12;
 const PT_PCMU = 0;
 const PT_PCMA = 8;
+const PT_TELEPHONE_EVENT = 101;
 
-/** Returns a libpcap file holding a G.711 RTP stream (µ-law unless `law: 'pcma'`) of a sine tone, ready for `play_pcap_audio`. */
+/**
+ * Returns a libpcap file holding a G.711 RTP stream (µ-law unless `law: 'pcma'`) of a sine tone,
+ * ready for `play_pcap_audio`; with `keys`, RFC 4733 digits replace the audio where they fall.
+ */
 export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   const freq = opts.frequencyHz ?? 1000;
   const frames = Math.floor((opts.durationMs ?? 2000) / 20);
@@ -51,12 +59,60 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   const pt = alaw ? PT_PCMA : PT_PCMU;
   // media's table encoder indexes by the 16-bit pattern, so it takes whole samples only.
   const encode = alaw ? (x: number) => linearToAlaw(Math.round(x)) : (x: number) => linearToUlaw(Math.round(x));
-  const payloadLen = FRAME_SAMPLES;
-  const udpLen = UDP_HEADER + RTP_HEADER + payloadLen;
-  const ipLen = IPV4_HEADER + udpLen;
-  const frameLen = ETH_HEADER + ipLen;
-  const out = Buffer.alloc(PCAP_GLOBAL_HEADER + frames * (PCAP_RECORD_HEADER + frameLen));
+  const events = keyFrames(opts.keys ?? []);
+  const packets: RtpFrame[] = [];
+  for (let f = 0; f < frames; f++) {
+    const ev = events.get(f);
+    if (ev) {
+      // RFC 4733 §2.3: event, E bit + volume, duration so far; the timestamp is the event's start.
+      const payload = Buffer.from([ev.event, (ev.end ? 0x80 : 0) | EVENT_VOLUME, 0, 0]);
+      payload.writeUInt16BE(ev.duration, 2);
+      packets.push({ usec: f * 20_000, marker: ev.first, pt: opts.telephoneEventPt ?? PT_TELEPHONE_EVENT, seq: f, ts: ev.startFrame * FRAME_SAMPLES, ssrc, payload });
+      continue;
+    }
+    const payload = Buffer.alloc(FRAME_SAMPLES);
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      const n = f * FRAME_SAMPLES + i;
+      payload[i] = encode(amplitude * Math.sin((2 * Math.PI * freq * n) / SAMPLE_RATE));
+    }
+    // RFC 3550 §5.1: marker on the first packet of a talkspurt.
+    packets.push({ usec: f * 20_000, marker: f === 0, pt, seq: f, ts: f * FRAME_SAMPLES, ssrc, payload });
+  }
+  return writeRtpPcap(packets);
+}
 
+/** One RTP packet of a capture. */
+interface RtpFrame { usec: number; marker: boolean; pt: number; seq: number; ts: number; ssrc: number; payload: Buffer }
+
+/** RFC 4733 event codes of the keys (§3.2): 0-9, * = 10, # = 11. */
+const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11, ...Object.fromEntries([...'0123456789'].map((d) => [d, Number(d)])) };
+/** Volume field of the events: -10 dBm0, a typical phone's. */
+const EVENT_VOLUME = 10;
+/** A key: 4 packets while it is held (100 ms of duration in all), then the end packet sent 3 times (RFC 4733 §2.5.1.4), then 60 ms of voice. */
+const KEY_FRAMES = 7;
+const KEY_PITCH_MS = 200;
+
+/** Which 20 ms frames carry which event packet. */
+function keyFrames(keys: Array<{ atMs: number; digits: string }>): Map<number, { event: number; end: boolean; duration: number; first: boolean; startFrame: number }> {
+  const out = new Map<number, { event: number; end: boolean; duration: number; first: boolean; startFrame: number }>();
+  for (const k of keys) {
+    [...k.digits].forEach((d, i) => {
+      const event = EVENT_CODES[d];
+      if (event === undefined) throw new RangeError(`no RFC 4733 event for key ${d}`);
+      const startFrame = Math.round((k.atMs + i * KEY_PITCH_MS) / 20);
+      for (let j = 0; j < KEY_FRAMES; j++) {
+        const end = j >= 4;
+        out.set(startFrame + j, { event, end, duration: (end ? 5 : j + 1) * FRAME_SAMPLES, first: j === 0, startFrame });
+      }
+    });
+  }
+  return out;
+}
+
+/** Writes RTP packets as a libpcap file (Ethernet/IPv4/UDP 127.0.0.1:6000 → 127.0.0.1:6000). */
+function writeRtpPcap(packets: RtpFrame[]): Buffer {
+  const size = packets.reduce((n, p) => n + PCAP_RECORD_HEADER + ETH_HEADER + IPV4_HEADER + UDP_HEADER + RTP_HEADER + p.payload.length, PCAP_GLOBAL_HEADER);
+  const out = Buffer.alloc(size);
   let o = 0;
   o = out.writeUInt32LE(0xa1b2c3d4, o); // magic: microsecond timestamps
   o = out.writeUInt16LE(2, o); // version 2.4
@@ -66,10 +122,12 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
   o = out.writeUInt32LE(65535, o); // snaplen
   o = out.writeUInt32LE(1, o); // LINKTYPE_ETHERNET
 
-  for (let f = 0; f < frames; f++) {
-    const usec = f * 20_000;
-    o = out.writeUInt32LE(Math.floor(usec / 1e6), o);
-    o = out.writeUInt32LE(usec % 1e6, o);
+  for (const p of packets) {
+    const udpLen = UDP_HEADER + RTP_HEADER + p.payload.length;
+    const ipLen = IPV4_HEADER + udpLen;
+    const frameLen = ETH_HEADER + ipLen;
+    o = out.writeUInt32LE(Math.floor(p.usec / 1e6), o);
+    o = out.writeUInt32LE(p.usec % 1e6, o);
     o = out.writeUInt32LE(frameLen, o);
     o = out.writeUInt32LE(frameLen, o);
     // Ethernet: zero MACs, EtherType IPv4.
@@ -79,7 +137,7 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
     const ip = o;
     out[o] = 0x45;
     out.writeUInt16BE(ipLen, o + 2);
-    out.writeUInt16BE(f & 0xffff, o + 4);
+    out.writeUInt16BE(p.seq & 0xffff, o + 4);
     out[o + 8] = 64; // TTL
     out[o + 9] = 17; // UDP
     out.writeUInt32BE(0x7f000001, o + 12);
@@ -91,18 +149,14 @@ export function buildToneRtpPcap(opts: TonePcapOptions = {}): Buffer {
     o = out.writeUInt16BE(6000, o);
     o = out.writeUInt16BE(udpLen, o);
     o = out.writeUInt16BE(0, o);
-    // RTP header, RFC 3550 §5.1: V=2, marker on the first packet of the talkspurt.
+    // RTP header, RFC 3550 §5.1: V=2.
     out[o] = 0x80;
-    out[o + 1] = (f === 0 ? 0x80 : 0) | pt;
-    out.writeUInt16BE(f & 0xffff, o + 2);
-    out.writeUInt32BE((f * FRAME_SAMPLES) >>> 0, o + 4);
-    out.writeUInt32BE(ssrc, o + 8);
+    out[o + 1] = (p.marker ? 0x80 : 0) | p.pt;
+    out.writeUInt16BE(p.seq & 0xffff, o + 2);
+    out.writeUInt32BE(p.ts >>> 0, o + 4);
+    out.writeUInt32BE(p.ssrc, o + 8);
     o += RTP_HEADER;
-    for (let i = 0; i < FRAME_SAMPLES; i++) {
-      const n = f * FRAME_SAMPLES + i;
-      out[o + i] = encode(amplitude * Math.sin((2 * Math.PI * freq * n) / SAMPLE_RATE));
-    }
-    o += payloadLen;
+    o += p.payload.copy(out, o);
   }
   return out;
 }

@@ -12,9 +12,10 @@ export function soxChannels(path: string): number {
   return Number(execFileSync('sox', ['--i', '-c', path], { encoding: 'utf8' }).trim());
 }
 
-/** RMS amplitude (0..1) of channel `channel` (1-based), from `sox <f> -n remix N stat`. */
-export function soxChannelRms(path: string, channel: number): number {
-  const r = spawnSync('sox', [path, '-n', 'remix', String(channel), 'stat'], { encoding: 'utf8' });
+/** RMS amplitude (0..1) of channel `channel` (1-based), from `sox <f> -n remix N stat`; `window` (seconds) trims to a part of the file first. */
+export function soxChannelRms(path: string, channel: number, window?: { fromSec: number; toSec: number }): number {
+  const trim = window ? ['trim', window.fromSec.toFixed(3), `=${window.toSec.toFixed(3)}`] : [];
+  const r = spawnSync('sox', [path, '-n', ...trim, 'remix', String(channel), 'stat'], { encoding: 'utf8' });
   const m = /RMS\s+amplitude:\s+([0-9.]+)/.exec(r.stderr);
   if (!m) throw new Error(`sox stat gave no RMS amplitude for ${path}: ${r.stderr}`);
   return Number(m[1]);

@@ -2,7 +2,8 @@
 // classifier, and the parsers of sipp's trace files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildToneRtpPcap, linearToUlaw } from '../src/pcap.ts';
+import { buildToneRtpPcap, linearToUlaw, readPcapUdpPayloads } from '../src/pcap.ts';
+import { RtpAnalysis } from '../src/rtp-analyzer.ts';
 import { countRtpDatagram, type RtpCounts } from '../src/rtp-counter.ts';
 import { parseSippRtt, parseSippStats, sippArgs } from '../src/sipp.ts';
 
@@ -15,6 +16,16 @@ test('the tone pcap has a libpcap header and one 20 ms PCMU frame per packet', (
   const rtp = 24 + 16 + 14 + 20 + 8;
   assert.equal(pcap[rtp] >> 6, 2, 'RTP version 2');
   assert.equal(pcap[rtp + 1] & 0x7f, 0, 'payload type PCMU');
+});
+
+test('keys in the tone pcap are RFC 4733 events the analyzer reads back in order, each ended once, with the tone around them', () => {
+  const pcap = buildToneRtpPcap({ durationMs: 3000, keys: [{ atMs: 400, digits: '*41' }, { atMs: 2000, digits: '#9' }] });
+  const a = new RtpAnalysis({ telephoneEventPt: 101 });
+  for (const p of readPcapUdpPayloads(pcap)) a.add(p.payload, p.atMs);
+  assert.deepEqual(a.eventDigits(), ['*', '4', '1', '#', '9']);
+  assert.equal(a.telephoneEvents().filter((e) => e.type === 'end').length, 5, 'the 3 end packets of each key count once');
+  assert.ok(a.counts().byPayloadType[0]! > 100, 'PCMU tone between the keys');
+  assert.throws(() => buildToneRtpPcap({ keys: [{ atMs: 0, digits: 'x' }] }), /no RFC 4733 event for key x/);
 });
 
 test('µ-law encodes zero as 0xff and full scale to the extreme codes', () => {
