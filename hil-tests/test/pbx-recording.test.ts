@@ -85,7 +85,7 @@ test('an A-law caller and a µ-law callee: both recorded in the caller\'s law, t
   assert.ok(Math.abs(soxChannelFrequency(file, 2) - 440) < 40);
 });
 
-test('a recorder that refuses (disk watermark) does not fail the call: the call completes and the PBX raises an alarm', async () => {
+test('a recorder that refuses (disk watermark) does not fail the call: its OPTIONS answer 503 raises the alarm, and the call completes', async () => {
   const rec = await startRecorder({ HOTLINE_RECORDER_REFUSE_PERCENT: '1' });
   cleanup.push(() => rec.stop());
   const pbx = await pbxRecordingTo(rec);
@@ -102,28 +102,27 @@ test('a recorder that refuses (disk watermark) does not fail the call: the call 
   assert.equal(cdr.disposition, 'answered');
 });
 
-test('recorder down (nothing listening): the call goes on, and after the INVITE times out the PBX raises the alarm', async () => {
+test('recorder down (nothing listening): the OPTIONS probe raises the alarm within seconds (not after Timer B\'s 32 s), and calls go on', async () => {
   const rec = await startRecorder();
-  await rec.stop(); // its port is now closed: the recording INVITE gets no answer at all
+  await rec.stop(); // its port is now closed: neither probe nor INVITE gets an answer
   const pbx = await pbxRecordingTo(rec);
+  const st = await until('the alarm', async () => {
+    const s = await pbx.status();
+    return s.recording?.state === 'down' ? s : undefined;
+  }, 10_000);
+  assert.match(st.recording!.lastError ?? '', /no answer to OPTIONS within 2 s/);
+  assert.ok(st.alarms?.some((a) => a.id === 'recorder-unreachable'));
   const started = Date.now();
   await call(pbx);
   assert.ok(Date.now() - started < 15_000, 'the call was not held up by the missing recorder');
   assert.equal((await pbx.cdr()).at(-1)!.disposition, 'answered');
-  // RFC 3261 Timer B: 64·T1 = 32 s without a response.
-  const st = await until('the alarm', async () => {
-    const s = await pbx.status();
-    return s.recording?.state === 'down' ? s : undefined;
-  }, 45_000);
-  assert.match(st.recording!.lastError ?? '', /timeout/);
-  assert.ok(st.alarms?.some((a) => a.id === 'recorder-unreachable'));
 });
 
 test('with requireRecorder, once the recorder is known down, calls that must be recorded are refused with 503', async () => {
   const rec = await startRecorder({ HOTLINE_RECORDER_REFUSE_PERCENT: '1' });
   cleanup.push(() => rec.stop());
   const pbx = await pbxRecordingTo(rec, { requireRecorder: true });
-  await call(pbx); // the first call finds out the recorder is down (it goes on)
+  // The probe finds out the recorder refuses (OPTIONS 503) before any call needs it.
   await until('recorder down', async () => ((await pbx.status()).recording?.state === 'down' ? true : undefined));
   const target = `127.0.0.1:${pbx.sipPort}`;
   const r = await runSipp({
@@ -145,10 +144,10 @@ function longestSilence(path: string, channel: number): number {
   return best / 8000;
 }
 
-test('on demand: a call the policy leaves out is recorded from the API, paused around a card number and resumed', async () => {
+test('on demand: a call the policy leaves to on-demand is recorded from the API, paused around a card number and resumed', async () => {
   const rec = await startRecorder();
   cleanup.push(() => rec.stop());
-  const pbx = await pbxRecordingTo(rec, { default: 'never' });
+  const pbx = await pbxRecordingTo(rec, { default: 'on-demand' });
   const control = new ControlClient(join(pbx.dataDir, 'run', 'pbx.sock'));
   const done = call(pbx);
   const callId = await until('the answered call', async () => (await pbx.status()).activeCalls.find((c) => c.state === 'answered')?.callId, 8000);
@@ -164,6 +163,7 @@ test('on demand: a call the policy leaves out is recorded from the API, paused a
   await done;
   await assert.rejects(control.call('POST', '/v1/recording', { callId: 'nope', action: 'pause' }), (e: unknown) => e instanceof ControlRequestError && e.status === 400);
   const row = await until('the closed recording', () => rec.recordings().find((r) => r.state === 'closed'), 15_000);
+  assert.equal(row.pauses.length, 1, 'the index marks the pause');
   const file = join(rec.recordingsDir, row.path);
   assert.equal(soxChannels(file), 2);
   for (const ch of [0, 1]) {

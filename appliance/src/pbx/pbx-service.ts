@@ -133,6 +133,7 @@ export class PbxService {
         ...prefixed('cdr', this.records.counters),
         ...prefixed('media', this.relay.counters()),
         ...prefixed('callCenter', this.callCenter.counters),
+        ...prefixed('recording', s.recordingControl.counters),
         'cti.listeners': this.cti.size,
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
