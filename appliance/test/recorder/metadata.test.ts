@@ -29,6 +29,11 @@ test('reads the Hotline extension: call id, direction, queue, agent, retention c
   assert.deepEqual(m.hotline, { callId: 'call-4711@pbx', direction: 'inbound', queue: 'repairs', agent: '8001', retention: 'complaint' });
 });
 
+test('reads the carrier of a call from or to outside (hl:hotline trunk)', () => {
+  const m = parseRecordingMetadata('<recording xmlns="urn:ietf:params:xml:ns:recording:1" xmlns:hl="urn:x-hotline:params:xml:ns:recording:1"><datamode>complete</datamode><session session_id="s"><hl:hotline callId="c" direction="outbound" trunk="analog:fxo"/></session></recording>');
+  assert.deepEqual(m.hotline, { callId: 'c', direction: 'outbound', trunk: 'analog:fxo' });
+});
+
 test('maps an SDP label to the participant that sends on it, and names parties', () => {
   const m = parseRecordingMetadata(fixture('metadata-complete.xml'));
   assert.equal(partyName(senderOfLabel(m, '1')), '张先生');

@@ -86,6 +86,24 @@ test('a 503 from the backend (disk watermark) is passed on with Retry-After and 
   assert.match(r.headers.get('To')!, /;tag=/);
 });
 
+test('OPTIONS is answered as an INVITE would be (RFC 3261 §11.2): 200 while sessions are taken, 503 with the reason while they are refused', async () => {
+  let refusing: RecordingOfferError | undefined;
+  const { sent, tx, calls } = setup({ refusal: () => refusing });
+  const options = (n: number) => parse(Buffer.from([
+    'OPTIONS sip:srs@127.0.0.1:5080 SIP/2.0', `Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-opt${n}`, 'Max-Forwards: 70',
+    `From: <sip:src@127.0.0.1>;tag=o${n}`, 'To: <sip:srs@127.0.0.1>', `Call-ID: opt${n}@test`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
+  ].join('\r\n'))) as SipRequest;
+  tx.receive(options(1), SRC);
+  assert.equal(responses(sent).at(-1)!.status, 200);
+  refusing = new RecordingOfferError(503, 'recording disk 97% full (refusing at 95%)');
+  tx.receive(options(2), SRC);
+  const r = responses(sent).at(-1)!;
+  assert.equal(r.status, 503);
+  assert.equal(r.headers.get('Retry-After'), '60');
+  assert.match(r.headers.get('Warning')!, /recording disk 97% full/);
+  assert.deepEqual(calls, [], 'a probe opens nothing');
+});
+
 test('a CANCEL while the ports are being bound gets the INVITE a 487 and closes the recording', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });

@@ -93,6 +93,22 @@ test('the recordings index searches by agent, queue, party and duration', () => 
   db.close();
 });
 
+test('the index keeps the trunk (searchable) and the pauses of a recording (migration 16)', () => {
+  const db = openRecords(':memory:');
+  const store = new RecordingStore(db);
+  store.start({ id: 't', callId: 'c1', sessionCallId: 's1', startedAt: 1000, parties: [], direction: 'inbound', trunk: 'carrier-a', codec: 'PCMU', channels: 2, path: 'p', retentionClass: 'standard', segment: 1 });
+  store.start({ id: 'u', callId: 'c2', sessionCallId: 's2', startedAt: 2000, parties: [], codec: 'PCMU', channels: 2, path: 'q', retentionClass: 'standard', segment: 1 });
+  assert.deepEqual(store.search({ trunk: 'carrier-a' }).map((r) => r.id), ['t']);
+  assert.equal(store.get('u')!.trunk, undefined);
+  assert.deepEqual(store.get('t')!.pauses, [], 'no pause yet');
+  store.setPauses('t', [{ fromMs: 1200, toMs: null }]);
+  assert.deepEqual(store.get('t')!.pauses, [{ fromMs: 1200, toMs: null }], 'an open pause while the SRC holds it');
+  store.setPauses('t', [{ fromMs: 1200, toMs: 3100 }]);
+  store.updateMetadata('t', { callId: 'c1', parties: [], direction: 'inbound', trunk: 'analog:fxo', retentionClass: 'standard' });
+  assert.deepEqual([store.get('t')!.pauses, store.get('t')!.trunk], [[{ fromMs: 1200, toMs: 3100 }], 'analog:fxo']);
+  db.close();
+});
+
 test('AES-256-GCM at rest: round trip, and a flipped byte or a wrong key fails', async () => {
   const keyPath = join(dir, 'key.hex');
   writeFileSync(keyPath, `${'ab'.repeat(32)}\n`);
