@@ -116,7 +116,7 @@ test('a call from carrier-b answered from queue complaints (policy always) is re
   assert.ok(soxChannelRms(file, 1) > 0.2, 'the caller after the bridge is on channel 1');
 });
 
-test('*41 starts an on-demand recording, *43 pauses it around a card number, *44 resumes: the index marks the pause and sox finds no tone in it', async () => {
+test('*41 starts an on-demand recording, *43 pauses it around a card number, *44 resumes: the index marks the pause and sox finds no tone in it', async (t) => {
   const phone = await callee(6500);
   // The caller's voice (1 kHz) with keys in it: *41 at 0.3 s, *43 at 1.5 s, *44 at 3.5 s; the
   // digits between *43 and *44 are "the card number" the recording must not hold.
@@ -139,6 +139,7 @@ test('*41 starts an on-demand recording, *43 pauses it around a card number, *44
   const d = soxDuration(file);
   assert.ok(d > 4 && d < 5.8, `recorded ${d} s: from *41 (ends 0.7 s) to the end of the 6 s of audio`);
   const inPause = { fromSec: pause.fromMs / 1000 + 0.15, toSec: pause.toMs / 1000 - 0.15 };
+  t.diagnostic(`file ${d.toFixed(2)} s, pause ${pause.fromMs}–${pause.toMs} ms, RMS in the pause ${soxChannelRms(file, 1, inPause).toFixed(4)} / ${soxChannelRms(file, 2, inPause).toFixed(4)}`);
   for (const ch of [1, 2]) assert.ok(soxChannelRms(file, ch, inPause) < 0.01, `channel ${ch}: no tone energy while paused (${JSON.stringify(inPause)})`);
   assert.ok(soxChannelRms(file, 1, { fromSec: 0.1, toSec: pause.fromMs / 1000 - 0.1 }) > 0.2, 'the caller\'s tone before the pause');
   assert.ok(soxChannelRms(file, 1, { fromSec: pause.toMs / 1000 + 0.2, toSec: d - 0.3 }) > 0.2, 'and after it');
@@ -147,7 +148,7 @@ test('*41 starts an on-demand recording, *43 pauses it around a card number, *44
   assert.ok((st.counters['recording.dtmfCommands'] ?? 0) >= 3, JSON.stringify(st.counters));
 });
 
-test('recorder killed: the OPTIONS probe raises the alarm within seconds, calls still complete unrecorded, and recording resumes when it is back', async () => {
+test('recorder killed: the OPTIONS probe raises the alarm within seconds, calls still complete unrecorded, and recording resumes when it is back', async (t) => {
   const r2 = await startRecorder();
   cleanup.push(() => r2.stop());
   const p2 = await startPbx({
@@ -160,6 +161,7 @@ test('recorder killed: the OPTIONS probe raises the alarm within seconds, calls 
   const killedAt = Date.now();
   const st = await until('the alarm', async () => { const s = await p2.status(); return s.recording?.state === 'down' ? s : undefined; }, 15_000);
   const noticedMs = Date.now() - killedAt;
+  t.diagnostic(`recorder down noticed ${noticedMs} ms after kill -9 (probe every 2 s)`);
   // Probe every 2 s + 2 s deadline = 4 s at worst; the rest is slack for a loaded machine.
   assert.ok(noticedMs < 8_000, `noticed after ${noticedMs} ms`);
   assert.match(st.recording!.lastError ?? '', /no answer to OPTIONS/);
