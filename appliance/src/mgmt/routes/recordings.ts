@@ -115,6 +115,7 @@ interface SearchQuery {
   callId?: string;
   agent?: string;
   queue?: string;
+  trunk?: string;
   minDurationSec?: number;
   maxDurationSec?: number;
   state?: RecordingState;
@@ -132,13 +133,13 @@ export const recordingRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/recordings',
     access: RECORDING_READERS,
-    summary: 'Search recordings by start time, party (number or name), call id, agent, queue, duration (s) and state; newest first',
+    summary: 'Search recordings by start time, party (number or name), call id, agent, queue, trunk, duration (s) and state; newest first',
     tag: 'recordings',
     query: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        from: isoTime, to: isoTime, party: text(64), callId: text(256), agent: text(64), queue: text(64),
+        from: isoTime, to: isoTime, party: text(64), callId: text(256), agent: text(64), queue: text(64), trunk: text(64),
         minDurationSec: { type: 'integer', minimum: 0 }, maxDurationSec: { type: 'integer', minimum: 0 },
         state: { type: 'string', enum: STATES }, ...paging,
       },
@@ -152,7 +153,7 @@ export const recordingRoutes: AnyRoute[] = [
         throw new ApiError('VALIDATION', '`minDurationSec` must not exceed `maxDurationSec`', { details: [{ path: '/query/minDurationSec', message: 'must not exceed maxDurationSec' }] });
       }
       const q = {
-        from, to, party: query.party, callId: query.callId, agent: query.agent, queue: query.queue, state: query.state,
+        from, to, party: query.party, callId: query.callId, agent: query.agent, queue: query.queue, trunk: query.trunk, state: query.state,
         minDurationMs: query.minDurationSec !== undefined ? query.minDurationSec * 1000 : undefined,
         maxDurationMs: query.maxDurationSec !== undefined ? query.maxDurationSec * 1000 + 999 : undefined,
       };

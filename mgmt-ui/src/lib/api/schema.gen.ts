@@ -1039,7 +1039,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search recordings by start time, party (number or name), call id, agent, queue, duration (s) and state; newest first */
+        /** Search recordings by start time, party (number or name), call id, agent, queue, trunk, duration (s) and state; newest first */
         get: operations["getRecordings"];
         put?: never;
         post?: never;
@@ -5628,6 +5628,7 @@ export interface operations {
                 callId?: string;
                 agent?: string;
                 queue?: string;
+                trunk?: string;
                 minDurationSec?: number;
                 maxDurationSec?: number;
                 state?: "active" | "closed" | "recovered" | "archived" | "deleted" | "lost";
