@@ -68,7 +68,8 @@ export class RecordingControl {
   /** A call was answered (or a queue call reached its agent): recorded now when the policy says always. */
   answered(call: AnsweredCall): void {
     const verdict = this.verdict({ extensions: call.extensions, ...(call.trunk ? { trunk: call.trunk } : {}), ...(call.queue ? { queue: call.queue } : {}), ...(call.route ? { route: call.route } : {}) });
-    if (!verdict) return;
+    // Once per call: a second report (the same Call-ID answered again) must not open a second recording.
+    if (!verdict || this.calls.has(call.callId)) return;
     const detectors: Tracked['detectors'] = {};
     for (const leg of call.controlLegs) detectors[leg] = new InCallSequenceDetector(RECORDING_DTMF_CODES);
     this.calls.set(call.callId, { call, verdict, detectors });
