@@ -10,7 +10,7 @@ import { Headers, SipRequest, newBranch, newCallId, newTag, type SipResponse } f
 import { Dialog } from '../../sip/dialog/index.ts';
 import type { Endpoint } from '../../sip/transport/index.ts';
 import type { TransactionLayer } from '../../sip/transaction/index.ts';
-import type { Clock, TimerHandle } from '../../sip/clock.ts';
+import type { Clock } from '../../sip/clock.ts';
 import type { LocalIdentity } from '../../sip/local-address.ts';
 import type { Alarm } from '../../alarms/index.ts';
 import { moduleLogger } from '../../log.ts';
@@ -20,6 +20,7 @@ import { parseRecordingOffer } from '../../recorder/recording-sdp.ts';
 import type { ForkTarget, MediaAnchor } from '../media-anchor.ts';
 import type { Law } from '../sdp/index.ts';
 import type { RecordingSettings } from './recording-policy.ts';
+import { RecorderProbe, type ProbeResult } from './recorder-probe.ts';
 
 const log = moduleLogger('pbx.recording');
 
@@ -41,8 +42,6 @@ export interface RecordedCall {
   agent?: string;
 }
 
-/** How long an OPTIONS probe may go unanswered before the recorder counts as down (the transaction retransmits at T1 = 0.5 s and 1 s within it). */
-export const PROBE_DEADLINE_MS = 2000;
 
 interface RecordingLeg {
   call: RecordedCall;
@@ -75,14 +74,14 @@ export class RecordingClient {
   private state: RecordingClientStatus['state'] = 'unknown';
   private since: number;
   private lastError: string | undefined;
-  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0, skipped: 0, probes: 0, probesFailed: 0 };
-  private probeTimer: TimerHandle | undefined;
+  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0, skipped: 0 };
+  private readonly probe: RecorderProbe;
   private probing = false;
-  private lastProbeAnswer: number | undefined;
 
   /** Wires the client to the PBX's transaction layer and media relay. */
   constructor(private readonly deps: { tx: TransactionLayer; local: LocalIdentity; clock: Clock; media: MediaAnchor; userAgent: string }, private settings: RecordingSettings) {
     this.since = deps.clock.now();
+    this.probe = new RecorderProbe(deps, () => ({ transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port }), (r) => this.onProbe(r));
   }
 
   /** New settings on reload (running recordings keep their recorder). */
@@ -92,76 +91,41 @@ export class RecordingClient {
     if (moved && this.probing) this.startProbe();
   }
 
-  /**
-   * Starts probing the recorder with OPTIONS (RFC 3261 §11) every `probeIntervalMs`, the first
-   * at once. Any final answer but 503 means up (the recorder answers OPTIONS 503 while it
-   * refuses new sessions, as an INVITE would be answered); no answer within PROBE_DEADLINE_MS
-   * means down — seconds, instead of the 32 s of Timer B on a call's INVITE.
-   */
-  startProbe(): void {
-    this.stopProbe();
-    this.probing = true;
-    if (this.settings.probeIntervalMs > 0) this.probe();
-  }
-
-  /** Stops the probe (shutdown, or the recorder removed from the config). */
-  stopProbe(): void {
-    this.probing = false;
-    this.probeTimer?.cancel();
-    this.probeTimer = undefined;
-  }
-
-  private probe(): void {
-    this.probeTimer = this.deps.clock.setTimer(this.settings.probeIntervalMs, () => this.probe());
-    this.counters.probes++;
-    const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
-    const host = this.deps.local.hostFor(dest);
-    const h = new Headers();
-    h.append('Via', this.deps.local.via(dest, newBranch()));
-    h.append('Max-Forwards', '70');
-    h.append('From', `<sip:pbx@${host}>;tag=${newTag()}`);
-    h.append('To', `<sip:srs@${dest.address}:${dest.port}>`);
-    h.append('Call-ID', newCallId(host));
-    h.append('CSeq', '1 OPTIONS');
-    h.append('Contact', `<${this.deps.local.contactUri(dest)}>;+sip.src`);
-    h.append('User-Agent', this.deps.userAgent);
-    let settled = false;
-    // Our own deadline: the transaction's Timer F (32 s) is far too slow to notice a dead recorder.
-    const deadline = this.deps.clock.setTimer(PROBE_DEADLINE_MS, () => {
-      if (settled) return;
-      settled = true;
-      this.probeFailed(`no answer to OPTIONS within ${PROBE_DEADLINE_MS / 1000} s`);
-    });
-    this.deps.tx.request(new SipRequest('OPTIONS', `sip:srs@${dest.address}:${dest.port}`, h, Buffer.alloc(0)), dest, {
-      onResponse: (r) => {
-        if (r.status < 200 || settled) return;
-        settled = true;
-        deadline.cancel();
-        if (r.status === 503) return this.probeFailed(`recorder answered OPTIONS 503${warningText(r)}`);
-        this.lastProbeAnswer = this.deps.clock.now();
-        if (this.state !== 'up') log.info({ recorder: `${dest.address}:${dest.port}` }, 'recorder answers again: new calls are recorded');
-        this.setState('up');
-      },
-      onTimeout: () => {},
-    });
-  }
-
-  private probeFailed(why: string): void {
-    this.counters.probesFailed++;
-    if (this.state !== 'down') log.warn({ why }, 'recorder probe failed: new calls go on unrecorded until it answers');
-    this.lastError = why;
-    this.setState('down');
-  }
-
   /** True when calls that must be recorded should be refused (policy requires the recorder and it is down). */
   get refusing(): boolean {
     return this.settings.requireRecorder && this.state === 'down';
   }
 
+  /**
+   * Starts probing the recorder with OPTIONS every `probeIntervalMs` (recorder-probe.ts): any
+   * final answer but 503 means up, 503 or no answer within PROBE_DEADLINE_MS means down.
+   */
+  startProbe(): void {
+    this.probing = true;
+    this.probe.start(this.settings.probeIntervalMs);
+  }
+
+  /** Stops the probe (shutdown, or the recorder removed from the config). */
+  stopProbe(): void {
+    this.probing = false;
+    this.probe.stop();
+  }
+
+  private onProbe(r: ProbeResult): void {
+    if (r.up) {
+      if (this.state !== 'up') log.info({ recorder: `${this.settings.recorder.host}:${this.settings.recorder.port}` }, 'recorder answers again: new calls are recorded');
+      this.setState('up');
+      return;
+    }
+    if (this.state !== 'down') log.warn({ why: r.why }, 'recorder probe failed: new calls go on unrecorded until it answers');
+    this.lastError = r.why;
+    this.setState('down');
+  }
+
   /** Opens a recording session for an answered call. Never throws: a failure is an alarm, not a failed call. */
   start(call: RecordedCall): void {
     if (!this.deps.media.fork) return;
-    if (this.probing && this.settings.probeIntervalMs > 0 && this.state === 'down') {
+    if (this.probe.running && this.state === 'down') {
       // The probe says the recorder is gone: an INVITE would only wait 32 s for nothing.
       this.counters.skipped++;
       log.warn({ callId: call.callId, why: this.lastError }, 'call not recorded: the recorder is down (the call goes on)');
@@ -316,8 +280,8 @@ export class RecordingClient {
   status(): RecordingClientStatus {
     return {
       state: this.state, since: new Date(this.since).toISOString(), ...(this.lastError ? { lastError: this.lastError } : {}), active: this.sessions.size,
-      probe: { intervalSec: this.probing ? this.settings.probeIntervalMs / 1000 : 0, ...(this.lastProbeAnswer !== undefined ? { lastAnswerAt: new Date(this.lastProbeAnswer).toISOString() } : {}) },
-      counters: { ...this.counters },
+      probe: { intervalSec: this.probe.running ? this.settings.probeIntervalMs / 1000 : 0, ...(this.probe.lastAnswerAt !== undefined ? { lastAnswerAt: new Date(this.probe.lastAnswerAt).toISOString() } : {}) },
+      counters: { ...this.counters, probes: this.probe.counters.probes, probesFailed: this.probe.counters.failed },
     };
   }
 
@@ -331,8 +295,3 @@ export class RecordingClient {
   }
 }
 
-/** ` (<warning text>)` of a response's Warning header (RFC 3261 §20.43), or ''. */
-function warningText(r: SipResponse): string {
-  const w = /"([^"]*)"/.exec(r.headers.get('Warning') ?? '');
-  return w ? ` (${w[1]})` : '';
-}
