@@ -152,6 +152,7 @@ export const configSchema = {
         routes: { type: 'object', maxProperties: 1000, propertyNames: { minLength: 1, maxLength: 64 }, additionalProperties: RECORDING_POLICY },
         requireRecorder: { type: 'boolean' },
         probeIntervalSec: { type: 'integer', minimum: 0, maximum: 300 },
+        maxPauseSec: { type: 'integer', minimum: 0, maximum: 3600 },
       },
     },
     extensions: {

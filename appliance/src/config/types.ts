@@ -249,6 +249,8 @@ export interface RecordingConfig {
   requireRecorder?: boolean;
   /** Seconds between SIP OPTIONS probes of the recorder (default 5; 0 turns the probe off). */
   probeIntervalSec?: number;
+  /** Seconds after which a pause ends by itself, so a forgotten pause cannot leave the rest of a call unrecorded (default 120; 0 = never). */
+  maxPauseSec?: number;
 }
 
 /**

@@ -111,6 +111,26 @@ test('never: *41 is refused and nothing reaches the recorder; always: *42 is ref
   assert.deepEqual(always.seen.updates, ['paused']);
 });
 
+test('a forgotten pause ends by itself after maxPauseSec; a resume in time cancels that', async () => {
+  const { env, seen, alice } = await setup({ maxPauseSec: 30 });
+  alice.call('1002');
+  await env.run(200);
+  const id = env.stack.b2bua.activeCalls()[0]!.callId;
+  await key(env, 'a', '*43');
+  await env.run(20_000);
+  await key(env, 'b', '*44');
+  await key(env, 'b', '*43');
+  await env.run(29_000);
+  assert.deepEqual(seen.updates, ['paused', 'recording', 'paused'], 'the first pause was resumed by hand before 30 s');
+  await env.run(2_000);
+  assert.deepEqual(seen.updates, ['paused', 'recording', 'paused', 'recording'], 'the second, forgotten, ended at 30 s');
+  assert.equal(env.stack.recordingControl.counters.pausesEndedByTimer, 1);
+  assert.deepEqual(env.stack.recordingControl.command(id, 'pause'), { callId: id, recording: 'paused' });
+  alice.bye();
+  await env.run(40_000);
+  assert.equal(env.stack.recordingControl.counters.pausesEndedByTimer, 1, 'the call\'s end cancels its pause timer');
+});
+
 test('only extension legs may key codes: an outside caller (leg a of an inbound call) cannot, the agent on leg b can', () => {
   const { env } = fakePbxCall();
   const call = { callId: 'c1', caller: '0105551234', callee: '1002', callerName: undefined, extensions: ['1002'], carrier: 'carrier-a', media: env };

@@ -9,9 +9,9 @@ test('no recording section: no settings (nothing is recorded)', () => {
   assert.equal(recordingSettings(defaultConfig()), undefined);
 });
 
-test('defaults: port 5080, record always, calls go on when the recorder is down, probe every 5 s', () => {
+test('defaults: port 5080, record always, calls go on when the recorder is down, probe every 5 s, pauses end after 120 s', () => {
   assert.deepEqual(settings({ recorder: { host: '10.0.0.5' } }), {
-    recorder: { host: '10.0.0.5', port: 5080 }, default: 'always', extensions: {}, trunks: {}, queues: {}, routes: {}, requireRecorder: false, probeIntervalMs: 5000,
+    recorder: { host: '10.0.0.5', port: 5080 }, default: 'always', extensions: {}, trunks: {}, queues: {}, routes: {}, requireRecorder: false, probeIntervalMs: 5000, maxPauseMs: 120_000,
   });
   assert.deepEqual(recordingVerdict(settings({ recorder: { host: 'r' } }), { extensions: ['1001', '1002'] }), { mode: 'always', by: 'default' });
   assert.equal(settings({ recorder: { host: 'r' }, probeIntervalSec: 0 }).probeIntervalMs, 0, '0 turns the probe off');
@@ -78,6 +78,7 @@ test('bad recording sections are refused with the path and a message naming what
     [{ recorder: { host: '127.0.0.1' }, queues: { complaints: 'always' } }, /^\/recording\/queues\/complaints$/, /no queue in \/acd\/queues: complaints/],
     [{ recorder: { host: '127.0.0.1' }, routes: { 'did-other': 'never' } }, /^\/recording\/routes\/did-other$/, /no route/],
     [{ recorder: { host: '127.0.0.1' }, probeIntervalSec: 1000 }, /^\/recording\/probeIntervalSec$/, /.+/],
+    [{ recorder: { host: '127.0.0.1' }, maxPauseSec: -1 }, /^\/recording\/maxPauseSec$/, /.+/],
   ];
   for (const [bad, path, message] of cases) {
     assert.throws(() => validateConfig({ ...site(), recording: bad }), (e: unknown) => {

@@ -3,7 +3,7 @@
 // in-call DTMF from an extension's leg (*41..*44) or by API — carried out through the SIPREC
 // client. The B2BUA only reports answered calls, digits and ends (CallRecorder in b2bua.ts).
 import { InCallSequenceDetector } from '../../dialplan/index.ts';
-import type { Clock } from '../../sip/clock.ts';
+import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
 import type { RecordedCall, RecordingClient } from './recording-client.ts';
 import { type RecordingSettings, type RecordingSubjects, type RecordingVerdict, recordingVerdict } from './recording-policy.ts';
@@ -43,13 +43,15 @@ interface Tracked {
   call: AnsweredCall;
   verdict: RecordingVerdict;
   detectors: Partial<Record<'a' | 'b', InCallSequenceDetector<RecordingAction>>>;
+  /** Ends a pause that lasted `maxPauseMs`. */
+  pauseTimer?: TimerHandle;
 }
 
 /** The recording decisions of the PBX; one per stack, alive with or without a recorder configured. */
 export class RecordingControl {
   private readonly calls = new Map<string, Tracked>();
   private readonly bySession = new Map<string, string>();
-  readonly counters = { dtmfCommands: 0, apiCommands: 0, commandsRefused: 0 };
+  readonly counters = { dtmfCommands: 0, apiCommands: 0, commandsRefused: 0, pausesEndedByTimer: 0 };
 
   /** `client()` and `settings()` are read at each use: a reload may add, change or drop the recorder. */
   constructor(private readonly deps: { clock: Clock; client: () => RecordingClient | undefined; settings: () => RecordingSettings | undefined }) {}
@@ -81,6 +83,7 @@ export class RecordingControl {
   ended(callId: string): void {
     const t = this.calls.get(callId);
     if (t) {
+      t.pauseTimer?.cancel();
       this.calls.delete(callId);
       this.bySession.delete(t.call.sessionId);
     }
@@ -137,6 +140,7 @@ export class RecordingControl {
       case 'stop':
         if (!client.has(callId)) throw new RecordingCommandError(`call ${callId} is not being recorded`);
         if (t.verdict.mode === 'always') throw new RecordingCommandError(`call ${callId} is recorded by policy (always, by ${t.verdict.by}): pause it instead`);
+        this.clearPauseTimer(t);
         client.stop(callId);
         return { callId, recording: 'stopped' };
       case 'pause':
@@ -146,7 +150,31 @@ export class RecordingControl {
         } catch (err) {
           throw new RecordingCommandError((err as Error).message);
         }
+        this.clearPauseTimer(t);
+        if (action === 'pause') this.armPauseTimer(t);
         return { callId, recording: action === 'pause' ? 'paused' : 'resumed' };
     }
+  }
+
+  /**
+   * A pause ends by itself after `maxPauseMs`: a pause someone forgot to resume would otherwise
+   * leave the rest of the call — the part a dispute may be about — unrecorded.
+   */
+  private armPauseTimer(t: Tracked): void {
+    const ms = this.deps.settings()?.maxPauseMs ?? 0;
+    if (ms <= 0) return;
+    t.pauseTimer = this.deps.clock.setTimer(ms, () => {
+      t.pauseTimer = undefined;
+      const client = this.deps.client();
+      if (this.calls.get(t.call.callId) !== t || !client?.isPaused(t.call.callId)) return;
+      this.counters.pausesEndedByTimer++;
+      log.warn({ callId: t.call.callId, afterMs: ms }, 'recording pause ended by itself (maxPauseSec)');
+      client.setPaused(t.call.callId, false);
+    });
+  }
+
+  private clearPauseTimer(t: Tracked): void {
+    t.pauseTimer?.cancel();
+    t.pauseTimer = undefined;
   }
 }

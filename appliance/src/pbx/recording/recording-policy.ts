@@ -11,7 +11,12 @@ export interface RecordingSettings {
   requireRecorder: boolean;
   /** Milliseconds between OPTIONS probes of the recorder; 0 = no probe. */
   probeIntervalMs: number;
+  /** Milliseconds after which a pause ends by itself; 0 = never. */
+  maxPauseMs: number;
 }
+
+/** Default longest pause: long enough to read out a card number and its expiry, short enough that a forgotten pause costs little. */
+export const DEFAULT_MAX_PAUSE_SEC = 120;
 
 /** Default seconds between OPTIONS probes: a dead recorder is noticed within this plus the probe's 2 s deadline. */
 export const DEFAULT_PROBE_INTERVAL_SEC = 5;
@@ -24,6 +29,7 @@ export function recordingSettings(config: HotlineConfig): RecordingSettings | un
     recorder: { host: r.recorder.host, port: r.recorder.port ?? 5080 }, default: r.default ?? 'always',
     extensions: r.extensions ?? {}, trunks: r.trunks ?? {}, queues: r.queues ?? {}, routes: r.routes ?? {},
     requireRecorder: r.requireRecorder ?? false, probeIntervalMs: (r.probeIntervalSec ?? DEFAULT_PROBE_INTERVAL_SEC) * 1000,
+    maxPauseMs: (r.maxPauseSec ?? DEFAULT_MAX_PAUSE_SEC) * 1000,
   };
 }
 
