@@ -178,8 +178,8 @@ export class B2bua {
     const callerExtensions = from.origin.kind === 'extension' ? [caller] : [];
     const route = 'route' in decision ? decision.route : undefined;
     const queue = decision.kind === 'queue' ? decision.name : undefined;
-    const callee = decision.kind === 'extension' ? [decision.number] : [];
-    if (this.deps.recording?.refuses(subjectsOfNewCall({ extensions: [...callerExtensions, ...callee], inboundTrunk: inboundTrunk ?? undefined, queue, route }))) {
+    const calleeExtension = decision.kind === 'extension' ? [decision.number] : [];
+    if (this.deps.recording?.refuses(subjectsOfNewCall({ extensions: [...callerExtensions, ...calleeExtension], inboundTrunk: inboundTrunk ?? undefined, queue, route }))) {
       // The policy requires recording and the recorder is down (config recording.requireRecorder).
       refuse(503, 'Service Unavailable', 'failed');
       return;
@@ -203,16 +203,16 @@ export class B2bua {
       void call.start(targets, this.settings.noAnswerTimeoutMs, true);
       return;
     }
-    const number = decision.number;
-    const extension = this.deps.directory.get(number);
+    const callee = decision.number;
+    const extension = this.deps.directory.get(callee);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
-    const bindings = this.deps.location.lookup(number);
+    const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
-    if (!extension.callWaiting && (this.inCall.get(number) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
+    if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
     if (decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
-    const call = this.begin(request, tx, source, caller, callerName, number, [...callerExtensions, number], mergeKey, inboundTrunk ?? undefined);
+    const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
     call.recordingFacts = facts;
-    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: number }));
+    const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
     void call.start(targets, this.settings.noAnswerTimeoutMs);
   }
 
