@@ -78,7 +78,7 @@ export class PbxService {
       media: relay,
     });
     const written = installDefaultPrompts(paths.prompts);
-    if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (generated audio, not speech: replace with recordings)');
+    if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (espeak-ng speech: replace with recordings of the same names)');
     const cti = new CtiBus();
     const callCenter = new CallCenter({
       clock: opts.clock ?? systemClock, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language),
