@@ -1,51 +1,22 @@
-// The prompts the call center plays, by name, and the default set shipped with the project.
-//
-// The default set is speech: espeak-ng reads the texts of appliance/prompts/texts.json (zh-CN
-// and English) and scripts/gen-prompts.ts converts them to 8 kHz mono A-law WAVs, which are
-// committed next to the texts (appliance/prompts/<language>/<name>.wav, about 1.2 MiB in all),
-// so neither a fresh clone nor the appliance needs a speech engine. At start the PBX copies the
-// files that are missing into the data folder, where uploads and recordings replace them.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Finding the prompt files the call center plays (the default set: prompts/default-prompts.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
-/** Prompt names the PBX itself uses; IVR menus name their own prompts too. */
-export const PROMPT_NAMES = [
-  'welcome', 'invalid', 'timeout', 'goodbye', 'closed', 'enter-account', 'position', 'please-hold', 'estimated-wait', 'minutes',
-  'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed',
-  'record-after-beep', 'record-review', 'record-saved',
-  ...Array.from({ length: 10 }, (_, i) => `digit-${i}`),
-] as const;
-
-/** Languages of the default set. */
-export const PROMPT_LANGUAGES = ['zh-CN', 'en'] as const;
-
-/** Where the shipped default set lives in the source tree. */
-export const SHIPPED_PROMPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../prompts');
-
-/** Copies the shipped set into `dir/<language>/<name>.wav` where a file of that name is missing; returns how many were copied. */
-export function installDefaultPrompts(dir: string, from: string = SHIPPED_PROMPTS_DIR): number {
-  let written = 0;
-  for (const lang of PROMPT_LANGUAGES) {
-    mkdirSync(join(dir, lang), { recursive: true });
-    for (const name of PROMPT_NAMES) {
-      const path = join(dir, lang, `${name}.wav`);
-      if (existsSync(path)) continue;
-      copyFileSync(join(from, lang, `${name}.wav`), path);
-      written++;
-    }
-  }
-  return written;
-}
+export { PROMPT_NAMES, PROMPT_LANGUAGES, SHIPPED_PROMPTS_DIR, installDefaultPrompts } from '../../prompts/default-prompts.ts';
 
 /**
  * Finds prompt files by name: `<dir>/<language>/<name>.wav`, else `<dir>/<name>.wav` (an
- * uploaded prompt for every language). Lookups are cached; `forget` after an upload.
+ * uploaded prompt for every language). Lookups are cached for `maxAgeMs` (2 s): prompts are
+ * uploaded and deleted by the management service, another process, so a stale answer must
+ * not outlive a moment; `forget` drops them at once (a prompt recorded here).
  */
 export class PromptSet {
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new Map<string, { path: string | null; at: number }>();
 
-  constructor(private readonly dir: string, private language: 'zh-CN' | 'en') {}
+  constructor(private readonly dir: string, private language: 'zh-CN' | 'en', private readonly maxAgeMs = 2000, private readonly now: () => number = Date.now) {}
+
+  /** The prompts folder. */
+  get folder(): string { return this.dir; }
 
   /** Switches the language (config reload). */
   setLanguage(language: 'zh-CN' | 'en'): void {
@@ -55,14 +26,15 @@ export class PromptSet {
 
   /** The file of prompt `name`, or undefined when there is none. */
   path(name: string): string | undefined {
-    let p = this.cache.get(name);
-    if (p === undefined) {
+    const now = this.now();
+    let hit = this.cache.get(name);
+    if (hit === undefined || now - hit.at > this.maxAgeMs) {
       const localized = join(this.dir, this.language, `${name}.wav`);
       const plain = join(this.dir, `${name}.wav`);
-      p = existsSync(localized) ? localized : existsSync(plain) ? plain : null;
-      this.cache.set(name, p);
+      hit = { path: existsSync(localized) ? localized : existsSync(plain) ? plain : null, at: now };
+      this.cache.set(name, hit);
     }
-    return p ?? undefined;
+    return hit.path ?? undefined;
   }
 
   /** Paths of the prompts that exist, in order (missing ones are skipped: silence beats a stuck call). */
