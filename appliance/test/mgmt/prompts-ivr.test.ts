@@ -14,7 +14,7 @@ function tone(rate: number, hz: number, seconds: number, channels = 1): Buffer {
 }
 
 async function upload(h: Harness, c: Client, name: string, body: Buffer, language = 'all') {
-  const res = await fetch(`${h.base}/api/v1/prompts/${name}?language=${language}`, { method: 'PUT', headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'audio/wav' }, body });
+  const res = await fetch(`${h.base}/api/v1/prompts/${name}?language=${language}`, { method: 'PUT', headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'audio/wav' }, body: new Uint8Array(body) });
   const text = await res.text();
   return { status: res.status, json: JSON.parse(text), text };
 }
