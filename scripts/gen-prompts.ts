@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convertPromptWav } from '@hotline/media';
+import { convertPromptWav, wavHeader } from '@hotline/media';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../appliance/prompts');
 /** espeak-ng voice per prompt language: Mandarin, and US English. */
@@ -33,4 +33,9 @@ for (const [language, voice] of Object.entries(VOICES) as Array<[keyof typeof VO
   }
 }
 rmSync(work, { recursive: true, force: true });
+// Not speech: the beep before a recording, 400 ms of 1 kHz at -10 dBFS with 10 ms ramps (no click).
+const beep = Buffer.alloc(44 + 8000 * 0.4 * 2);
+beep.set(wavHeader({ encoding: 'pcm16', sampleRate: 8000, channels: 1 }, beep.length - 44));
+for (let i = 0; i < 3200; i++) beep.writeInt16LE(Math.round(10362 * Math.min(1, i / 80, (3200 - i) / 80) * Math.sin((2 * Math.PI * 1000 * i) / 8000)), 44 + 2 * i);
+for (const language of Object.keys(VOICES)) writeFileSync(join(root, language, 'beep.wav'), convertPromptWav(beep).wav);
 console.log(`wrote ${Object.keys(texts).length * 2} prompts, ${(bytes / 1024).toFixed(0)} KiB, into ${root}`);

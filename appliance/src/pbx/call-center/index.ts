@@ -2,3 +2,5 @@
 export { CallCenter, DEFAULT_SCREEN_POP_LEAD_MS, type CallCenterDeps, type CallCenterSettings, type AgentStatePersistence } from './call-center.ts';
 export { CtiBus, type CtiEvent, type CtiEventType } from './cti-events.ts';
 export { PromptSet, installDefaultPrompts, SHIPPED_PROMPTS_DIR, PROMPT_NAMES, PROMPT_LANGUAGES } from './prompt-set.ts';
+export { PromptRecordingHost, type PromptRecordingDeps } from './prompt-recording-host.ts';
+export { openRtpCapture, type RtpCapture } from './rtp-capture.ts';
