@@ -115,6 +115,7 @@ export class PromptRecordingHost implements CallHost {
   }
 
   private apply(s: Session, actions: PromptRecordAction[]): void {
+    if (actions.length > 0 && log.isLevelEnabled('debug')) log.debug({ callId: s.call.callId, phase: s.dialog.phase, actions: actions.map((a) => a.type) }, 'prompt recording step');
     for (const a of actions) {
       if (s.call.state === 'ended') return;
       switch (a.type) {
