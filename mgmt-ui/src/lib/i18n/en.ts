@@ -626,6 +626,7 @@ export const en = {
   'prompt.deleted': 'Prompt {name} deleted.',
   'prompt.confirmInUse': '{name} is played by menu {menus}. Those menus will be silent where it played. Delete it anyway?',
   'prompt.none': 'No prompts.',
+  'prompt.showBuiltIn': 'Show the built-in prompts ({n})',
   'prompt.chooseFile': 'Choose a WAV file first.',
 } as const;
 

@@ -626,5 +626,6 @@ export const zhCN: Catalog = {
   'prompt.deleted': '提示音 {name} 已删除。',
   'prompt.confirmInUse': '{name} 正被菜单 {menus} 使用，删除后这些菜单在该处将没有声音。仍要删除吗？',
   'prompt.none': '没有提示音。',
+  'prompt.showBuiltIn': '显示内置提示音（{n}）',
   'prompt.chooseFile': '请先选择 WAV 文件。',
 };

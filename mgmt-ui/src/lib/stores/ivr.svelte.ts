@@ -24,12 +24,19 @@ class IvrEditor {
   /** Menus or conditions the inbound routes send calls to: the roots of the tree. */
   entries = $state<string[]>([]);
   prompts = $state<PromptFile[]>([]);
+  /** Menu names of the loaded version, by index: what the prompts' `usedBy` pointers refer to. */
+  savedMenus = $state<string[]>([]);
   errors = $state(new FieldErrors());
   private savedJson = $state('');
 
   /** True when the section differs from the loaded version. */
   get dirty(): boolean {
     return JSON.stringify(this.draft) !== this.savedJson;
+  }
+
+  /** Menu and time condition names of the draft. */
+  get menuNames(): Set<string> {
+    return new Set([...(this.draft.menus ?? []).map((m) => m.name), ...(this.draft.timeConditions ?? []).map((c) => c.name)]);
   }
 
   /** Names the destinations and prompts may use. */
@@ -45,6 +52,7 @@ class IvrEditor {
     this.version = current;
     this.draft = structuredClone(doc.ivr ?? {});
     this.savedJson = JSON.stringify(this.draft);
+    this.savedMenus = (doc.ivr?.menus ?? []).map((m) => m.name);
     this.queues = (doc.acd?.queues ?? []).map((q) => q.name);
     this.extensions = doc.extensions;
     this.entries = (doc.routes?.inbound ?? []).flatMap((r) => {
