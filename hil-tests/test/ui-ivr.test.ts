@@ -37,6 +37,7 @@ before(async () => {
   ctx = await hb.newContext({ locale: 'en-US' });
   page = await ctx.newPage();
   page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => console.error('PAGEERROR', e.message));
   await firstSignIn(page, app.baseUrl, 'admin', app.adminPassword, NEW_PASSWORD);
 });
 
@@ -125,6 +126,32 @@ test('a prompt is uploaded from the page and converted to 8 kHz; a bad file gets
   await screenshot(page, 'ivr-prompt-in-use-en-laptop');
   await page.click('[data-testid="confirm"]');
   await row.waitFor({ state: 'detached' });
+});
+
+test('a time condition is added in place; bad hours and the prompt deleted above are refused at their fields; fixed, it is saved', async () => {
+  await openPage(page, 'ivr');
+  const before = await latestVersion();
+  await page.click('[data-testid="add-condition"]');
+  const cond = page.locator('li[data-condition="hours-1"]');
+  await cond.waitFor();
+  await cond.locator('select[name="open"]').selectOption('main');
+  await cond.locator('select[name="closed"]').selectOption('main');
+  await cond.locator('li[data-hours="0"] input[name="to"]').fill('07:00');
+  await page.fill('input[name="comment"]', 'opening hours');
+  await page.click('[data-testid="ivr-save"]');
+  await page.locator('[data-testid="ivr-invalid"]').waitFor();
+  assert.match(await cond.locator('li[data-hours="0"] .field-error').innerText(), /later than from \(08:30\)/);
+  // Menu main still names the prompt deleted in the previous test.
+  assert.match(await page.locator(`${menu('main')} > .field-error`).first().innerText(), /no prompt called hello/);
+  assert.equal(await latestVersion(), before);
+
+  await cond.locator('li[data-hours="0"] input[name="to"]').fill('17:30');
+  await page.locator(`${menu('main')} select[name="prompt"]`).selectOption('welcome');
+  await page.click('[data-testid="ivr-save"]');
+  await page.waitForFunction((v) => document.querySelector('[data-testid="ivr-version"]')?.textContent?.includes(String(v)), before + 1);
+  const saved = await apiFromPage<{ ivr: { timeConditions: unknown[] } }>(page, 'GET', `/config/versions/${before + 1}`);
+  assert.deepEqual(saved.json.ivr.timeConditions, [{ name: 'hours-1', hours: [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }], open: 'main', closed: 'main' }]);
+  await screenshot(page, 'ivr-condition-en-laptop');
 });
 
 test('the page in Chinese, and at tablet width without sideways scrolling', async () => {

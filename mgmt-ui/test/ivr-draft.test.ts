@@ -37,6 +37,8 @@ test('a valid section passes; a dangling queue, a duplicate key, a missing promp
   bad.menus![1]!.failDestination = { kind: 'menu', menu: 'gone' };
   bad.menus![2]!.options = [];
   bad.timeConditions![0]!.closed = 'hours';
+  bad.timeConditions![0]!.hours.push({ days: [], from: '18:00', to: '09:00' });
+  bad.timeConditions![0]!.holidays = ['10-01', '13-45'];
   assert.deepEqual(validateIvr(bad, known).map((d) => d.path), [
     '/ivr/menus/0/prompt',
     '/ivr/menus/0/options/3/digit',
@@ -44,6 +46,9 @@ test('a valid section passes; a dangling queue, a duplicate key, a missing promp
     '/ivr/menus/1/failDestination/menu',
     '/ivr/menus/2/options',
     '/ivr/timeConditions/0/closed',
+    '/ivr/timeConditions/0/hours/1/days',
+    '/ivr/timeConditions/0/hours/1/to',
+    '/ivr/timeConditions/0/holidays/1',
   ]);
 });
 

@@ -97,6 +97,13 @@ export function validateIvr(ivr: IvrConfig, known: KnownNames): ErrorDetail[] {
     const p = `/ivr/timeConditions/${i}`;
     name(c.name, `${p}/name`);
     for (const key of ['open', 'closed'] as const) if (!menuNames.has(c[key]) || c[key] === c.name) out.push({ path: `${p}/${key}`, message: `names no other menu or time condition (${c[key] || '—'})` });
+    c.hours.forEach((h, j) => {
+      if (h.days.length === 0) out.push({ path: `${p}/hours/${j}/days`, message: 'pick at least one day' });
+      if (!(h.from < h.to)) out.push({ path: `${p}/hours/${j}/to`, message: `must be later than from (${h.from})` });
+    });
+    (c.holidays ?? []).forEach((d, j) => {
+      if (!/^([0-9]{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/.test(d)) out.push({ path: `${p}/holidays/${j}`, message: `is not a date (YYYY-MM-DD or MM-DD): ${d}` });
+    });
   });
   return out;
 }
