@@ -601,6 +601,7 @@ export const en = {
   'ivr.removeHours': 'Remove hours',
   'ivr.holidays': 'Holidays (closed)',
   'ivr.addCondition': 'Add time condition',
+  'ivr.removeCondition': 'Remove condition',
   'ivr.open': 'During opening hours',
   'ivr.closed': 'Outside opening hours',
   'ivr.hours': 'Opening hours',

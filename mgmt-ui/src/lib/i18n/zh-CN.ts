@@ -601,6 +601,7 @@ export const zhCN: Catalog = {
   'ivr.removeHours': '删除时段',
   'ivr.holidays': '节假日（不营业）',
   'ivr.addCondition': '添加时间条件',
+  'ivr.removeCondition': '删除时间条件',
   'ivr.open': '工作时间内',
   'ivr.closed': '工作时间外',
   'ivr.hours': '工作时间',
