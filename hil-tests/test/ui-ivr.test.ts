@@ -11,6 +11,9 @@ import { wavHeader } from '@hotline/media';
 import { startAppliance, type HilAppliance } from '../src/appliance.ts';
 import { launchBrowser, screenshot, VIEWPORTS, type HilBrowser } from '../src/browser.ts';
 import { apiFromPage, firstSignIn, openPage } from '../src/ui-pages.ts';
+import { readFileSync } from 'node:fs';
+import { freePort, freeUdpPorts } from '../src/ports.ts';
+import { runSipp, scenario } from '../src/sipp.ts';
 
 const NEW_PASSWORD = 'Hotline-Ivr-2024!';
 
@@ -18,10 +21,14 @@ let app: HilAppliance;
 let hb: HilBrowser;
 let ctx: BrowserContext;
 let page: Page;
+/** Where the caller's trunk is: calls from this port are inbound calls from trunk `callers`. */
+let callerPort: number;
 
 before(async () => {
+  callerPort = await freePort();
   app = await startAppliance({
     extensions: [{ number: '1001', secret: 'ivr-secret-1001' }],
+    trunks: [{ name: 'callers', host: '127.0.0.1', port: callerPort }],
     configure: (d) => {
       d.acd = { queues: [{ name: 'repair' }, { name: 'billing' }] } as never;
       d.ivr = {
@@ -95,6 +102,14 @@ test('the tree shows the route → main → account; an added queue option and a
     { digit: '3', destination: { kind: 'queue', name: 'repair' } },
   ]);
   assert.equal((await app.pbx.status()).configVersion, before + 1, 'the PBX reloaded the saved version');
+
+  // The PBX runs the edit: a caller on the trunk dials the hotline and presses 3 (RFC 4733, sipp's capture).
+  await runSipp({
+    scenarioFile: scenario('acd-caller'), remote: `127.0.0.1:${app.pbx.sipPort}`, service: '95598', localPort: callerPort, timeoutSec: 40,
+    vars: { caller: '13800000001', rtp_port: (await freeUdpPorts(1))[0]! }, files: { 'dtmf.pcap': readFileSync('/usr/share/sip-tester/dtmf_2833_3.pcap') }, extraArgs: ['-d', '1500'],
+  });
+  const acd = await apiFromPage<{ queues: Array<{ name: string; stats: { offered: number } }> }>(page, 'GET', '/acd/snapshot');
+  assert.deepEqual(acd.json.queues.map((q) => [q.name, q.stats.offered]), [['repair', 1], ['billing', 0]], 'key 3 put the caller in queue repair');
 });
 
 test('a prompt is uploaded from the page and converted to 8 kHz; a bad file gets its error; deleting a prompt in use asks first', async () => {
