@@ -2,3 +2,4 @@
 export * from './prompt-store.ts';
 export * from './prompt-usage.ts';
 export * from './default-prompts.ts';
+export { convertPromptInWorker } from './convert-in-worker.ts';

@@ -34,6 +34,14 @@ function kernelTable(fc: number, halfWidth: number): Float64Array {
   return t;
 }
 
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Most phases worth precomputing; rates in use (8–192 kHz, 11.025 kHz families) need at most 320 to 8 kHz. */
+const MAX_PHASES = 1024;
+
 /**
  * Converts `input` (any sample values) from `fromRate` to `toRate`; returns a new array of
  * round(length × toRate / fromRate) samples. Samples beyond the ends count as zero.
@@ -52,18 +60,48 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   const fc = (cutoff * Math.min(fromRate, toRate)) / (2 * fromRate);
   const halfWidth = zeros / (2 * fc);
   const table = kernelTable(fc, halfWidth);
+  const kernel = (x: number) => {
+    const pos = Math.abs(x) * TABLE_STEPS;
+    const i = pos | 0;
+    return table[i]! + (table[i + 1]! - table[i]!) * (pos - i);
+  };
+  // Output n sits at input position n·step = n·up/down with integer up/down (44.1 → 8 kHz:
+  // 441/80): its fractional part repeats every `phases` outputs, so each phase's taps are
+  // computed once and the inner loop is a plain dot product.
+  const g = gcd(Math.round(fromRate), Math.round(toRate));
+  const phases = Number.isInteger(fromRate) && Number.isInteger(toRate) ? toRate / g : Infinity;
+  if (phases <= MAX_PHASES) {
+    const down = fromRate / g;
+    const taps = 2 * Math.ceil(halfWidth) + 1;
+    const coeffs = new Float64Array(phases * taps);
+    for (let ph = 0; ph < phases; ph++) {
+      const frac = ((ph * down) % phases) / phases; // fractional input position of this phase
+      for (let k = 0; k < taps; k++) {
+        const x = frac - (k - Math.ceil(halfWidth)); // distance from input sample (base + k - ceil(halfWidth))
+        coeffs[ph * taps + k] = Math.abs(x) < halfWidth ? kernel(x) : 0;
+      }
+    }
+    const lead = Math.ceil(halfWidth);
+    for (let n = 0; n < outLen; n++) {
+      const ph = n % phases;
+      const base = Math.floor((n * down) / phases) - lead;
+      const c = ph * taps;
+      let acc = 0;
+      const k0 = Math.max(0, -base);
+      const k1 = Math.min(taps, input.length - base);
+      for (let k = k0; k < k1; k++) acc += input[base + k]! * coeffs[c + k]!;
+      out[n] = acc;
+    }
+    return out;
+  }
+  // Irrational-looking ratio: evaluate the kernel per tap.
   const step = fromRate / toRate;
   for (let n = 0; n < outLen; n++) {
     const t = n * step;
     const first = Math.max(0, Math.ceil(t - halfWidth));
     const last = Math.min(input.length - 1, Math.floor(t + halfWidth));
     let acc = 0;
-    for (let k = first; k <= last; k++) {
-      const pos = Math.abs(t - k) * TABLE_STEPS;
-      const i = pos | 0;
-      const frac = pos - i;
-      acc += input[k]! * (table[i]! + (table[i + 1]! - table[i]!) * frac);
-    }
+    for (let k = first; k <= last; k++) acc += input[k]! * kernel(t - k);
     out[n] = acc;
   }
   return out;

@@ -1,10 +1,10 @@
 // `/prompts`: the IVR designer's prompt library (issue 6). Upload any common WAV (converted to
-// 8 kHz mono A-law by @hotline/media convertPromptWav before anything is written, so a bad file
-// changes nothing), list, play and delete. A prompt a menu plays is not deleted unless the
+// 8 kHz mono A-law by @hotline/media convertPromptWav, in a worker thread, before anything is
+// written, so a bad file changes nothing), list, play and delete. A prompt a menu plays is not deleted unless the
 // request says `force` after the UI named the menus; built-in prompts are replaced, never deleted.
 import { readFileSync } from 'node:fs';
-import { convertPromptWav, WavFormatError } from '@hotline/media';
-import { PROMPT_NAMES, PromptStore, PROMPT_NAME_RE, menusUsing, promptUsage, type PromptLanguage } from '../../prompts/index.ts';
+import { WavFormatError } from '@hotline/media';
+import { PROMPT_NAMES, PromptStore, convertPromptInWorker, PROMPT_NAME_RE, menusUsing, promptUsage, type PromptLanguage } from '../../prompts/index.ts';
 import { audit } from '../audit.ts';
 import { readRawBody } from '../body.ts';
 import { freshConfig } from '../config-apply.ts';
@@ -90,7 +90,7 @@ export const promptRoutes: AnyRoute[] = [
       const body = await readRawBody(ctx, MAX_PROMPT_UPLOAD_BYTES, `the file is larger than ${MAX_PROMPT_UPLOAD_BYTES / 1024 / 1024} MiB`);
       let converted;
       try {
-        converted = convertPromptWav(body);
+        converted = await convertPromptInWorker(body);
       } catch (err) {
         if (!(err instanceof WavFormatError)) throw err;
         throw new ApiError('VALIDATION', `the file cannot be used as a prompt: ${err.message}`, {
