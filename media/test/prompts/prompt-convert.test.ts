@@ -67,7 +67,7 @@ test('a mix keeps the 1 kHz speech-band tone and drops the 6 kHz one', () => {
   assert.ok(level(s, 2000) < 0.0005);
 });
 
-for (const [encoding, rate, channels] of [['pcm8', 11025, 1], ['pcm24', 96000, 2], ['alaw', 16000, 1], ['ulaw', 8000, 2], ['pcm16', 22050, 2], ['pcm16', 8000, 1]] as const) {
+for (const [encoding, rate, channels] of [['pcm16', 44101, 1], ['pcm8', 11025, 1], ['pcm24', 96000, 2], ['alaw', 16000, 1], ['ulaw', 8000, 2], ['pcm16', 22050, 2], ['pcm16', 8000, 1]] as const) {
   test(`${encoding} at ${rate} Hz with ${channels} channel(s) converts to 8 kHz mono with the tone intact`, () => {
     const out = convertPromptWav(toneWav(encoding, rate, channels, 0.5, [[800, 0.4]]));
     assert.deepEqual(out.source, { encoding, sampleRate: rate, channels });
