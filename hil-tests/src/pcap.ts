@@ -212,3 +212,22 @@ export function readPcapUdpPayloads(file: Buffer): PcapDatagram[] {
   }
   return out;
 }
+
+/**
+ * A copy of an RTP capture with every packet's sequence number and timestamp moved on by the
+ * given amounts (wrapping). sipp's RFC 4733 samples were each captured from the start of a
+ * call, so played one after another the later digit would look older than the earlier one
+ * (RFC 4733 §2.5.1.1 tells events apart by timestamp); a real phone's clock only goes forward.
+ */
+export function shiftRtpPcap(file: Buffer, timestampDelta: number, sequenceDelta: number): Buffer {
+  const out = Buffer.from(file);
+  for (const d of readPcapUdpPayloads(out)) {
+    const rtp = d.payload; // a view into `out`
+    if (rtp.length < RTP_HEADER) continue;
+    rtp.writeUInt16BE((rtp.readUInt16BE(2) + sequenceDelta) & 0xffff, 2);
+    rtp.writeUInt32BE((rtp.readUInt32BE(4) + timestampDelta) >>> 0, 4);
+    // UDP checksum 0 = none (RFC 768), rather than a stale one; it sits just before the payload.
+    out.writeUInt16BE(0, rtp.byteOffset - out.byteOffset - 2);
+  }
+  return out;
+}

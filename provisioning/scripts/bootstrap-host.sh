@@ -54,6 +54,9 @@ if [ "$mode" = test ]; then
   packages+=(openssh-server)
   # sox checks the recorder's WAV files (duration, per-channel energy) in the hil-tests.
   packages+=(sox)
+  # espeak-ng speaks the default IVR prompt set (scripts/gen-prompts.mjs regenerates the
+  # committed WAVs from prompts/texts.json) and the DTMF talk-off fixtures in media/test.
+  packages+=(espeak-ng)
   # socat makes the pseudo-terminal pairs the serial-device hil tests (UPS, GSM modem)
   # put their simulators on.
   packages+=(socat)

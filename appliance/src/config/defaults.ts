@@ -213,6 +213,8 @@ export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options'
 /** The IVR section with defaults filled in. */
 export interface IvrSettings {
   language: 'zh-CN' | 'en';
+  /** Extensions allowed to record prompts by feature code. */
+  promptRecorders: string[];
   menus: IvrMenuSettings[];
   timeConditions: IvrTimeConditionConfig[];
 }
@@ -225,6 +227,7 @@ export function ivrSettings(config: HotlineConfig): IvrSettings {
   const i: IvrConfig = config.ivr ?? {};
   return {
     language: i.language ?? 'zh-CN',
+    promptRecorders: i.promptRecorders ?? [],
     menus: (i.menus ?? []).map((m) => ({
       name: m.name, prompt: m.prompt, options: m.options ?? [],
       ...(m.collect ? { collect: m.collect } : {}),

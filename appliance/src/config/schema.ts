@@ -427,6 +427,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         language: { enum: ['zh-CN', 'en'] },
+        promptRecorders: { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
         menus: {
           type: 'array',
           maxItems: 500,

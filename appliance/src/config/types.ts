@@ -575,6 +575,8 @@ export interface IvrTimeConditionConfig {
 export interface IvrConfig {
   /** Prompt language folder tried first (`prompts/<language>/<name>.wav`); default zh-CN. */
   language?: 'zh-CN' | 'en';
+  /** Extensions (admins', supervisors' phones) allowed to record prompts with `*51<n>#`; none by default. */
+  promptRecorders?: string[];
   menus?: IvrMenuConfig[];
   timeConditions?: IvrTimeConditionConfig[];
 }

@@ -161,6 +161,9 @@ function ivrIssues(doc: Record<string, unknown>): ConfigIssue[] {
     else seen.set(name, path);
   };
   const check = (d: unknown, path: string) => { const i = danglingDestination(d, path, known); if (i) out.push(i); };
+  if (Array.isArray(ivr.promptRecorders)) {
+    ivr.promptRecorders.forEach((n, i) => { if (typeof n === 'string' && !known.extensions.has(n)) out.push({ path: `/ivr/promptRecorders/${i}`, message: `names no extension in /extensions (${n})` }); });
+  }
   if (Array.isArray(ivr.menus)) {
     ivr.menus.forEach((m, i) => {
       if (!isObj(m)) return;

@@ -7,11 +7,16 @@
  *   *22                 log out
  *   *23                 ready
  *   *24<d>              not ready, d = 1..9 picks the d-th configured reason
+ *   *51<n>#             record IVR prompt rec-<n> (prompt-record-code.ts)
  */
 import type { PatternMatch } from './dial-pattern.ts';
+import { parsePromptRecordCode, promptRecordVerdict, type PromptRecordCode } from './prompt-record-code.ts';
+
+/** A recognised feature code: an agent's, or recording a prompt. */
+export type FeatureCode = AgentFeatureCode | PromptRecordCode;
 
 /** A recognised agent feature code. */
-export type FeatureCode =
+export type AgentFeatureCode =
   | { kind: 'login'; agent: string; pin: string }
   | { kind: 'logout' }
   | { kind: 'ready' }
@@ -28,13 +33,13 @@ export function parseFeatureCode(dialled: string): FeatureCode | undefined {
   if (dialled === '*23') return { kind: 'ready' };
   const nr = /^\*24([1-9])$/.exec(dialled);
   if (nr) return { kind: 'not-ready', reasonIndex: Number(nr[1]) };
-  return undefined;
+  return parsePromptRecordCode(dialled);
 }
 
 /** How far digits keyed one by one get towards a feature code (the router's dialVerdict shape). */
 export function featureCodeVerdict(digits: string): PatternMatch {
   if (!digits.startsWith('*')) return { full: false, canExtend: false };
   const full = parseFeatureCode(digits) !== undefined;
-  const canExtend = !full && (LOGIN_PREFIX.test(digits) || digits === '*2' || digits === '*24');
+  const canExtend = !full && (LOGIN_PREFIX.test(digits) || digits === '*2' || digits === '*24' || promptRecordVerdict(digits).canExtend);
   return { full, canExtend };
 }

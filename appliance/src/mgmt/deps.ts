@@ -61,6 +61,8 @@ export interface MgmtDeps {
   livePingMs?: number;
   /** `<data>/inspections`: inspection photos; photo upload is refused without it. */
   inspectionsDir?: string;
+  /** `<data>/prompts`, the folder the PBX plays prompts from; the prompt routes answer 404 without it. */
+  promptsDir?: string;
   /** The recorder's folder (`<data>/recordings` or HOTLINE_RECORDER_DIR): inspection items and the recordings routes read it. */
   recordingsDir?: string;
   /** The recorder's AES-256-GCM key file (HOTLINE_RECORDER_KEY_FILE), to play encrypted recordings; absent: they are refused. */

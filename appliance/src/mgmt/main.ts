@@ -67,6 +67,7 @@ const { app, services } = createMgmtApp(
     version,
     tlsDir,
     inspectionsDir: join(paths.root, 'inspections'),
+    promptsDir: paths.prompts,
     recordingsDir: recorder.dir,
     ...(recorder.keyFile ? { recorderKeyFile: recorder.keyFile } : {}),
     backups,

@@ -17,6 +17,8 @@ import { faultReportRoutes } from './routes/fault-reports.ts';
 import { acdRoutes } from './routes/acd.ts';
 import { recordingRoutes } from './routes/recordings.ts';
 import { callRecordingRoutes } from './routes/call-recording.ts';
+import { promptRoutes } from './routes/prompts.ts';
+import { ivrRoutes } from './routes/ivr.ts';
 
 /** The OpenAPI document route; it describes the table it belongs to. */
 const openApiRoute: AnyRoute = route({
@@ -35,4 +37,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, ...callRecordingRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, ...callRecordingRoutes, ...promptRoutes, ...ivrRoutes, openApiRoute];

@@ -12,7 +12,7 @@ import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
-import { CallCenter, CtiBus, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { CallCenter, CtiBus, PromptRecordingHost, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, type RecordingControl } from './recording/recording-control.ts';
 
 const log = moduleLogger('pbx');
@@ -79,14 +79,16 @@ export class PbxService {
       media: relay,
     });
     const written = installDefaultPrompts(paths.prompts);
-    if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (generated audio, not speech: replace with recordings)');
+    if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (espeak-ng speech: replace with recordings of the same names)');
     const cti = new CtiBus();
+    const prompts = new PromptSet(paths.prompts, ivrSettings(config).language);
     const callCenter = new CallCenter({
-      clock: opts.clock ?? systemClock, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language),
+      clock: opts.clock ?? systemClock, media: relay, prompts,
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
       persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
     }, callCenterSettings(config));
-    stack.b2bua.setHost(callCenter);
+    // Prompt recording by feature code answers its own calls in front of the call center.
+    stack.b2bua.setHost(new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,

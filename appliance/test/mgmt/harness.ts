@@ -112,6 +112,7 @@ export async function startHarness(t: { after(fn: () => unknown): void }, opts: 
     livePollMs: opts.livePollMs ?? 50,
     livePingMs: opts.livePingMs ?? 60_000,
     inspectionsDir: join(dir, 'inspections'),
+    promptsDir: join(dir, 'prompts'),
     ...opts.deps,
   });
   const server = createServer(app.callback());

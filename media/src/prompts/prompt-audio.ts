@@ -18,6 +18,9 @@ export function promptToLaw(wav: WavInfo, law: G711Law, source?: string): Buffer
   if (wav.channels !== 1) {
     throw new WavFormatError('unsupported', `prompt has ${wav.channels} channels; prompts must be mono`, source);
   }
+  if (wav.encoding === 'pcm8' || wav.encoding === 'pcm24') {
+    throw new WavFormatError('unsupported', `prompt is ${wav.encoding}; prompts must be 16-bit PCM, A-law or µ-law (upload converts them)`, source);
+  }
   const d = wav.data;
   if (wav.encoding === 'pcm16') {
     const n = d.length >> 1;

@@ -1,5 +1,6 @@
 // RIFF/WAVE layout for the three encodings the appliance records and plays:
-// 16-bit PCM (format tag 1), A-law (6) and µ-law (7). Pure functions over Buffers.
+// 16-bit PCM (format tag 1), A-law (6) and µ-law (7), plus 8-bit (unsigned) and 24-bit PCM,
+// which are only read (prompt uploads are converted, prompt-convert.ts). Pure functions over Buffers.
 //
 // Header written by wavHeader():
 //   "RIFF" <riff size> "WAVE"
@@ -8,8 +9,8 @@
 //   "data" <data size> <samples...>
 // Sizes are little-endian u32; a chunk with an odd size is followed by a pad byte.
 
-/** Sample encodings supported for reading and writing. */
-export type WavEncoding = 'pcm16' | 'alaw' | 'ulaw';
+/** Sample encodings supported for reading and writing; `pcm8` is unsigned (WAVE's 8-bit PCM), `pcm24` little-endian signed. */
+export type WavEncoding = 'pcm16' | 'alaw' | 'ulaw' | 'pcm8' | 'pcm24';
 
 /** Format of a WAV stream. */
 export interface WavFormat {
@@ -60,11 +61,17 @@ export const WAVE_FORMAT_MULAW = 7;
 /** WAVE_FORMAT_EXTENSIBLE: the real tag is in the first two bytes of the sub-format GUID. */
 export const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
-const TAG: Record<WavEncoding, number> = { pcm16: WAVE_FORMAT_PCM, alaw: WAVE_FORMAT_ALAW, ulaw: WAVE_FORMAT_MULAW };
+const TAG: Record<WavEncoding, number> = { pcm16: WAVE_FORMAT_PCM, pcm8: WAVE_FORMAT_PCM, pcm24: WAVE_FORMAT_PCM, alaw: WAVE_FORMAT_ALAW, ulaw: WAVE_FORMAT_MULAW };
+const BYTES: Record<WavEncoding, number> = { pcm16: 2, pcm8: 1, pcm24: 3, alaw: 1, ulaw: 1 };
 
 /** Bytes per sample of one channel. */
 export function bytesPerSample(e: WavEncoding): number {
-  return e === 'pcm16' ? 2 : 1;
+  return BYTES[e];
+}
+
+/** True for the integer PCM encodings (no fact chunk, fmt body of 16 bytes). */
+function isPcm(e: WavEncoding): boolean {
+  return TAG[e] === WAVE_FORMAT_PCM;
 }
 
 /** Layout of a header from {@link wavHeader}: where the size fields are, to patch them later. */
@@ -79,10 +86,10 @@ export interface WavHeaderLayout {
 
 /** Where the size fields of the header for `encoding` sit. */
 export function wavHeaderLayout(encoding: WavEncoding): WavHeaderLayout {
-  const fmtBody = encoding === 'pcm16' ? 16 : 18;
+  const fmtBody = isPcm(encoding) ? 16 : 18;
   let o = 12 + 8 + fmtBody;
   let factOffset = -1;
-  if (encoding !== 'pcm16') {
+  if (!isPcm(encoding)) {
     factOffset = o + 8;
     o += 12;
   }
@@ -96,7 +103,7 @@ export function wavHeader(f: WavFormat, dataBytes = 0): Buffer {
   const h = Buffer.alloc(layout.headerBytes);
   const bps = bytesPerSample(f.encoding);
   const blockAlign = bps * f.channels;
-  const fmtBody = f.encoding === 'pcm16' ? 16 : 18;
+  const fmtBody = isPcm(f.encoding) ? 16 : 18;
   h.write('RIFF', 0, 'latin1');
   h.write('WAVE', 8, 'latin1');
   h.write('fmt ', 12, 'latin1');
@@ -184,6 +191,8 @@ export function findWavChunks(buf: Buffer, source?: string): WavChunkScan {
       }
       let encoding: WavEncoding;
       if (tag === WAVE_FORMAT_PCM && bits === 16) encoding = 'pcm16';
+      else if (tag === WAVE_FORMAT_PCM && bits === 8) encoding = 'pcm8';
+      else if (tag === WAVE_FORMAT_PCM && bits === 24) encoding = 'pcm24';
       else if (tag === WAVE_FORMAT_ALAW && bits === 8) encoding = 'alaw';
       else if (tag === WAVE_FORMAT_MULAW && bits === 8) encoding = 'ulaw';
       else {

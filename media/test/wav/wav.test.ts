@@ -36,15 +36,17 @@ test('skips unknown chunks such as LIST before the data', () => {
   assert.deepEqual([...parseWav(file).data], [1, 2, 3, 4]);
 });
 
-test('rejects float and 24-bit PCM as unsupported, non-WAV as malformed, a short data chunk as truncated', () => {
+test('rejects float and 20-bit PCM as unsupported, non-WAV as malformed, a short data chunk as truncated; reads 24-bit PCM', () => {
   const h = wavHeader({ encoding: 'pcm16', sampleRate: 8000, channels: 1 }, 0);
   const f = Buffer.from(h);
   f.writeUInt16LE(3, 20); // IEEE float
   f.writeUInt16LE(32, 34);
   assert.throws(() => parseWav(f, 'x.wav'), (e: unknown) => e instanceof WavFormatError && e.kind === 'unsupported' && /x\.wav/.test(e.message));
-  const p24 = Buffer.from(h);
-  p24.writeUInt16LE(24, 34);
-  assert.throws(() => parseWav(p24), (e: unknown) => e instanceof WavFormatError && e.kind === 'unsupported');
+  const p20 = Buffer.from(h);
+  p20.writeUInt16LE(20, 34);
+  assert.throws(() => parseWav(p20), (e: unknown) => e instanceof WavFormatError && e.kind === 'unsupported');
+  const p24 = Buffer.concat([wavHeader({ encoding: 'pcm24', sampleRate: 48000, channels: 2 }, 6), Buffer.from([1, 2, 3, 4, 5, 6])]);
+  assert.deepEqual([parseWav(p24).encoding, parseWav(p24).blockAlign, parseWav(p24).dataLength], ['pcm24', 6, 6]);
   assert.throws(() => parseWav(Buffer.from('RIFX....WAVEfmt ')), (e: unknown) => e instanceof WavFormatError && e.kind === 'malformed');
   const cut = Buffer.concat([wavHeader({ encoding: 'alaw', sampleRate: 8000, channels: 1 }, 100), Buffer.alloc(50)]);
   assert.throws(() => parseWav(cut), (e: unknown) => e instanceof WavFormatError && e.kind === 'truncated' && /recoverWav/.test(e.message));

@@ -20,6 +20,7 @@ import { alarms } from './stores/alarms.svelte.ts';
 import { configReaders, maintenanceReaders, staff } from './roles.ts';
 import Backups from '../pages/Backups.svelte';
 import Recordings from '../pages/Recordings.svelte';
+import Ivr from '../pages/Ivr.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -43,6 +44,7 @@ export const nav: readonly NavEntry[] = [
   { path: 'trunks', label: 'nav.trunks', icon: '⇄', roles: staff, component: Trunks },
   { path: 'ports', label: 'nav.ports', icon: '☷', roles: staff, component: Ports },
   { path: 'routes', label: 'nav.routes', icon: '⤳', roles: configReaders, component: Routes },
+  { path: 'ivr', label: 'nav.ivr', icon: '☰', roles: configReaders, component: Ivr },
   { path: 'agent', label: 'nav.agent', icon: '☏', roles: ['admin', 'supervisor', 'agent'], component: AgentDesktop },
   { path: 'wallboard', label: 'nav.wallboard', icon: '▤', roles: [...staff, 'agent'], component: Wallboard },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },

@@ -6,7 +6,7 @@
 import { AcdEngine, AcdError, type AcdCommand, type AcdEvent, type AgentStateName } from '../../acd/index.ts';
 import type { AcdSettings, AcdSkillRequirement, IvrSettings } from '../../config/index.ts';
 import { IvrError, IvrRun, GOODBYE_PROMPT, type IvrAction, type IvrExit } from '../../ivr/index.ts';
-import type { FeatureCode } from '../../dialplan/index.ts';
+import type { AgentFeatureCode } from '../../dialplan/index.ts';
 import type { AgentStateSpell, SavedAgentState } from '../../records/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
@@ -114,7 +114,8 @@ export class CallCenter implements CallHost {
       switch (decision.kind) {
         case 'ivr': this.startIvr(h, decision.menu); return;
         case 'queue': this.joinQueue(h, decision.name, []); return;
-        case 'feature': this.featureCode(h, decision.code); return;
+        // Recording a prompt is taken by PromptRecordingHost in front of this one (prompt-recording-host.ts).
+        case 'feature': if (decision.code.kind !== 'record-prompt') this.featureCode(h, decision.code); return;
       }
     });
   }
@@ -476,7 +477,7 @@ export class CallCenter implements CallHost {
     if (saved.length > 0) log.info({ agents: saved.length }, 'agent states restored');
   }
 
-  private featureCode(h: Hosted, code: FeatureCode): void {
+  private featureCode(h: Hosted, code: AgentFeatureCode): void {
     this.counters.featureCodes++;
     h.phase = 'feature';
     const ext = h.call.caller;

@@ -7,7 +7,7 @@ import { acdSettings, defaultConfig, ivrSettings, validateConfig } from '../../.
 import { AgentStateStore, openRecords } from '../../../src/records/index.ts';
 import { FakeClock } from '../../../src/sip/clock.ts';
 import { AcdError } from '../../../src/acd/index.ts';
-import { CallCenter, PromptSet, installDefaultPrompts, synthesizePrompt, type CtiEvent } from '../../../src/pbx/call-center/index.ts';
+import { CallCenter, PromptSet, installDefaultPrompts, PROMPT_NAMES, type CtiEvent } from '../../../src/pbx/call-center/index.ts';
 import { parseWav } from '@hotline/media';
 import { FakeMediaAnchor } from '../fake-media.ts';
 
@@ -93,15 +93,18 @@ test('the call-control API refuses a wrong PIN, an unknown reason and commands f
   }
 });
 
-test('the default prompt set: both languages, every name, 8 kHz WAV, a localized file wins over a plain one', () => {
+test('the default prompt set: both languages, every name, 8 kHz A-law speech, a localized file wins over a plain one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-prompts-'));
   try {
-    assert.equal(installDefaultPrompts(dir), 50);
+    assert.equal(installDefaultPrompts(dir), PROMPT_NAMES.length * 2);
     assert.equal(installDefaultPrompts(dir), 0, 'existing files are kept');
     const wav = parseWav(readFileSync(join(dir, 'en', 'welcome.wav')));
     assert.equal(wav.sampleRate, 8000);
     assert.equal(wav.channels, 1);
-    assert.notDeepEqual(synthesizePrompt('welcome', 'en'), synthesizePrompt('goodbye', 'en'));
+    assert.equal(wav.encoding, 'alaw');
+    // Spoken sentences, not tones: the English welcome is several seconds, and the Chinese one differs from it.
+    assert.ok(wav.dataLength > 8000 * 4, `welcome is ${wav.dataLength / 8000} s`);
+    assert.notDeepEqual(readFileSync(join(dir, 'zh-CN', 'welcome.wav')), readFileSync(join(dir, 'en', 'welcome.wav')));
     const set = new PromptSet(dir, 'en');
     assert.equal(set.path('welcome'), join(dir, 'en', 'welcome.wav'));
     assert.equal(set.path('nosuch'), undefined);

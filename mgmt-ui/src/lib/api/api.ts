@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -102,6 +102,16 @@ export const api = {
     /** One stored version, secrets masked. */
     version: (version: number) => request<ConfigDocument>('GET', `/config/versions/${version}`),
     saveRoutes: (routes: RoutesConfig, comment: string) => request<WriteResult & { configVersion: number }>('PUT', '/config/routes', { body: { routes, comment } }),
+    /** The version as the IVR page reads it. */
+    ivrDocument: (version: number) => request<IvrConfigDocument>('GET', `/config/versions/${version}`),
+    saveIvr: (ivr: IvrConfig, comment: string) => request<WriteResult & { configVersion: number }>('PUT', '/config/ivr', { body: { ivr, comment } }),
+  },
+  prompts: {
+    list: () => request<{ prompts: PromptFile[] }>('GET', '/prompts'),
+    /** `language` 'all' = the shared file every language falls back to. */
+    upload: (name: string, language: 'zh-CN' | 'en' | 'all', file: Blob) => request<PromptFile>('PUT', `/prompts/${encodeURIComponent(name)}`, { query: { language }, raw: file }),
+    remove: (name: string, language: 'zh-CN' | 'en' | 'all', force = false) => request<{ ok: true; usedBy?: string[] }>('DELETE', `/prompts/${encodeURIComponent(name)}`, { query: { language, force: force || undefined } }),
+    audioUrl: (name: string, language: 'zh-CN' | 'en' | 'all') => apiUrl(`/prompts/${encodeURIComponent(name)}/audio`, { language }),
   },
   inspections: {
     probes: () => request<Array<{ id: string; label: { zh: string; en: string }; numeric: boolean; unit: string }>>('GET', '/inspections/probes'),

@@ -581,3 +581,67 @@ export interface Recording {
   encrypted: boolean;
   state: 'active' | 'closed' | 'recovered' | 'archived' | 'deleted' | 'lost';
 }
+
+// ---- IVR designer (issue 6) ----
+
+/** Where an IVR key leads (`menu` names a menu or a time condition). */
+export type IvrDestination =
+  | { kind: 'extension'; number: string }
+  | { kind: 'queue'; name: string }
+  | { kind: 'menu'; menu: string }
+  | { kind: 'hangup' }
+  | { kind: 'repeat' };
+
+/** One key of a menu. */
+export interface IvrOption { digit: string; destination: IvrDestination; skills?: Array<{ skill: string; minLevel: number }> }
+
+/** An IVR menu (docs/ivr.md). */
+export interface IvrMenu {
+  name: string;
+  prompt: string;
+  options?: IvrOption[];
+  collect?: { name: string; minDigits?: number; maxDigits: number; then: IvrDestination };
+  timeoutSec?: number;
+  maxRetries?: number;
+  invalidPrompt?: string;
+  timeoutPrompt?: string;
+  failDestination?: IvrDestination;
+}
+
+/** Business hours choosing between two menus. */
+export interface IvrTimeCondition {
+  name: string;
+  hours: Array<{ days: number[]; from: string; to: string }>;
+  holidays?: string[];
+  open: string;
+  closed: string;
+}
+
+/** The `ivr` section. */
+export interface IvrConfig {
+  language?: 'zh-CN' | 'en';
+  promptRecorders?: string[];
+  menus?: IvrMenu[];
+  timeConditions?: IvrTimeCondition[];
+}
+
+/** The parts of a configuration version the IVR page reads. */
+export interface IvrConfigDocument {
+  extensions: Array<{ number: string; name?: string }>;
+  acd?: { queues?: Array<{ name: string }> };
+  routes?: RoutesConfig;
+  ivr?: IvrConfig;
+}
+
+/** A prompt file (`GET /prompts`). */
+export interface PromptFile {
+  name: string;
+  /** null: the shared file every language falls back to. */
+  language: 'zh-CN' | 'en' | null;
+  bytes: number;
+  durationMs: number | null;
+  modifiedAt: string;
+  builtIn: boolean;
+  /** JSON pointers of the menu fields that play it. */
+  usedBy: string[];
+}
