@@ -131,6 +131,8 @@ export interface SmsModemConfig {
   recipients: string[];
   /** Alarm events texted per hour at most, to all recipients together; default 20. Beyond: logged, not sent. */
   maxPerHour?: number;
+  /** Alarms below this severity are not texted; default warning (all). */
+  minSeverity?: NotifySeverity;
 }
 
 /** Where a Modbus RTU room sensor keeps its readings, and the limits that raise alarms. */
@@ -215,11 +217,47 @@ export interface MonitorThresholds {
   temperatureCelsius?: number;
 }
 
+/** The alarm severities (alarms/alarm.ts), as a notifier's minimum. */
+export type NotifySeverity = 'critical' | 'major' | 'minor' | 'warning';
+
+/**
+ * How the connection to the mail server is protected: `tls` is implicit TLS from the first
+ * byte (port 465, RFC 8314), `starttls` upgrades a plain connection and refuses to go on
+ * without it (port 587), `none` is plain SMTP to a relay on a trusted network (port 25).
+ */
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+
+/** Alarm e-mail through an SMTP server. */
+export interface EmailNotifyConfig {
+  /** Default true; false keeps the settings but sends nothing. */
+  enabled?: boolean;
+  /** Mail server: host name or address. */
+  host: string;
+  /** Default 465 for tls, 587 for starttls, 25 for none. */
+  port?: number;
+  /** Default starttls. */
+  security?: SmtpSecurity;
+  /** Verify the server's certificate against the system CAs; default true. */
+  verifyCertificate?: boolean;
+  /** SMTP AUTH (PLAIN/LOGIN) user; no authentication when absent. */
+  user?: string;
+  password?: string;
+  /** Envelope and header sender, e.g. hotline@example.com. */
+  from: string;
+  recipients: string[];
+  /** Alarms below this severity are not mailed; default minor. */
+  minSeverity?: NotifySeverity;
+  /** Alarm events mailed per hour at most; default 30. */
+  maxPerHour?: number;
+}
+
 /** Health monitor settings. */
 export interface MonitorConfig {
   /** Seconds between polls of the host and the services; default 10. */
   pollIntervalSec?: number;
   thresholds?: MonitorThresholds;
+  /** Alarm e-mail; none is sent when absent. */
+  email?: EmailNotifyConfig;
 }
 
 /** When calls are recorded. */

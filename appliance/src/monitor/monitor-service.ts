@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, type as osType, release } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { ConfigStore, devicesSettings, mgmtSettings, monitorSettings, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
+import { ConfigStore, devicesSettings, mgmtSettings, monitorSettings, siteTimeZone, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
 import { serveControl, type ControlRoutes } from '../control/index.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
@@ -13,6 +13,8 @@ import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
 import { RoomSensorReader } from './probes/room-probe.ts';
 import { SmsNotifier } from './sms-notifier.ts';
+import { EmailNotifier } from './email-notifier.ts';
+import type { NotifierCounters } from './notification-policy.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
 import type { HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -31,8 +33,10 @@ export interface MonitorStatus {
   polledAt?: string;
   polls: number;
   snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
-  /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit. */
-  sms: { sent: number; failed: number; suppressed: number };
+  /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit or the severity filter, last failure. */
+  sms: NotifierCounters;
+  /** Alarm e-mail (monitor.email), the same counters; `lastError` says why the last one failed (server down, authentication refused). */
+  email: NotifierCounters & { configured: boolean };
   alarms: AlarmOccurrence[];
 }
 
@@ -72,6 +76,7 @@ export class MonitorService {
   readonly #ups = new UpsReader();
   readonly #room = new RoomSensorReader();
   readonly #sms = new SmsNotifier(log);
+  readonly #email = new EmailNotifier(log);
 
   private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
     this.#snmp = snmpSettings(config);
@@ -127,7 +132,8 @@ export class MonitorService {
         enabled: this.#agent !== undefined, instances: this.#agent?.instances ?? 0,
         trapTargets: this.#traps?.targets ?? 0, trapsSent: this.#traps?.sent ?? 0, trapsFailed: this.#traps?.failed ?? 0,
       },
-      sms: { sent: this.#sms.sent, failed: this.#sms.failed, suppressed: this.#sms.suppressed },
+      sms: { ...this.#sms.counters },
+      email: { configured: monitorSettings(this.config).email?.enabled ?? false, ...this.#email.counters },
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();
@@ -158,6 +164,7 @@ export class MonitorService {
     await this.#ups.close();
     await this.#room.close();
     await this.#sms.close();
+    await this.#email.close();
     this.records.close();
   }
 
@@ -216,10 +223,13 @@ export class MonitorService {
       log.error({ err }, 'snmp view not updated');
     }
     const sms = devicesSettings(this.config).smsModem;
+    const email = monitorSettings(this.config).email;
+    const mail = { site: this.config.site.name, timeZone: siteTimeZone(this.config) };
     for (const e of events) {
       await this.#traps?.send(e);
-      // Not awaited: a send takes seconds per part; the notifier keeps them in order.
+      // Not awaited: a send takes seconds (per SMS part, per SMTP dialogue); each notifier keeps its events in order.
       if (sms) void this.#sms.notify(sms, this.config.site.name, e);
+      if (email?.enabled) void this.#email.notify(email, mail, e);
     }
   }
 
