@@ -251,7 +251,7 @@ export interface SnmpSettings {
   location: string;
   v2c: { enabled: boolean; community: string; allowedSources: string[] };
   v3Users: Array<Required<SnmpV3User> & { authProtocol: SnmpAuthProtocol; privProtocol: SnmpPrivProtocol }>;
-  trapTargets: Array<SnmpTrapTarget & { port: number }>;
+  trapTargets: Array<SnmpTrapTarget & { port: number; mode: 'trap' | 'inform'; retries: number; timeoutSec: number }>;
 }
 
 /**
@@ -275,7 +275,7 @@ export function snmpSettings(config: HotlineConfig): SnmpSettings {
     location: s.location ?? '',
     v2c: { enabled: s.v2c?.enabled ?? false, community: s.v2c?.community ?? '', allowedSources: s.v2c?.allowedSources ?? [] },
     v3Users: (s.v3Users ?? []).map((u) => ({ ...u, authProtocol: u.authProtocol ?? 'SHA-256', privProtocol: u.privProtocol ?? 'AES' })),
-    trapTargets: (s.trapTargets ?? []).map((t) => ({ ...t, port: t.port ?? 162 })),
+    trapTargets: (s.trapTargets ?? []).map((t) => ({ ...t, port: t.port ?? 162, mode: t.mode ?? 'trap', retries: t.retries ?? 3, timeoutSec: t.timeoutSec ?? 5 })),
   };
 }
 

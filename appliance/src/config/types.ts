@@ -184,6 +184,12 @@ export interface SnmpTrapTarget {
   community?: string;
   /** v3: the name of a user in /snmp/v3Users, whose keys sign and encrypt the trap. */
   user?: string;
+  /** `trap` (default): unconfirmed. `inform`: the receiver acknowledges, unacknowledged ones are resent. */
+  mode?: 'trap' | 'inform';
+  /** Informs: resends after the first attempt before giving up; default 3. */
+  retries?: number;
+  /** Informs: seconds to wait for the acknowledgement, doubled at each resend; default 5. */
+  timeoutSec?: number;
 }
 
 /** SNMP agent settings. Optional fields have defaults in `snmpSettings()`. */

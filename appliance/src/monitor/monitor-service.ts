@@ -32,7 +32,12 @@ export interface MonitorStatus {
   /** ISO time of the last poll; undefined before the first. */
   polledAt?: string;
   polls: number;
-  snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
+  snmp: {
+    enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number;
+    /** Traps handed to the network plus informs acknowledged; traps refused by the socket plus informs given up on. */
+    trapsSent: number; trapsFailed: number;
+    informsAcked: number; informsFailed: number;
+  };
   /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit or the severity filter, last failure. */
   sms: NotifierCounters;
   /** Alarm e-mail (monitor.email), the same counters; `lastError` says why the last one failed (server down, authentication refused). */
@@ -131,6 +136,7 @@ export class MonitorService {
       snmp: {
         enabled: this.#agent !== undefined, instances: this.#agent?.instances ?? 0,
         trapTargets: this.#traps?.targets ?? 0, trapsSent: this.#traps?.sent ?? 0, trapsFailed: this.#traps?.failed ?? 0,
+        informsAcked: this.#traps?.informsAcked ?? 0, informsFailed: this.#traps?.informsFailed ?? 0,
       },
       sms: { ...this.#sms.counters },
       email: { configured: monitorSettings(this.config).email?.enabled ?? false, ...this.#email.counters },
