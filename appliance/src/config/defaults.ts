@@ -280,7 +280,10 @@ export function snmpSettings(config: HotlineConfig): SnmpSettings {
 }
 
 /** Default alarm thresholds of the monitor. */
-export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = { diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85 };
+export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = {
+  diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85,
+  timeOffsetMs: 1000, diskTemperatureCelsius: 60, diskReallocatedSectors: 10, sensorTemperatureCelsius: 90, fanMinRpm: 300, interfaceErrorsPerMinute: 10,
+};
 
 /** `monitor.email` with defaults filled in; user and password only when authenticating. */
 export interface EmailSettings {
@@ -309,9 +312,9 @@ function emailSettings(e: EmailNotifyConfig): EmailSettings {
 }
 
 /** The `monitor` section with defaults filled in; `email` only when configured. */
-export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds>; email?: EmailSettings } {
+export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds>; interfaces: string[]; email?: EmailSettings } {
   const m: MonitorConfig = config.monitor ?? {};
-  const out: ReturnType<typeof monitorSettings> = { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) } };
+  const out: ReturnType<typeof monitorSettings> = { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) }, interfaces: m.interfaces ?? [] };
   if (m.email) out.email = emailSettings(m.email);
   return out;
 }

@@ -623,8 +623,16 @@ export const configSchema = {
             memoryUsedPercent: { type: 'integer', minimum: 1, maximum: 100 },
             cpuLoadPercent: { type: 'integer', minimum: 1, maximum: 100 },
             temperatureCelsius: { type: 'integer', minimum: 30, maximum: 150 },
+            timeOffsetMs: { type: 'integer', minimum: 1, maximum: 3_600_000 },
+            diskTemperatureCelsius: { type: 'integer', minimum: 30, maximum: 100 },
+            diskReallocatedSectors: { type: 'integer', minimum: 1, maximum: 100_000 },
+            sensorTemperatureCelsius: { type: 'integer', minimum: 30, maximum: 150 },
+            fanMinRpm: { type: 'integer', minimum: 1, maximum: 20_000 },
+            interfaceErrorsPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
           },
         },
+        // Linux interface names: at most 15 characters (IFNAMSIZ - 1).
+        interfaces: { type: 'array', maxItems: 64, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,15}$' } },
         email: {
           type: 'object',
           additionalProperties: false,

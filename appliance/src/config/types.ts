@@ -221,6 +221,18 @@ export interface MonitorThresholds {
   cpuLoadPercent?: number;
   /** Hottest processor sensor, °C; default 85. */
   temperatureCelsius?: number;
+  /** Clock offset from the time server (chrony), milliseconds; default 1000. */
+  timeOffsetMs?: number;
+  /** A disk's SMART temperature, °C; default 60. */
+  diskTemperatureCelsius?: number;
+  /** Reallocated sectors (ATA attribute 5; NVMe media errors) of a disk; default 10. */
+  diskReallocatedSectors?: number;
+  /** Any hwmon temperature sensor, °C, or its driver's own critical limit when lower; default 90. */
+  sensorTemperatureCelsius?: number;
+  /** A fan seen turning that drops below this, rpm (or below its driver's fanN_min when higher); default 300. */
+  fanMinRpm?: number;
+  /** Receive plus transmit errors of a network interface per minute; default 10. */
+  interfaceErrorsPerMinute?: number;
 }
 
 /** The alarm severities (alarms/alarm.ts), as a notifier's minimum. */
@@ -262,6 +274,8 @@ export interface MonitorConfig {
   /** Seconds between polls of the host and the services; default 10. */
   pollIntervalSec?: number;
   thresholds?: MonitorThresholds;
+  /** Network interfaces whose link and errors raise alarms; default every interface but lo that is configured up. */
+  interfaces?: string[];
   /** Alarm e-mail; none is sent when absent. */
   email?: EmailNotifyConfig;
 }

@@ -8,7 +8,12 @@ import { dataPaths } from '../paths.ts';
 import { backupHealthSource } from './probes/backup-probe.ts';
 import { AlarmStore, openRecords, type AlarmOccurrence, type RecordsDb } from '../records/index.ts';
 import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
-import { Monitor } from './monitor.ts';
+import { Monitor, type HealthProbes } from './monitor.ts';
+import { probeTimeSync } from './probes/time-sync-probe.ts';
+import { probeRaid } from './probes/raid-probe.ts';
+import { probeDisks } from './probes/smart-probe.ts';
+import { probeHwmon } from './probes/hwmon-probe.ts';
+import { probeInterfaces } from './probes/net-probe.ts';
 import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
 import { RoomSensorReader } from './probes/room-probe.ts';
@@ -51,7 +56,18 @@ export interface MonitorServiceOptions {
   env?: NodeJS.ProcessEnv;
   host?: () => Promise<HostState>;
   services?: ServiceSources;
+  /** Time sync, RAID, SMART, sensors, interfaces; default the real ones of this machine. */
+  health?: HealthProbes;
 }
+
+/** The health probes reading this machine. */
+export const systemHealthProbes: HealthProbes = {
+  time: probeTimeSync,
+  raid: () => probeRaid(),
+  disks: probeDisks,
+  sensors: () => probeHwmon(),
+  interfaces: () => probeInterfaces(),
+};
 
 function productVersion(): string {
   const pkg = new URL('../../package.json', import.meta.url);
@@ -83,7 +99,7 @@ export class MonitorService {
   readonly #sms = new SmsNotifier(log);
   readonly #email = new EmailNotifier(log);
 
-  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
+  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>, health: HealthProbes) {
     this.#snmp = snmpSettings(config);
     this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
@@ -93,6 +109,7 @@ export class MonitorService {
       backups: backupHealthSource(records, paths),
       ups: (device) => this.#ups.read(device),
       room: (device) => this.#room.read(device),
+      health,
     });
   }
 
@@ -106,7 +123,7 @@ export class MonitorService {
       const v = env.HOTLINE_MGMT_HTTP_PORT;
       return v !== undefined && /^[0-9]{1,5}$/.test(v) ? Number(v) : mgmtSettings(store.current).httpPort;
     };
-    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths);
+    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths, opts.health ?? systemHealthProbes);
     try {
       await service.#startSnmp();
       // The first poll before the control socket: once it answers, the agent serves real data.
