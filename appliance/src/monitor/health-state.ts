@@ -68,6 +68,11 @@ export interface InterfaceState {
   txDropped: number;
 }
 
+/** An interface configured up whose link is gone: cable out, switch port down. */
+export function linkDown(i: InterfaceState): boolean {
+  return i.adminUp && (i.operState === 'down' || i.operState === 'lowerlayerdown' || i.carrier === false);
+}
+
 /** Everything above, each part filled by its probe (empty / unknown until it has answered). */
 export interface HealthState {
   time: TimeSyncState;

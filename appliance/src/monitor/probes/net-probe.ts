@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Alarm } from '../../alarms/index.ts';
-import type { InterfaceState } from '../health-state.ts';
+import { linkDown, type InterfaceState } from '../health-state.ts';
 
 /** IFF_UP of include/uapi/linux/if.h: the interface is configured up. */
 const IFF_UP = 0x1;
@@ -36,11 +36,6 @@ export async function probeInterfaces(root = '/sys/class/net'): Promise<Interfac
       rxErrors: count(rxE), txErrors: count(txE), rxDropped: count(rxD), txDropped: count(txD),
     };
   }));
-}
-
-/** An interface configured up whose link is gone: cable out, switch port down. */
-export function linkDown(i: InterfaceState): boolean {
-  return i.adminUp && (i.operState === 'down' || i.operState === 'lowerlayerdown' || i.carrier === false);
 }
 
 /**
