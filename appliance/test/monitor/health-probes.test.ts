@@ -1,8 +1,9 @@
 // The host-health probes on sample inputs: /proc/mdstat with a degraded, a rebuilding and an
 // inactive array, smartctl --json of a healthy, a failing, an NVMe and an unreadable disk,
 // chronyc/timedatectl output, and fake /sys/class/hwmon and /sys/class/net trees in a temp dir.
-// The mdstat and smartctl samples follow the kernel's md_seq_show() and smartmontools 7's JSON
-// output field for field (this VM has neither md arrays nor smartctl to capture from).
+// The mdstat and the ATA/NVMe smartctl samples follow the kernel's md_seq_show() and
+// smartmontools 7's JSON output field for field (this VM has no md arrays and no disk smartctl
+// can read); the two unreadable-disk samples are real smartctl 7.3 output captured here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -54,8 +55,10 @@ test('smartctl JSON: ATA passed with reallocations, failing and hot, NVMe, unrea
   assert.deepEqual(bad, { name: 'sdb', model: 'WDC WD20EFRX-68EUZN0', health: 'failed', temperatureC: 63, reallocatedSectors: 2456, powerOnHours: 51234 });
   const nvme = parseSmartctl(await fixture('smartctl-nvme.json'));
   assert.deepEqual(nvme, { name: 'nvme0', model: 'Samsung SSD 970 EVO Plus 1TB', health: 'passed', temperatureC: 41, reallocatedSectors: 0, powerOnHours: 8765 });
-  const denied = parseSmartctl(await fixture('smartctl-no-permission.json'));
-  assert.deepEqual(denied, { name: 'sda', model: '', health: 'unknown', temperatureC: null, reallocatedSectors: null, powerOnHours: null });
+  // Captured from smartctl 7.3 on this VM: a device that does not exist, and a virtio disk it cannot drive.
+  const denied = parseSmartctl(await fixture('smartctl-open-failed.json'), '/dev/sdz');
+  assert.deepEqual(denied, { name: 'sdz', model: '', health: 'unknown', temperatureC: null, reallocatedSectors: null, powerOnHours: null });
+  assert.equal(parseSmartctl(await fixture('smartctl-vda-virtio.json'), '/dev/vda').health, 'unknown');
   assert.throws(() => parseSmartctl('not json'), SyntaxError);
 
   const alarms = diskAlarms([ok, bad, nvme, denied], T, AT);
