@@ -110,7 +110,11 @@ export class EmailNotifier {
       try {
         const info = await transport.sendMail({ from: settings.from, to: settings.recipients, subject, text, headers: { 'X-Hotline-Alarm': `${e.kind} ${e.alarm.id} #${e.alarm.seq}` } });
         this.log.info({ id: e.alarm.id, kind: e.kind, messageId: info.messageId, accepted: info.accepted.length }, 'alarm e-mail sent');
-        return { sent: 1, failures: [] };
+        // Some recipients refused, the others got it: sent, and the refusal is a failure to fix.
+        const refused = info.rejected.map((r) => (typeof r === 'string' ? r : (r as { address: string }).address));
+        if (refused.length === 0) return { sent: 1, failures: [] };
+        this.log.warn({ id: e.alarm.id, refused }, 'alarm e-mail refused for some recipients');
+        return { sent: 1, failures: [`SMTP server ${settings.host}:${settings.port} refused recipients ${refused.join(', ')}`] };
       } catch (err) {
         const why = describe(settings, err as Error);
         this.log.error({ id: e.alarm.id, kind: e.kind, err: why }, 'alarm e-mail failed');

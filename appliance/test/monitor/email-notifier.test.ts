@@ -86,3 +86,17 @@ test('wrong password: refused by the server, the reason is the notifier\'s lastE
   assert.equal(email.counters.lastError, undefined, 'a success clears the last error');
   await email.close();
 });
+
+test('a recipient the server refuses: the others still get the mail and the refusal is reported; all refused is a failure that says so', async (t) => {
+  const peer = await startSmtpPeer({ refuseRecipient: 'gone@example.com' });
+  t.after(() => peer.stop());
+  const email = new EmailNotifier(log);
+  await email.notify(settings(peer.port, { recipients: ['gone@example.com', 'noc@example.com'] }), CTX, raised);
+  assert.deepEqual((await peer.waitFor(1))[0]!.envelopeTo, ['noc@example.com']);
+  assert.deepEqual([email.counters.sent, email.counters.failed], [1, 1]);
+  assert.equal(email.counters.lastError, `SMTP server 127.0.0.1:${peer.port} refused recipients gone@example.com`);
+  await email.notify(settings(peer.port, { recipients: ['gone@example.com'] }), CTX, cleared);
+  assert.equal(email.counters.failed, 2);
+  assert.match(email.counters.lastError ?? '', /refused the sender or recipients: .*550.*gone@example\.com/);
+  await email.close();
+});

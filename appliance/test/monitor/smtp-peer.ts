@@ -60,10 +60,10 @@ export function selfSignedCert(): { key: Buffer; cert: Buffer } {
 
 /**
  * Starts the server on 127.0.0.1 (`port` 0: a free one). `login` given: AUTH is required and
- * only that user/password passes. `tls`: 'implicit' is TLS from the first byte, 'starttls'
+ * only that user/password passes. `refuseRecipient` is answered 550 at RCPT TO. `tls`: 'implicit' is TLS from the first byte, 'starttls'
  * offers the upgrade, 'none' offers neither.
  */
-export async function startSmtpPeer(opts: { port?: number; login?: { user: string; password: string }; tls?: 'implicit' | 'starttls' | 'none' } = {}): Promise<SmtpPeer> {
+export async function startSmtpPeer(opts: { port?: number; login?: { user: string; password: string }; tls?: 'implicit' | 'starttls' | 'none'; refuseRecipient?: string } = {}): Promise<SmtpPeer> {
   const received: ReceivedMail[] = [];
   let refusedLogins = 0;
   const tls = opts.tls ?? 'none';
@@ -79,6 +79,12 @@ export async function startSmtpPeer(opts: { port?: number; login?: { user: strin
       refusedLogins++;
       const err = new Error('Invalid username or password') as Error & { responseCode: number };
       err.responseCode = 535;
+      cb(err);
+    },
+    onRcptTo(address, _session, cb) {
+      if (address.address !== opts.refuseRecipient) return cb();
+      const err = new Error(`<${address.address}>: Recipient address rejected: User unknown`) as Error & { responseCode: number };
+      err.responseCode = 550;
       cb(err);
     },
     onData(stream, session, cb) {
