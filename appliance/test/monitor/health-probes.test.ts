@@ -163,3 +163,40 @@ test('network interfaces: link down only for interfaces configured up; error rat
   // A driver reset (counters back to 0) starts a new window instead of a negative rate.
   assert.equal(rate.update(more(0), t0 + 130_000).get('eth0'), undefined);
 });
+
+test('fuzz: the parsers never throw on arbitrary input (only non-JSON smartctl output does), a degraded array is always a member short, odd smartctl fields read as unknown', async () => {
+  const { default: fc } = await import('fast-check');
+  const sample = await fixture('mdstat-degraded.txt');
+  const lines = sample.split('\n');
+  // Real lines shuffled, cut and mixed with noise: what a truncated read or a future kernel may print.
+  const mdstatish = fc.array(fc.oneof(fc.constantFrom(...lines), fc.string(), fc.constantFrom('md9 : active raid1', '      [0/0] [__]', '  recovery = x%')), { maxLength: 20 }).map((ls) => ls.join('\n'));
+  fc.assert(fc.property(mdstatish, (text) => {
+    for (const a of parseMdstat(text)) {
+      assert.ok(Number.isInteger(a.devices) && Number.isInteger(a.activeDevices));
+      if (a.state === 'degraded' || a.state === 'rebuilding') assert.ok(a.activeDevices < a.devices, 'degraded means a member short');
+      if (a.rebuildPercent !== undefined) assert.ok(Number.isFinite(a.rebuildPercent));
+      assert.equal(raidAlarms([a], AT).length, a.state === 'clean' ? 0 : 1);
+    }
+  }), { numRuns: 500 });
+  fc.assert(fc.property(fc.string(), (text) => {
+    parseTimedatectl(text);
+    parseChronyTracking(text);
+  }), { numRuns: 500 });
+  fc.assert(fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 14, maxLength: 16 }), (fields) => {
+    const t = parseChronyTracking(fields.join(','));
+    assert.ok(t === undefined || t.offsetSec === null || Number.isFinite(t.offsetSec));
+  }), { numRuns: 500 });
+  // smartctl: the documented keys holding anything at all read as values or unknown, never throw
+  // (only text that is not JSON throws, as tested above).
+  const anything = fc.oneof(fc.jsonValue(), fc.record({ name: fc.jsonValue(), passed: fc.jsonValue(), current: fc.jsonValue(), hours: fc.jsonValue(), exit_status: fc.jsonValue(), table: fc.jsonValue() }, { requiredKeys: [] }));
+  const smartish = fc.record({
+    smartctl: anything, device: anything, model_name: anything, smart_status: anything, temperature: anything,
+    power_on_time: anything, ata_smart_attributes: anything, nvme_smart_health_information_log: anything,
+  }, { requiredKeys: [] });
+  fc.assert(fc.property(fc.oneof(fc.jsonValue(), smartish), (doc) => {
+    const d = parseSmartctl(JSON.stringify(doc) ?? 'null', '/dev/sdx');
+    assert.ok(['passed', 'failed', 'unknown'].includes(d.health));
+    assert.equal(typeof d.name, 'string');
+    for (const v of [d.temperatureC, d.reallocatedSectors, d.powerOnHours]) assert.ok(v === null || Number.isFinite(v));
+  }), { numRuns: 1000 });
+});

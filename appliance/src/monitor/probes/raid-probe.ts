@@ -34,7 +34,8 @@ export function parseMdstat(text: string): RaidArray[] {
     if (slots) {
       cur.devices = Number(slots[1]);
       cur.activeDevices = Number(slots[2]);
-      if (cur.state !== 'inactive' && cur.activeDevices < cur.devices) cur.state = 'degraded';
+      // The member count decides: a later line (mdstat has one, garbage may have more) overrides.
+      if (cur.state !== 'inactive') cur.state = cur.activeDevices < cur.devices ? 'degraded' : 'clean';
     }
     const progress = /\b(recovery|resync|reshape)\s*=\s*([\d.]+)%/.exec(line);
     if (progress) {

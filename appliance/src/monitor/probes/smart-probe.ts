@@ -24,18 +24,24 @@ const SMARTCTL_NOT_READ = 0b11;
  * not be read (the monitor lacks the rights, USB bridges without SAT) is `unknown`, not failed.
  */
 export function parseSmartctl(json: string, fallbackName = 'disk'): DiskHealth {
-  const j = JSON.parse(json) as SmartctlJson;
-  const notRead = ((j.smartctl?.exit_status ?? 0) & SMARTCTL_NOT_READ) !== 0;
-  const attr = (id: number) => j.ata_smart_attributes?.table?.find((a) => a.id === id)?.raw?.value;
+  const parsed = JSON.parse(json) as unknown;
+  // Typed as smartctl documents it, but every field is checked before use: another version
+  // (or a wrapper script) may print something else, and that must read as unknown, not throw.
+  const j = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as SmartctlJson;
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const notRead = ((num(j.smartctl?.exit_status) ?? 0) & SMARTCTL_NOT_READ) !== 0;
+  const table = Array.isArray(j.ata_smart_attributes?.table) ? j.ata_smart_attributes.table : [];
+  const attr = (id: number) => table.find((a) => a?.id === id)?.raw?.value;
   const nvme = j.nvme_smart_health_information_log;
-  const num = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const passed = j.smart_status?.passed;
   return {
-    name: basename(j.device?.name ?? fallbackName),
-    model: j.model_name ?? '',
-    health: notRead || j.smart_status?.passed === undefined ? 'unknown' : j.smart_status.passed ? 'passed' : 'failed',
-    temperatureC: num(j.temperature?.current ?? nvme?.temperature),
-    reallocatedSectors: num(attr(5) ?? nvme?.media_errors),
-    powerOnHours: num(j.power_on_time?.hours ?? nvme?.power_on_hours),
+    name: basename(str(j.device?.name) ?? fallbackName),
+    model: str(j.model_name) ?? '',
+    health: notRead || typeof passed !== 'boolean' ? 'unknown' : passed ? 'passed' : 'failed',
+    temperatureC: num(j.temperature?.current) ?? num(nvme?.temperature),
+    reallocatedSectors: num(attr(5)) ?? num(nvme?.media_errors),
+    powerOnHours: num(j.power_on_time?.hours) ?? num(nvme?.power_on_hours),
   };
 }
 
