@@ -100,3 +100,14 @@ test('a recipient the server refuses: the others still get the mail and the refu
   assert.match(email.counters.lastError ?? '', /refused the sender or recipients: .*550.*gone@example\.com/);
   await email.close();
 });
+
+test('security starttls against a server that offers no STARTTLS: refused, nothing sent in clear', async (t) => {
+  const peer = await startSmtpPeer({ tls: 'none' });
+  t.after(() => peer.stop());
+  const email = new EmailNotifier(log);
+  await email.notify(settings(peer.port, { security: 'starttls' }), CTX, raised);
+  assert.equal(email.counters.failed, 1);
+  assert.match(email.counters.lastError ?? '', /TLS failed \(starttls\): .*STARTTLS/);
+  assert.equal(peer.received.length, 0);
+  await email.close();
+});
