@@ -80,7 +80,15 @@ export async function startSnmptrapd(opts: { community: string; v3?: { engineId:
   const persist = join(dir, 'persist');
   mkdirSync(persist);
   const lines = [`authCommunity log ${opts.community}`];
-  if (opts.v3) lines.push(`createUser -e 0x${opts.v3.engineId} ${opts.v3.user} SHA-256 ${opts.v3.authKey} AES ${opts.v3.privKey}`, `authUser log ${opts.v3.user} priv`);
+  // Traps: the agent is the authoritative engine, so the user is keyed by its engine ID. Informs:
+  // snmptrapd is authoritative (RFC 3414 §1.5.1), so the same user also exists for its own engine.
+  if (opts.v3) {
+    lines.push(
+      `createUser -e 0x${opts.v3.engineId} ${opts.v3.user} SHA-256 ${opts.v3.authKey} AES ${opts.v3.privKey}`,
+      `createUser ${opts.v3.user} SHA-256 ${opts.v3.authKey} AES ${opts.v3.privKey}`,
+      `authUser log ${opts.v3.user} priv`,
+    );
+  }
   const conf = join(dir, 'trapd.conf');
   writeFileSync(conf, lines.join('\n') + '\n');
   const port = await freeUdpPort();

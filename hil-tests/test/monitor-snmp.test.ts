@@ -77,6 +77,18 @@ describe('monitor SNMP agent with the net-snmp tools', () => {
     assert.match(r.stdout, /HOTLINE-MIB::hlTrunkState\."carrier-a" = INTEGER: unknown\(5\)/, 'indexed by the trunk name; unknown: no PBX answers');
   });
 
+  test('host health (hlHealth): time sync state by name, and a network interface row walked by the tools', async () => {
+    const r = await runTool('snmpget', [...MIB, ...authArgs(V2C), target, 'HOTLINE-MIB::hlTimeSyncState.0', 'HOTLINE-MIB::hlTimeSyncSource.0']);
+    assert.equal(r.status, 0, r.stderr);
+    // Whatever this machine can tell: a container without systemd or chrony reads unknown(3)/none(1).
+    assert.match(r.stdout, /HOTLINE-MIB::hlTimeSyncState\.0 = INTEGER: (synchronized\(1\)|unsynchronized\(2\)|unknown\(3\))/);
+    assert.match(r.stdout, /HOTLINE-MIB::hlTimeSyncSource\.0 = INTEGER: (none\(1\)|chrony\(2\)|timedatectl\(3\))/);
+    const w = await runTool('snmpbulkwalk', [...MIB, ...authArgs(V2C), target, 'HOTLINE-MIB::hlNetState']);
+    assert.equal(w.status, 0, w.stderr);
+    assert.match(w.stdout, /^HOTLINE-MIB::hlNetState\."[^"]+" = INTEGER: (up\(1\)|linkDown\(2\)|adminDown\(3\)|unknown\(4\))$/m, 'every interface but lo, indexed by name');
+    assert.doesNotMatch(w.stdout, /hlNetState\."lo"/);
+  });
+
   test('host resources: hrStorageTable has physical memory and the root file system, hrProcessorLoad a row per core, hrSWRun the processes', async () => {
     const r = await runTool('snmpbulkwalk', [...authArgs(V2C), '-On', target, '1.3.6.1.2.1.25']);
     assert.equal(r.status, 0, r.stderr);

@@ -32,6 +32,9 @@ packages=(build-essential python3 fonts-noto-cjk)
 # cancels line echo in software where the DAHDI driver has no canceller), and the G.711
 # codec of the DAHDI simulator's echo path. Needed to run, not only to test.
 packages+=(libspandsp-dev)
+# smartmontools: smartctl, which the monitor's disk probe runs for SMART health,
+# temperature and reallocated sectors (without it the disk table stays empty).
+packages+=(smartmontools)
 if [ "$mode" = test ]; then
   # sipp is packaged as sip-tester; baresip pulls its core modules (g711, aufile,
   # ausine, ctrl_tcp) through baresip-core. chromium is the headless browser the
@@ -60,6 +63,9 @@ if [ "$mode" = test ]; then
   # socat makes the pseudo-terminal pairs the serial-device hil tests (UPS, GSM modem)
   # put their simulators on.
   packages+=(socat)
+  # openssl makes the throw-away certificate of the SMTP server the alarm e-mail
+  # tests deliver to over STARTTLS and implicit TLS.
+  packages+=(openssl)
 fi
 
 missing=()

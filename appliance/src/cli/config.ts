@@ -30,6 +30,7 @@ function masked(config: HotlineConfig): HotlineConfig {
   for (const u of copy.snmp?.v3Users ?? []) Object.assign(u, { authKey: '********', privKey: '********' });
   if (copy.snmp?.v2c?.community !== undefined) copy.snmp.v2c.community = '********';
   for (const t of copy.snmp?.trapTargets ?? []) if (t.community !== undefined) t.community = '********';
+  if (copy.monitor?.email?.password !== undefined) copy.monitor.email.password = '********';
   return copy;
 }
 

@@ -48,7 +48,10 @@ export async function runSnmp(sub: string | undefined, args: string[], ctx: CliC
   } catch (err) {
     if (!(err instanceof ServiceNotRunningError)) throw err;
   }
-  const out = { settings: shown, thresholds: monitorSettings(store.current), mib: { file: MIB_FILE, dir: MIB_DIR, enterpriseOid: HOTLINE_ENTERPRISE_OID }, monitor: running ?? null };
+  const m = monitorSettings(store.current);
+  // The SMTP password is a credential like the SNMP keys.
+  const monitorShown = m.email?.auth ? { ...m, email: { ...m.email, auth: { ...m.email.auth, password: MASK } } } : m;
+  const out = { settings: shown, thresholds: monitorShown, mib: { file: MIB_FILE, dir: MIB_DIR, enterpriseOid: HOTLINE_ENTERPRISE_OID }, monitor: running ?? null };
   if (values.json) {
     ctx.out(JSON.stringify(out, null, 2) + '\n');
     return ExitCode.ok;
@@ -58,11 +61,13 @@ export async function runSnmp(sub: string | undefined, args: string[], ctx: CliC
     `Engine ID / 引擎 ID: ${s.engineId}`,
     `SNMPv2c: ${s.v2c.enabled ? `on, community ${MASK}, from ${s.v2c.allowedSources.join(', ')}` : 'off / 关闭'}`,
     `SNMPv3 users / 用户: ${s.v3Users.length ? s.v3Users.map((u) => `${u.name} (authPriv ${u.authProtocol}/${u.privProtocol})`).join(', ') : '(none / 无)'}`,
-    `Trap targets / 告警接收: ${s.trapTargets.length ? s.trapTargets.map((t) => `${t.version} ${t.host}:${t.port}${t.user ? ` as ${t.user}` : ''}`).join(', ') : '(none / 无)'}`,
+    `Trap targets / 告警接收: ${s.trapTargets.length ? s.trapTargets.map((t) => `${t.version} ${t.host}:${t.port}${t.user ? ` as ${t.user}` : ''}${t.mode === 'inform' ? ` (inform, ${t.retries} retries)` : ''}`).join(', ') : '(none / 无)'}`,
+    `Alarm e-mail / 告警邮件: ${m.email ? `${m.email.enabled ? '' : 'off / 关闭, '}${m.email.security} ${m.email.host}:${m.email.port} to ${m.email.recipients.join(', ')}, ${m.email.minSeverity} and above, at most ${m.email.maxPerHour}/h` : '(none / 无)'}`,
     `Thresholds / 阈值: disk ${out.thresholds.thresholds.diskUsedPercent}%, memory ${out.thresholds.thresholds.memoryUsedPercent}%, CPU ${out.thresholds.thresholds.cpuLoadPercent}%, temperature ${out.thresholds.thresholds.temperatureCelsius} °C; poll every ${out.thresholds.pollIntervalSec} s`,
     `MIB: ${MIB_FILE} (enterprise ${HOTLINE_ENTERPRISE_OID}; snmptranslate -M +${MIB_DIR} -m +HOTLINE-MIB)`,
     running
-      ? `Monitor / 监控: running since ${running.startedAt}, ${running.snmp.instances} objects served, ${running.snmp.trapsSent} traps sent, ${running.alarms.length} active alarms / 活动告警`
+      ? `Monitor / 监控: running since ${running.startedAt}, ${running.snmp.instances} objects served, ${running.snmp.trapsSent} traps sent, ${running.alarms.length} active alarms / 活动告警` +
+        (running.email?.configured ? `; e-mail ${running.email.sent} sent, ${running.email.failed} failed${running.email.lastError ? ` (last: ${running.email.lastError})` : ''}` : '')
       : 'Monitor / 监控: not running / 未运行',
   ];
   ctx.out(lines.join('\n') + '\n');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { DevicesConfig, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
+import type { EmailNotifyConfig, NotifySeverity, SmtpSecurity, DevicesConfig, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -254,7 +254,7 @@ export interface SnmpSettings {
   location: string;
   v2c: { enabled: boolean; community: string; allowedSources: string[] };
   v3Users: Array<Required<SnmpV3User> & { authProtocol: SnmpAuthProtocol; privProtocol: SnmpPrivProtocol }>;
-  trapTargets: Array<SnmpTrapTarget & { port: number }>;
+  trapTargets: Array<SnmpTrapTarget & { port: number; mode: 'trap' | 'inform'; retries: number; timeoutSec: number }>;
 }
 
 /**
@@ -278,17 +278,48 @@ export function snmpSettings(config: HotlineConfig): SnmpSettings {
     location: s.location ?? '',
     v2c: { enabled: s.v2c?.enabled ?? false, community: s.v2c?.community ?? '', allowedSources: s.v2c?.allowedSources ?? [] },
     v3Users: (s.v3Users ?? []).map((u) => ({ ...u, authProtocol: u.authProtocol ?? 'SHA-256', privProtocol: u.privProtocol ?? 'AES' })),
-    trapTargets: (s.trapTargets ?? []).map((t) => ({ ...t, port: t.port ?? 162 })),
+    trapTargets: (s.trapTargets ?? []).map((t) => ({ ...t, port: t.port ?? 162, mode: t.mode ?? 'trap', retries: t.retries ?? 3, timeoutSec: t.timeoutSec ?? 5 })),
   };
 }
 
 /** Default alarm thresholds of the monitor. */
-export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = { diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85 };
+export const DEFAULT_MONITOR_THRESHOLDS: Required<MonitorThresholds> = {
+  diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85,
+  timeOffsetMs: 1000, diskTemperatureCelsius: 60, diskReallocatedSectors: 10, sensorTemperatureCelsius: 90, fanMinRpm: 300, interfaceErrorsPerMinute: 10,
+};
 
-/** The `monitor` section with defaults filled in. */
-export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds> } {
+/** `monitor.email` with defaults filled in; user and password only when authenticating. */
+export interface EmailSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  verifyCertificate: boolean;
+  auth?: { user: string; password: string };
+  from: string;
+  recipients: string[];
+  minSeverity: NotifySeverity;
+  maxPerHour: number;
+}
+
+const SMTP_PORT: Record<SmtpSecurity, number> = { tls: 465, starttls: 587, none: 25 };
+
+function emailSettings(e: EmailNotifyConfig): EmailSettings {
+  const security = e.security ?? 'starttls';
+  const out: EmailSettings = {
+    enabled: e.enabled ?? true, host: e.host, port: e.port ?? SMTP_PORT[security], security, verifyCertificate: e.verifyCertificate ?? true,
+    from: e.from, recipients: e.recipients, minSeverity: e.minSeverity ?? 'minor', maxPerHour: e.maxPerHour ?? 30,
+  };
+  if (e.user !== undefined) out.auth = { user: e.user, password: e.password ?? '' };
+  return out;
+}
+
+/** The `monitor` section with defaults filled in; `email` only when configured. */
+export function monitorSettings(config: HotlineConfig): { pollIntervalSec: number; thresholds: Required<MonitorThresholds>; interfaces: string[]; email?: EmailSettings } {
   const m: MonitorConfig = config.monitor ?? {};
-  return { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) } };
+  const out: ReturnType<typeof monitorSettings> = { pollIntervalSec: m.pollIntervalSec ?? 10, thresholds: { ...DEFAULT_MONITOR_THRESHOLDS, ...(m.thresholds ?? {}) }, interfaces: m.interfaces ?? [] };
+  if (m.email) out.email = emailSettings(m.email);
+  return out;
 }
 
 /** A room sensor's settings with defaults filled in. */
@@ -310,7 +341,7 @@ export const DEFAULT_ROOM_THRESHOLDS: RoomSensorSettings['thresholds'] = { tempe
 export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } {
   const d: DevicesConfig = config.devices ?? {};
   const out: { ups?: Required<SerialPortConfig>; roomSensor?: RoomSensorSettings; smsModem?: Required<SmsModemConfig> } = {};
-  if (d.smsModem) out.smsModem = { port: d.smsModem.port, baudRate: d.smsModem.baudRate ?? 115200, recipients: d.smsModem.recipients, maxPerHour: d.smsModem.maxPerHour ?? 20 };
+  if (d.smsModem) out.smsModem = { port: d.smsModem.port, baudRate: d.smsModem.baudRate ?? 115200, recipients: d.smsModem.recipients, maxPerHour: d.smsModem.maxPerHour ?? 20, minSeverity: d.smsModem.minSeverity ?? 'warning' };
   if (d.ups) out.ups = { port: d.ups.port, baudRate: d.ups.baudRate ?? 2400 };
   const r = d.roomSensor;
   if (r) out.roomSensor = {

@@ -131,6 +131,8 @@ export interface SmsModemConfig {
   recipients: string[];
   /** Alarm events texted per hour at most, to all recipients together; default 20. Beyond: logged, not sent. */
   maxPerHour?: number;
+  /** Alarms below this severity are not texted; default warning (all). */
+  minSeverity?: NotifySeverity;
 }
 
 /** Where a Modbus RTU room sensor keeps its readings, and the limits that raise alarms. */
@@ -182,6 +184,12 @@ export interface SnmpTrapTarget {
   community?: string;
   /** v3: the name of a user in /snmp/v3Users, whose keys sign and encrypt the trap. */
   user?: string;
+  /** `trap` (default): unconfirmed. `inform`: the receiver acknowledges, unacknowledged ones are resent. */
+  mode?: 'trap' | 'inform';
+  /** Informs: resends after the first attempt before giving up; default 3. */
+  retries?: number;
+  /** Informs: seconds to wait for the acknowledgement, doubled at each resend; default 5. */
+  timeoutSec?: number;
 }
 
 /** SNMP agent settings. Optional fields have defaults in `snmpSettings()`. */
@@ -213,6 +221,52 @@ export interface MonitorThresholds {
   cpuLoadPercent?: number;
   /** Hottest processor sensor, °C; default 85. */
   temperatureCelsius?: number;
+  /** Clock offset from the time server (chrony), milliseconds; default 1000. */
+  timeOffsetMs?: number;
+  /** A disk's SMART temperature, °C; default 60. */
+  diskTemperatureCelsius?: number;
+  /** Reallocated sectors (ATA attribute 5; NVMe media errors) of a disk; default 10. */
+  diskReallocatedSectors?: number;
+  /** Any hwmon temperature sensor, °C, or its driver's own critical limit when lower; default 90. */
+  sensorTemperatureCelsius?: number;
+  /** A fan seen turning that drops below this, rpm (or below its driver's fanN_min when higher); default 300. */
+  fanMinRpm?: number;
+  /** Receive plus transmit errors of a network interface per minute; default 10. */
+  interfaceErrorsPerMinute?: number;
+}
+
+/** The alarm severities (alarms/alarm.ts), as a notifier's minimum. */
+export type NotifySeverity = 'critical' | 'major' | 'minor' | 'warning';
+
+/**
+ * How the connection to the mail server is protected: `tls` is implicit TLS from the first
+ * byte (port 465, RFC 8314), `starttls` upgrades a plain connection and refuses to go on
+ * without it (port 587), `none` is plain SMTP to a relay on a trusted network (port 25).
+ */
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+
+/** Alarm e-mail through an SMTP server. */
+export interface EmailNotifyConfig {
+  /** Default true; false keeps the settings but sends nothing. */
+  enabled?: boolean;
+  /** Mail server: host name or address. */
+  host: string;
+  /** Default 465 for tls, 587 for starttls, 25 for none. */
+  port?: number;
+  /** Default starttls. */
+  security?: SmtpSecurity;
+  /** Verify the server's certificate against the system CAs; default true. */
+  verifyCertificate?: boolean;
+  /** SMTP AUTH (PLAIN/LOGIN) user; no authentication when absent. */
+  user?: string;
+  password?: string;
+  /** Envelope and header sender, e.g. hotline@example.com. */
+  from: string;
+  recipients: string[];
+  /** Alarms below this severity are not mailed; default minor. */
+  minSeverity?: NotifySeverity;
+  /** Alarm events mailed per hour at most; default 30. */
+  maxPerHour?: number;
 }
 
 /** Health monitor settings. */
@@ -220,6 +274,10 @@ export interface MonitorConfig {
   /** Seconds between polls of the host and the services; default 10. */
   pollIntervalSec?: number;
   thresholds?: MonitorThresholds;
+  /** Network interfaces whose link and errors raise alarms; default every interface but lo that is configured up. */
+  interfaces?: string[];
+  /** Alarm e-mail; none is sent when absent. */
+  email?: EmailNotifyConfig;
 }
 
 /**

@@ -123,6 +123,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...acdIssues(doc));
   out.push(...snmpIssues(doc));
   out.push(...deviceIssues(doc));
+  out.push(...emailIssues(doc));
   out.push(...ivrIssues(doc));
   out.push(...recordingIssues(doc));
   return out;
@@ -245,6 +246,20 @@ function deviceIssues(doc: Record<string, unknown>): ConfigIssue[] {
   if (isObj(t)) {
     if (typeof t.temperatureLowC === 'number' && typeof t.temperatureHighC === 'number' && t.temperatureLowC >= t.temperatureHighC) out.push({ path: '/devices/roomSensor/thresholds/temperatureLowC', message: 'must be below temperatureHighC' });
     if (typeof t.humidityLowPercent === 'number' && typeof t.humidityHighPercent === 'number' && t.humidityLowPercent >= t.humidityHighPercent) out.push({ path: '/devices/roomSensor/thresholds/humidityLowPercent', message: 'must be below humidityHighPercent' });
+  }
+  return out;
+}
+
+/** SMTP AUTH needs both halves; sending a password in clear to a remote server is refused. */
+function emailIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const m = doc.monitor;
+  const e = isObj(m) ? m.email : undefined;
+  if (!isObj(e)) return [];
+  const out: ConfigIssue[] = [];
+  if (e.user !== undefined && e.password === undefined) out.push({ path: '/monitor/email/password', message: 'is required when user is set' });
+  if (e.password !== undefined && e.user === undefined) out.push({ path: '/monitor/email/user', message: 'is required when password is set' });
+  if (e.user !== undefined && e.security === 'none' && typeof e.host === 'string' && !/^(127\.|::1$|localhost$)/.test(e.host)) {
+    out.push({ path: '/monitor/email/security', message: 'must be tls or starttls when authenticating to a remote server (the password would travel in clear)' });
   }
   return out;
 }

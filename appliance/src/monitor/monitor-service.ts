@@ -1,18 +1,25 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname, type as osType, release } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { ConfigStore, devicesSettings, mgmtSettings, monitorSettings, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
+import { ConfigStore, devicesSettings, mgmtSettings, monitorSettings, siteTimeZone, snmpSettings, type HotlineConfig, type SnmpSettings } from '../config/index.ts';
 import { serveControl, type ControlRoutes } from '../control/index.ts';
 import { moduleLogger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
 import { backupHealthSource } from './probes/backup-probe.ts';
 import { AlarmStore, openRecords, type AlarmOccurrence, type RecordsDb } from '../records/index.ts';
 import { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
-import { Monitor } from './monitor.ts';
+import { Monitor, type HealthProbes } from './monitor.ts';
+import { probeTimeSync } from './probes/time-sync-probe.ts';
+import { probeRaid } from './probes/raid-probe.ts';
+import { probeDisks } from './probes/smart-probe.ts';
+import { probeHwmon } from './probes/hwmon-probe.ts';
+import { probeInterfaces } from './probes/net-probe.ts';
 import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
 import { RoomSensorReader } from './probes/room-probe.ts';
 import { SmsNotifier } from './sms-notifier.ts';
+import { EmailNotifier } from './email-notifier.ts';
+import type { NotifierCounters } from './notification-policy.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
 import type { HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -30,9 +37,16 @@ export interface MonitorStatus {
   /** ISO time of the last poll; undefined before the first. */
   polledAt?: string;
   polls: number;
-  snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
-  /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit. */
-  sms: { sent: number; failed: number; suppressed: number };
+  snmp: {
+    enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number;
+    /** Traps handed to the network plus informs acknowledged; traps refused by the socket plus informs given up on. */
+    trapsSent: number; trapsFailed: number;
+    informsAcked: number; informsFailed: number;
+  };
+  /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit or the severity filter, last failure. */
+  sms: NotifierCounters;
+  /** Alarm e-mail (monitor.email), the same counters; `lastError` says why the last one failed (server down, authentication refused). */
+  email: NotifierCounters & { configured: boolean };
   alarms: AlarmOccurrence[];
 }
 
@@ -42,7 +56,18 @@ export interface MonitorServiceOptions {
   env?: NodeJS.ProcessEnv;
   host?: () => Promise<HostState>;
   services?: ServiceSources;
+  /** Time sync, RAID, SMART, sensors, interfaces; default the real ones of this machine. */
+  health?: HealthProbes;
 }
+
+/** The health probes reading this machine. */
+export const systemHealthProbes: HealthProbes = {
+  time: probeTimeSync,
+  raid: () => probeRaid(),
+  disks: probeDisks,
+  sensors: () => probeHwmon(),
+  interfaces: () => probeInterfaces(),
+};
 
 function productVersion(): string {
   const pkg = new URL('../../package.json', import.meta.url);
@@ -72,8 +97,9 @@ export class MonitorService {
   readonly #ups = new UpsReader();
   readonly #room = new RoomSensorReader();
   readonly #sms = new SmsNotifier(log);
+  readonly #email = new EmailNotifier(log);
 
-  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
+  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>, health: HealthProbes) {
     this.#snmp = snmpSettings(config);
     this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
@@ -83,6 +109,7 @@ export class MonitorService {
       backups: backupHealthSource(records, paths),
       ups: (device) => this.#ups.read(device),
       room: (device) => this.#room.read(device),
+      health,
     });
   }
 
@@ -96,7 +123,7 @@ export class MonitorService {
       const v = env.HOTLINE_MGMT_HTTP_PORT;
       return v !== undefined && /^[0-9]{1,5}$/.test(v) ? Number(v) : mgmtSettings(store.current).httpPort;
     };
-    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths);
+    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths, opts.health ?? systemHealthProbes);
     try {
       await service.#startSnmp();
       // The first poll before the control socket: once it answers, the agent serves real data.
@@ -126,8 +153,10 @@ export class MonitorService {
       snmp: {
         enabled: this.#agent !== undefined, instances: this.#agent?.instances ?? 0,
         trapTargets: this.#traps?.targets ?? 0, trapsSent: this.#traps?.sent ?? 0, trapsFailed: this.#traps?.failed ?? 0,
+        informsAcked: this.#traps?.informsAcked ?? 0, informsFailed: this.#traps?.informsFailed ?? 0,
       },
-      sms: { sent: this.#sms.sent, failed: this.#sms.failed, suppressed: this.#sms.suppressed },
+      sms: { ...this.#sms.counters },
+      email: { configured: monitorSettings(this.config).email?.enabled ?? false, ...this.#email.counters },
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();
@@ -158,6 +187,7 @@ export class MonitorService {
     await this.#ups.close();
     await this.#room.close();
     await this.#sms.close();
+    await this.#email.close();
     this.records.close();
   }
 
@@ -216,10 +246,13 @@ export class MonitorService {
       log.error({ err }, 'snmp view not updated');
     }
     const sms = devicesSettings(this.config).smsModem;
+    const email = monitorSettings(this.config).email;
+    const mail = { site: this.config.site.name, timeZone: siteTimeZone(this.config) };
     for (const e of events) {
       await this.#traps?.send(e);
-      // Not awaited: a send takes seconds per part; the notifier keeps them in order.
+      // Not awaited: a send takes seconds (per SMS part, per SMTP dialogue); each notifier keeps its events in order.
       if (sms) void this.#sms.notify(sms, this.config.site.name, e);
+      if (email?.enabled) void this.#email.notify(email, mail, e);
     }
   }
 

@@ -12,6 +12,24 @@ import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
 import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
 import { CallIndexer, cardRows, trunkRows } from './telephony-state.ts';
+import { emptyHealth, type DiskHealth, type HealthState, type InterfaceState, type RaidArray, type SensorReading, type TimeSyncState } from './health-state.ts';
+import { timeSyncAlarms } from './probes/time-sync-probe.ts';
+import { raidAlarms } from './probes/raid-probe.ts';
+import { diskAlarms } from './probes/smart-probe.ts';
+import { sensorAlarms, trackSpinningFans } from './probes/hwmon-probe.ts';
+import { InterfaceErrorRate, interfaceAlarms } from './probes/net-probe.ts';
+
+/** The host-health probes beyond systeminformation (probes/*-probe.ts); each may fail on its own. */
+export interface HealthProbes {
+  time(): Promise<TimeSyncState>;
+  raid(): Promise<RaidArray[]>;
+  disks(): Promise<DiskHealth[]>;
+  sensors(): Promise<SensorReading[]>;
+  interfaces(): Promise<InterfaceState[]>;
+}
+
+/** SMART is read at most this often: smartctl takes a while per disk, and disk health changes slowly. */
+export const DISK_POLL_MS = 5 * 60_000;
 
 /** What the poller needs from the outside world. */
 export interface MonitorDeps {
@@ -31,6 +49,8 @@ export interface MonitorDeps {
   ups?: (device: { port: string; baudRate: number }) => Promise<UpsReading>;
   /** Reads the room sensor of `devices.roomSensor` (RoomSensorReader). */
   room?: (device: RoomSensorSettings) => Promise<RoomReading>;
+  /** Time sync, RAID, SMART, hwmon sensors, network interfaces; absent: the health group stays empty/unknown. */
+  health?: HealthProbes;
 }
 
 const EMPTY_HOST: HostState = {
@@ -47,6 +67,10 @@ export class Monitor {
   #host: HostState = EMPTY_HOST;
   #cpuHighPolls = 0;
   readonly #calls = new CallIndexer();
+  readonly #health: HealthState = emptyHealth();
+  #disksAt = Number.NEGATIVE_INFINITY;
+  readonly #spinningFans = new Set<string>();
+  readonly #ifErrors = new InterfaceErrorRate();
   readonly #now: () => number;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -107,6 +131,8 @@ export class Monitor {
     if (!room || room.ok) events.push(...alarms.reconcile('room', room?.ok && devices.roomSensor ? roomAlarms(room, devices.roomSensor.thresholds, at) : []));
     events.push(...alarms.reconcile('room-link', room && devices.roomSensor ? roomLinkAlarms(room, devices.roomSensor.port, at) : []));
 
+    events.push(...(await this.#pollHealth(settings, at, now)));
+
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
       at: now,
@@ -122,10 +148,58 @@ export class Monitor {
       ...(backups && { backup: backupState(backups) }),
       ups: upsState(ups),
       room: roomState(room),
+      health: { ...this.#health },
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;
     return { snapshot, events };
+  }
+
+  /**
+   * The health probes side by side; each that answered replaces its part of the snapshot and
+   * reconciles its own alarm scope, one that failed keeps both (like the other probes).
+   */
+  async #pollHealth(settings: ReturnType<typeof monitorSettings>, at: string, now: number): Promise<AlarmEvent[]> {
+    const probes = this.deps.health;
+    if (!probes) return [];
+    const fail = (what: string) => (err: unknown) => {
+      this.deps.log.warn({ err: (err as Error).message }, `${what} probe failed`);
+      return undefined;
+    };
+    const readDisks = now - this.#disksAt >= DISK_POLL_MS;
+    const [time, raid, disks, sensors, interfaces] = await Promise.all([
+      probes.time().catch(fail('time sync')),
+      probes.raid().catch(fail('raid')),
+      readDisks ? probes.disks().catch(fail('smart')) : Promise.resolve(undefined),
+      probes.sensors().catch(fail('hwmon')),
+      probes.interfaces().catch(fail('network')),
+    ]);
+    const t = settings.thresholds;
+    const alarms = this.deps.alarms;
+    const events: AlarmEvent[] = [];
+    if (time) {
+      this.#health.time = time;
+      events.push(...alarms.reconcile('time', timeSyncAlarms(time, t, at)));
+    }
+    if (raid) {
+      this.#health.raid = raid;
+      events.push(...alarms.reconcile('raid', raidAlarms(raid, at)));
+    }
+    if (disks) {
+      this.#disksAt = now;
+      this.#health.disks = disks;
+      events.push(...alarms.reconcile('disks', diskAlarms(disks, t, at)));
+    }
+    if (sensors) {
+      this.#health.sensors = sensors;
+      trackSpinningFans(sensors, this.#spinningFans);
+      events.push(...alarms.reconcile('sensors', sensorAlarms(sensors, this.#spinningFans, t, at)));
+    }
+    if (interfaces) {
+      this.#health.interfaces = interfaces;
+      events.push(...alarms.reconcile('net', interfaceAlarms(interfaces, this.#ifErrors.update(interfaces, now), t, settings.interfaces, at)));
+    }
+    return events;
   }
 }
 

@@ -1,8 +1,15 @@
 import { sendSms } from '@hotline/drivers/serial';
-import type { SmsModemConfig } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import type { AlarmEvent } from './alarm-manager.ts';
+import { NotificationPolicy, type NotifierCounters, type PolicySettings } from './notification-policy.ts';
 import { SerialDevice } from './probes/serial-device.ts';
+
+/** The `devices.smsModem` section with its defaults (devicesSettings()). */
+export interface SmsSettings extends PolicySettings {
+  port: string;
+  baudRate: number;
+  recipients: string[];
+}
 
 /** The text of an alarm event: Chinese first (the operators'), then English for the vendor. */
 export function alarmSmsText(site: string, e: AlarmEvent): string {
@@ -13,52 +20,44 @@ export function alarmSmsText(site: string, e: AlarmEvent): string {
 }
 
 /**
- * Texts alarm raises and clears through the GSM modem, one send at a time in event order.
- * At most `maxPerHour` events an hour go out (a flapping sensor must not empty the SIM's
- * credit or flood the people on call); the rest are counted and logged. A failed send is
- * logged and counted, never retried into a storm: the NMS and the alarm table still have it.
+ * Texts alarm raises and clears through the GSM modem to every recipient, under the shared
+ * notification policy (minimum severity, `maxPerHour`, event order: NotificationPolicy).
  */
 export class SmsNotifier {
   readonly #device = new SerialDevice();
-  #chain: Promise<void> = Promise.resolve();
-  #sentAt: number[] = [];
+  readonly #policy: NotificationPolicy;
   #ref = 0;
-  sent = 0;
-  failed = 0;
-  suppressed = 0;
 
-  constructor(private readonly log: Logger, private readonly now: () => number = Date.now) {}
+  constructor(private readonly log: Logger, now: () => number = Date.now) {
+    this.#policy = new NotificationPolicy('sms', log, now);
+  }
 
-  /** Queues the texts of `e` to every recipient; resolves when they were sent (or failed). */
-  notify(settings: Required<SmsModemConfig>, site: string, e: AlarmEvent): Promise<void> {
-    const at = this.now();
-    this.#sentAt = this.#sentAt.filter((t) => at - t < 3_600_000);
-    if (this.#sentAt.length >= settings.maxPerHour) {
-      this.suppressed++;
-      this.log.warn({ id: e.alarm.id, kind: e.kind, maxPerHour: settings.maxPerHour }, 'alarm SMS not sent: hourly limit reached');
-      return this.#chain;
-    }
-    this.#sentAt.push(at);
-    const text = alarmSmsText(site, e);
-    const run = async () => {
+  get counters(): NotifierCounters {
+    return this.#policy.counters;
+  }
+
+  /** Queues the texts of `e` to every recipient; resolves when they were sent (or failed, or held back). */
+  notify(settings: SmsSettings, site: string, e: AlarmEvent): Promise<void> {
+    return this.#policy.submit(settings, e, async () => {
+      const text = alarmSmsText(site, e);
+      const out = { sent: 0, failures: [] as string[] };
       for (const to of settings.recipients) {
         const ref = (this.#ref = (this.#ref + 1) & 0xff);
         const r = await this.#device.use(settings, (link) => sendSms(link, to, text, ref));
         if (r.ok) {
-          this.sent++;
+          out.sent++;
           this.log.info({ to, id: e.alarm.id, kind: e.kind, refs: r.value }, 'alarm SMS sent');
         } else {
-          this.failed++;
+          out.failures.push(`SMS to ${to}: ${r.error}`);
           this.log.error({ to, id: e.alarm.id, kind: e.kind, err: r.error }, 'alarm SMS failed');
         }
       }
-    };
-    this.#chain = this.#chain.then(run);
-    return this.#chain;
+      return out;
+    });
   }
 
   async close(): Promise<void> {
-    await this.#chain;
+    await this.#policy.idle();
     await this.#device.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { AlarmOccurrence } from '../records/index.ts';
+import type { HealthState } from './health-state.ts';
 
 /**
  * What the monitor knows after a poll: the one structure the SNMP agent (and later the UI and
@@ -22,6 +23,8 @@ export interface MonitorSnapshot {
   backup: BackupState;
   ups: UpsState;
   room: RoomState;
+  /** Time sync, RAID, disks, sensors, network interfaces (health-state.ts). */
+  health: HealthState;
   /** Active alarm occurrences, oldest first. */
   alarms: AlarmOccurrence[];
 }

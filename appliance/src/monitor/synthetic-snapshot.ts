@@ -57,6 +57,22 @@ export function syntheticSnapshot(size: SyntheticSize, now = Date.now()): Monito
     agents: Array.from({ length: size.agents }, (_, i) => ({
       number: 10001 + i, extension: String(1000 + i), state: agentStates[i % agentStates.length]!, since: now - i * 500, answered: i % 50,
     })),
+    health: {
+      time: { state: 'synchronized', source: 'chrony', offsetSec: -0.000_123, server: 'ntp.example.com' },
+      raid: [{ name: 'md0', level: 'raid1', state: 'rebuilding', devices: 2, activeDevices: 1, failedMembers: [], rebuildPercent: 17.5 }],
+      disks: [
+        { name: 'sda', model: 'Samsung SSD 860 EVO 500GB', health: 'passed', temperatureC: 31, reallocatedSectors: 0, powerOnHours: 12_345 },
+        { name: 'sdb', model: '', health: 'unknown', temperatureC: null, reallocatedSectors: null, powerOnHours: null },
+      ],
+      sensors: [
+        { name: 'coretemp/Package id 0', kind: 'temperature', value: 52.5, limit: 100 },
+        { name: 'nct6775/fan2', kind: 'fan', value: 1250, limit: null },
+      ],
+      interfaces: [
+        { name: 'eth0', adminUp: true, operState: 'up', carrier: true, speedMbps: 1000, rxErrors: 3, txErrors: 0, rxDropped: 12, txDropped: 0 },
+        { name: 'eth1', adminUp: true, operState: 'down', carrier: false, speedMbps: null, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0 },
+      ],
+    },
     alarms: Array.from({ length: size.alarms ?? 2 }, (_, i) => ({
       seq: i + 1, id: `trunk-down:carrier-x${i}`, scope: 'pbx', severity: 'major' as const, source: `pbx/trunk/carrier-x${i}`,
       text: { en: `Trunk carrier-x${i} does not answer`, zh: `中继 carrier-x${i} 无响应` }, raisedAt: now - 60_000,

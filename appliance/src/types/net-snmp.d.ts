@@ -40,6 +40,8 @@ declare module 'net-snmp' {
     }
     interface Session {
       trap(oid: string, varbinds: Varbind[], options: { upTime?: number }, cb: (error: Error | null) => void): void;
+      /** An InformRequest: the callback runs on the receiver's Response, or with a RequestTimedOutError after the session's retries. */
+      inform(oid: string, varbinds: Varbind[], options: { upTime?: number }, cb: (error: Error | null) => void): void;
       close(): void;
       on(event: 'error', cb: (err: Error) => void): void;
     }

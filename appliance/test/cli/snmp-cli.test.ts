@@ -26,20 +26,24 @@ test('hotline snmp shows the settings with keys and communities masked; config s
     d.snmp = {
       port: 1161, v2c: { enabled: true, community: 'very-secret-community', allowedSources: ['192.0.2.0/24'] },
       v3Users: [{ name: 'nms', authKey: 'auth-secret-1', privKey: 'priv-secret-1' }],
-      trapTargets: [{ host: '192.0.2.9', version: 'v3', user: 'nms' }],
+      trapTargets: [{ host: '192.0.2.9', version: 'v3', user: 'nms' }, { host: '192.0.2.10', version: 'v3', user: 'nms', mode: 'inform' }],
     };
+    d.monitor = { email: { host: 'smtp.example.com', user: 'hotline', password: 'smtp-secret-1', from: 'hotline@example.com', recipients: ['noc@example.com'] } };
   }, { author: 'test', comment: 'snmp' });
   let r = await cli(dir, 'snmp');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /SNMPv2c: on, community \*+, from 192\.0\.2\.0\/24/);
   assert.match(r.stdout, /nms \(authPriv SHA-256\/AES\)/);
-  assert.match(r.stdout, /Trap targets .*: v3 192\.0\.2\.9:162 as nms/);
+  assert.match(r.stdout, /Trap targets .*: v3 192\.0\.2\.9:162 as nms, v3 192\.0\.2\.10:162 as nms \(inform, 3 retries\)/);
+  assert.match(r.stdout, /Alarm e-mail .*: starttls smtp\.example\.com:587 to noc@example\.com, minor and above, at most 30\/h/);
+  assert.doesNotMatch(r.stdout, /smtp-secret-1/);
   assert.match(r.stdout, /Monitor .*not running/);
   r = await cli(dir, 'snmp', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).settings.v3Users[0].authKey, '********');
+  assert.equal(JSON.parse(r.stdout).thresholds.email.auth.password, '********');
   r = await cli(dir, 'config', 'show');
-  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1']) {
+  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1', 'smtp-secret-1']) {
     assert.doesNotMatch(r.stdout, new RegExp(secret));
   }
   r = await cli(dir, 'snmp', 'mib');

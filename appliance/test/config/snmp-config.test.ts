@@ -64,7 +64,13 @@ test('trap targets: v2c needs a community, v3 must name a configured user, hosts
 });
 
 test('monitor thresholds default to 90 % disk and memory, 95 % CPU, 85 °C, and can be set one by one', () => {
-  assert.deepEqual(monitorSettings(defaultConfig()), { pollIntervalSec: 10, thresholds: { diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85 } });
+  assert.deepEqual(monitorSettings(defaultConfig()), {
+    pollIntervalSec: 10, interfaces: [],
+    thresholds: {
+      diskUsedPercent: 90, memoryUsedPercent: 90, cpuLoadPercent: 95, temperatureCelsius: 85,
+      timeOffsetMs: 1000, diskTemperatureCelsius: 60, diskReallocatedSectors: 10, sensorTemperatureCelsius: 90, fanMinRpm: 300, interfaceErrorsPerMinute: 10,
+    },
+  });
   const m = monitorSettings(validateConfig({ ...defaultConfig(), monitor: { thresholds: { diskUsedPercent: 1 } } }));
   assert.equal(m.thresholds.diskUsedPercent, 1);
   assert.equal(m.thresholds.memoryUsedPercent, 90);

@@ -1,4 +1,5 @@
 import { SERVICE_INDEX, type MonitorSnapshot } from '../snapshot.ts';
+import { linkDown, type InterfaceState } from '../health-state.ts';
 import { HL_OBJECTS } from './oids.ts';
 import { enumValue, i32, secondsSince, u32, unixTime, utf8, type ColumnDef, type MibData, type MibModule, type MibValue, type ScalarDef, type TableDef } from './mib-model.ts';
 
@@ -37,6 +38,9 @@ const SCALARS: ScalarDef[] = [
   scalar('hlRoomTemperature', '11.2', 'Integer32'),
   scalar('hlRoomHumidity', '11.3', 'Gauge32'),
   scalar('hlAlarmActiveCount', '12.1', 'Gauge32'),
+  scalar('hlTimeSyncState', '14.1.1', 'Integer32'),
+  scalar('hlTimeSyncSource', '14.1.2', 'Integer32'),
+  scalar('hlTimeOffset', '14.1.3', 'Integer32'),
 ];
 
 const TABLES: TableDef[] = [
@@ -82,6 +86,31 @@ const TABLES: TableDef[] = [
       col(5, 'hlAlarmText', 'OctetString'), col(6, 'hlAlarmTextZh', 'OctetString'), col(7, 'hlAlarmRaisedTime', 'Unsigned32'),
     ],
   },
+  {
+    name: 'hlRaidTable', entryOid: o('14.2.1'), index: col(1, 'hlRaidName', 'OctetString') as TableDef['index'],
+    columns: [
+      col(2, 'hlRaidLevel', 'OctetString'), col(3, 'hlRaidState', 'Integer32'), col(4, 'hlRaidDevices', 'Gauge32'), col(5, 'hlRaidActiveDevices', 'Gauge32'),
+      col(6, 'hlRaidRebuildProgress', 'Gauge32'),
+    ],
+  },
+  {
+    name: 'hlDiskTable', entryOid: o('14.3.1'), index: col(1, 'hlDiskName', 'OctetString') as TableDef['index'],
+    columns: [
+      col(2, 'hlDiskModel', 'OctetString'), col(3, 'hlDiskHealth', 'Integer32'), col(4, 'hlDiskTemperature', 'Integer32'),
+      col(5, 'hlDiskReallocatedSectors', 'Gauge32'), col(6, 'hlDiskPowerOnHours', 'Gauge32'),
+    ],
+  },
+  {
+    name: 'hlSensorTable', entryOid: o('14.4.1'), index: col(1, 'hlSensorName', 'OctetString') as TableDef['index'],
+    columns: [col(2, 'hlSensorKind', 'Integer32'), col(3, 'hlSensorValue', 'Integer32'), col(4, 'hlSensorLimit', 'Integer32')],
+  },
+  {
+    name: 'hlNetTable', entryOid: o('14.5.1'), index: col(1, 'hlNetName', 'OctetString') as TableDef['index'],
+    columns: [
+      col(2, 'hlNetState', 'Integer32'), col(3, 'hlNetSpeed', 'Gauge32'), col(4, 'hlNetRxErrors', 'Counter32'), col(5, 'hlNetTxErrors', 'Counter32'),
+      col(6, 'hlNetRxDropped', 'Counter32'), col(7, 'hlNetTxDropped', 'Counter32'),
+    ],
+  },
 ];
 
 /** Enumerations of the MIB, by label. */
@@ -103,7 +132,20 @@ export const HL_ENUMS = {
   roomState: { notConfigured: 1, ok: 2, commLost: 3 },
   /** HlPerceivedSeverity: ItuPerceivedSeverity numbering (RFC 3877). */
   severity: { cleared: 1, indeterminate: 2, critical: 3, major: 4, minor: 5, warning: 6 },
+  timeSyncState: { synchronized: 1, unsynchronized: 2, unknown: 3 },
+  timeSyncSource: { none: 1, chrony: 2, timedatectl: 3 },
+  raidState: { clean: 1, degraded: 2, rebuilding: 3, inactive: 4 },
+  diskHealth: { passed: 1, failed: 2, unknown: 3 },
+  sensorKind: { temperature: 1, fan: 2 },
+  netState: { up: 1, linkDown: 2, adminDown: 3, unknown: 4 },
 } as const;
+
+/** hlNetState of one interface: configured down, up without link, up with link, or the driver does not say. */
+function netState(i: InterfaceState): keyof typeof HL_ENUMS.netState {
+  if (!i.adminUp) return 'adminDown';
+  if (linkDown(i)) return 'linkDown';
+  return i.operState === 'up' || i.carrier === true ? 'up' : 'unknown';
+}
 
 /** hlTemperature when no sensor is readable (the MIB's documented sentinel). */
 export const NO_TEMPERATURE = -1000;
@@ -141,6 +183,9 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlRoomTemperature', i32(s.room.temperatureC * 10, -1000, 1500)],
     ['hlRoomHumidity', u32(Math.min(1000, s.room.humidityPercent * 10))],
     ['hlAlarmActiveCount', u32(s.alarms.length)],
+    ['hlTimeSyncState', E.timeSyncState[s.health.time.state]],
+    ['hlTimeSyncSource', E.timeSyncSource[s.health.time.source]],
+    ['hlTimeOffset', s.health.time.offsetSec === null ? 0 : i32(s.health.time.offsetSec * 1e6)],
   ]);
   const tables = new Map<string, MibValue[][]>([
     ['hlServiceTable', s.services.map((r) => [
@@ -160,8 +205,27 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlAlarmTable', s.alarms.map((a) => [
       a.seq, utf8(a.id, 128), E.severity[a.severity], utf8(a.source, 128), utf8(a.text.en), utf8(a.text.zh), unixTime(a.raisedAt),
     ])],
+    ['hlRaidTable', s.health.raid.map((r) => [
+      utf8(r.name, 32), utf8(r.level, 16), E.raidState[r.state], u32(r.devices), u32(r.activeDevices), u32(Math.min(1000, (r.rebuildPercent ?? 0) * 10)),
+    ])],
+    ['hlDiskTable', s.health.disks.map((d) => [
+      utf8(d.name, 32), utf8(d.model, 64), E.diskHealth[d.health], d.temperatureC === null ? NO_TEMPERATURE : i32(d.temperatureC, -999, 200),
+      u32(d.reallocatedSectors ?? 0), u32(d.powerOnHours ?? 0),
+    ])],
+    ['hlSensorTable', s.health.sensors.map((x) => {
+      const scale = x.kind === 'temperature' ? 10 : 1;
+      return [utf8(x.name, 64), E.sensorKind[x.kind], i32(x.value * scale), x.limit === null ? 0 : i32(x.limit * scale)];
+    })],
+    ['hlNetTable', s.health.interfaces.map((i) => [
+      utf8(i.name, 15), E.netState[netState(i)], u32(i.speedMbps ?? 0), counter32(i.rxErrors), counter32(i.txErrors), counter32(i.rxDropped), counter32(i.txDropped),
+    ])],
   ]);
   return { scalars, tables };
+}
+
+/** A Counter32 wraps at 2^32 (RFC 2578 §7.1.6); the kernel's counters are 64-bit. */
+function counter32(n: number): number {
+  return n % 2 ** 32;
 }
 
 function usedPercent(f: { sizeBytes: number; usedBytes: number }): number {

@@ -33,58 +33,116 @@ export function alarmTrap(event: AlarmEvent): { oid: string; varbinds: snmp.Varb
   };
 }
 
+/** Seconds an inform is waited for at most: the first try and each resend, the wait doubling. */
+export function informBudgetSec(t: { retries: number; timeoutSec: number }): number {
+  let total = 0;
+  for (let i = 0, wait = t.timeoutSec; i <= t.retries; i++, wait *= 2) total += wait;
+  return total;
+}
+
+interface Target {
+  target: string;
+  session: snmp.Session;
+  inform: boolean;
+  /** Informs to this target, one at a time in event order (a clear is never acknowledged before its raise). */
+  chain: Promise<void>;
+}
+
 /**
- * Sends an SNMPv2c or SNMPv3 trap per alarm event to every configured target. A target that is
- * down costs nothing but a log line: traps are unconfirmed (RFC 3416 §4.2.6), and the active-alarm
- * table is where an NMS that missed one finds the truth.
+ * Sends an SNMPv2c or SNMPv3 notification per alarm event to every configured target. A `trap`
+ * target is fire-and-forget (RFC 3416 §4.2.6): a target that is down costs a log line, and the
+ * active-alarm table is where an NMS that missed one finds the truth. An `inform` target must
+ * acknowledge each notification with a Response; net-snmp resends it `retries` times, the wait
+ * doubling from `timeoutSec`, and then it is counted as failed. Informs are not awaited by the
+ * poll: a dead receiver would otherwise hold the monitor for the whole retry budget.
  */
 export class TrapSender {
-  readonly #sessions: Array<{ target: string; session: snmp.Session }> = [];
+  readonly #targets: Target[] = [];
+  /** Traps handed to the network, plus informs acknowledged. */
   sent = 0;
+  /** Traps the socket refused, plus informs never acknowledged. */
   failed = 0;
+  /** Informs acknowledged, and given up on after every resend. */
+  informsAcked = 0;
+  informsFailed = 0;
 
   constructor(settings: SnmpSettings, private readonly log: Logger, private readonly upTime: () => number) {
     for (const t of settings.trapTargets) {
       const transport = isIP(t.host) === 6 ? 'udp6' : 'udp4';
-      const target = `${t.version}://${t.host}:${t.port}`;
+      const target = `${t.mode}:${t.version}://${t.host}:${t.port}`;
+      const retry = { retries: t.retries, timeout: t.timeoutSec * 1000, backoff: 2 };
       let session: snmp.Session;
       if (t.version === 'v2c') {
-        session = snmp.createSession(t.host, t.community ?? '', { version: snmp.Version2c, trapPort: t.port, transport });
+        session = snmp.createSession(t.host, t.community ?? '', { version: snmp.Version2c, trapPort: t.port, transport, ...retry });
       } else {
         const user = settings.v3Users.find((u) => u.name === t.user);
         if (!user) throw new Error(`trap target ${target} names unknown user ${t.user}`);
         // The sender is the authoritative engine of a trap (RFC 3414 §1.5.1): the receiver keys the
-        // user by this engine ID, so it is the agent's own, stable one.
-        session = snmp.createV3Session(t.host, usmUser(user), { trapPort: t.port, transport, engineID: settings.engineId });
+        // user by this engine ID, so it is the agent's own, stable one. For an inform the receiver
+        // is authoritative: net-snmp discovers its engine ID first.
+        session = snmp.createV3Session(t.host, usmUser(user), { trapPort: t.port, transport, engineID: settings.engineId, ...retry });
       }
       session.on('error', (err) => log.warn({ target, err: err.message }, 'trap session error'));
-      this.#sessions.push({ target, session });
+      this.#targets.push({ target, session, inform: t.mode === 'inform', chain: Promise.resolve() });
     }
   }
 
   /** Number of targets. */
   get targets(): number {
-    return this.#sessions.length;
+    return this.#targets.length;
   }
 
-  /** Sends the event's trap to every target; resolves when all were handed to the network. */
+  /**
+   * Sends the event to every target; resolves when the traps were handed to the network. Informs
+   * are queued per target and acknowledged (or given up on) later: `idle()` waits for them.
+   */
   async send(event: AlarmEvent): Promise<void> {
     const { oid, varbinds } = alarmTrap(event);
-    await Promise.all(this.#sessions.map(({ target, session }) => new Promise<void>((resolve) => {
-      session.trap(oid, varbinds, { upTime: this.upTime() }, (err) => {
+    const traps: Promise<void>[] = [];
+    for (const t of this.#targets) {
+      if (t.inform) {
+        t.chain = t.chain.then(() => this.#inform(t, event, oid, varbinds));
+        continue;
+      }
+      traps.push(new Promise<void>((resolve) => {
+        t.session.trap(oid, varbinds, { upTime: this.upTime() }, (err) => {
+          if (err) {
+            this.failed++;
+            this.log.warn({ target: t.target, alarm: event.alarm.id, err: err.message }, 'trap not sent');
+          } else {
+            this.sent++;
+          }
+          resolve();
+        });
+      }));
+    }
+    await Promise.all(traps);
+  }
+
+  /** Resolves when every queued inform was acknowledged or given up on. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#targets.map((t) => t.chain));
+  }
+
+  #inform(t: Target, event: AlarmEvent, oid: string, varbinds: snmp.Varbind[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      t.session.inform(oid, varbinds, { upTime: this.upTime() }, (err) => {
         if (err) {
           this.failed++;
-          this.log.warn({ target, alarm: event.alarm.id, err: err.message }, 'trap not sent');
+          this.informsFailed++;
+          this.log.warn({ target: t.target, alarm: event.alarm.id, seq: event.alarm.seq, err: err.message }, 'inform not acknowledged');
         } else {
           this.sent++;
+          this.informsAcked++;
+          this.log.debug({ target: t.target, alarm: event.alarm.id, seq: event.alarm.seq }, 'inform acknowledged');
         }
         resolve();
       });
-    })));
+    });
   }
 
   close(): void {
-    for (const { session } of this.#sessions) session.close();
-    this.#sessions.length = 0;
+    for (const { session } of this.#targets) session.close();
+    this.#targets.length = 0;
   }
 }
