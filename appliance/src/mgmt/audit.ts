@@ -18,6 +18,7 @@ export type AuditAction =
   | 'extension.deleted'
   | 'config.rollback'
   | 'config.routes_updated'
+  | 'config.snmp_updated'
   | 'cdr.exported'
   | 'audit.exported'
   | 'system.certificate_replaced'
