@@ -12,9 +12,10 @@ import { Monitor } from './monitor.ts';
 import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
 import { RoomSensorReader } from './probes/room-probe.ts';
+import { GatewayReader, type SnmpManagerFactory } from './probes/gateway-probe.ts';
 import { SmsNotifier } from './sms-notifier.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
-import type { HostState, MonitorSnapshot } from './snapshot.ts';
+import type { GatewayRow, HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
 import { hotlineMib } from './snmp/hotline-mib.ts';
 import type { MibPart } from './snmp/mib-builder.ts';
@@ -33,6 +34,8 @@ export interface MonitorStatus {
   snmp: { enabled: boolean; error?: string; port?: number; instances: number; counters?: AgentCounters; trapTargets: number; trapsSent: number; trapsFailed: number };
   /** Alarm SMS through the GSM modem (devices.smsModem): messages sent, failed, held back by the hourly limit. */
   sms: { sent: number; failed: number; suppressed: number };
+  /** External gateways polled over SNMP (devices.gateways): reachability, uptime, port states. */
+  gateways: GatewayRow[];
   alarms: AlarmOccurrence[];
 }
 
@@ -42,6 +45,8 @@ export interface MonitorServiceOptions {
   env?: NodeJS.ProcessEnv;
   host?: () => Promise<HostState>;
   services?: ServiceSources;
+  /** SNMP manager sessions to the external gateways; default net-snmp. */
+  gatewayManager?: SnmpManagerFactory;
 }
 
 function productVersion(): string {
@@ -73,7 +78,7 @@ export class MonitorService {
   readonly #room = new RoomSensorReader();
   readonly #sms = new SmsNotifier(log);
 
-  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>) {
+  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>, gateways: GatewayReader) {
     this.#snmp = snmpSettings(config);
     this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
@@ -83,6 +88,7 @@ export class MonitorService {
       backups: backupHealthSource(records, paths),
       ups: (device) => this.#ups.read(device),
       room: (device) => this.#room.read(device),
+      gateway: (gw) => gateways.read(gw),
     });
   }
 
@@ -96,7 +102,7 @@ export class MonitorService {
       const v = env.HOTLINE_MGMT_HTTP_PORT;
       return v !== undefined && /^[0-9]{1,5}$/.test(v) ? Number(v) : mgmtSettings(store.current).httpPort;
     };
-    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths);
+    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths, new GatewayReader(opts.gatewayManager));
     try {
       await service.#startSnmp();
       // The first poll before the control socket: once it answers, the agent serves real data.
@@ -128,6 +134,7 @@ export class MonitorService {
         trapTargets: this.#traps?.targets ?? 0, trapsSent: this.#traps?.sent ?? 0, trapsFailed: this.#traps?.failed ?? 0,
       },
       sms: { sent: this.#sms.sent, failed: this.#sms.failed, suppressed: this.#sms.suppressed },
+      gateways: snap?.gateways ?? [],
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();

@@ -1,4 +1,4 @@
-import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
+import { analogSettings, devicesSettings, gatewaySettings, monitorSettings, type GatewaySettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
 import type { AnalogStatus } from '../analog/analog-status.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { Logger } from '../log.ts';
@@ -8,9 +8,10 @@ import { serviceAlarms } from './probes/service-alarms.ts';
 import { backupAlarms, backupState } from './probes/backup-probe.ts';
 import { roomAlarms, roomLinkAlarms, roomState, type RoomReading } from './probes/room-probe.ts';
 import { upsAlarms, upsLinkAlarms, upsState, type UpsReading } from './probes/ups-probe.ts';
+import { gatewayLinkAlarms, gatewayPortAlarms, gatewayRow, gatewayScopes, type GatewayReading } from './probes/gateway-probe.ts';
 import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
-import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
+import { notYetMonitored, type GatewayRow, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
 import { CallIndexer, cardRows, trunkRows } from './telephony-state.ts';
 
 /** What the poller needs from the outside world. */
@@ -31,6 +32,8 @@ export interface MonitorDeps {
   ups?: (device: { port: string; baudRate: number }) => Promise<UpsReading>;
   /** Reads the room sensor of `devices.roomSensor` (RoomSensorReader). */
   room?: (device: RoomSensorSettings) => Promise<RoomReading>;
+  /** Polls an external gateway of `devices.gateways` over SNMP (GatewayReader); never rejects. */
+  gateway?: (gw: GatewaySettings) => Promise<GatewayReading>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -46,6 +49,8 @@ export class Monitor {
   #snapshot: MonitorSnapshot | undefined;
   #host: HostState = EMPTY_HOST;
   #cpuHighPolls = 0;
+  /** The last row of each gateway by name, so an unreachable one keeps the ports of its last answer. */
+  #gateways = new Map<string, GatewayRow>();
   readonly #calls = new CallIndexer();
   readonly #now: () => number;
 
@@ -76,9 +81,11 @@ export class Monitor {
     const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
     const devices = devicesSettings(config);
     // Each on its own port, so read side by side (readers never throw: a failure is a reading).
-    const [ups, room] = await Promise.all([
+    const gateways = this.deps.gateway ? gatewaySettings(config) : [];
+    const [ups, room, gatewayReadings] = await Promise.all([
       devices.ups && this.deps.ups ? this.deps.ups(devices.ups) : undefined,
       devices.roomSensor && this.deps.room ? this.deps.room(devices.roomSensor) : undefined,
+      Promise.all(gateways.map((gw) => this.deps.gateway!(gw))),
     ]);
     const now = this.#now();
     const at = new Date(now).toISOString();
@@ -106,6 +113,9 @@ export class Monitor {
     events.push(...alarms.reconcile('ups-link', ups && devices.ups ? upsLinkAlarms(ups, devices.ups.port, at) : []));
     if (!room || room.ok) events.push(...alarms.reconcile('room', room?.ok && devices.roomSensor ? roomAlarms(room, devices.roomSensor.thresholds, at) : []));
     events.push(...alarms.reconcile('room-link', room && devices.roomSensor ? roomLinkAlarms(room, devices.roomSensor.port, at) : []));
+    events.push(...this.#gatewayAlarms(gateways, gatewayReadings, at));
+    const gatewayRows = gateways.map((gw, i) => gatewayRow(gw, gatewayReadings[i]!, now, this.#gateways.get(gw.name)));
+    this.#gateways = new Map(gatewayRows.map((r) => [r.name, r]));
 
     const { cards, ports } = cardRows(config, analog);
     const snapshot: MonitorSnapshot = {
@@ -122,10 +132,28 @@ export class Monitor {
       ...(backups && { backup: backupState(backups) }),
       ups: upsState(ups),
       room: roomState(room),
+      gateways: gatewayRows.sort((a, b) => a.index - b.index),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;
     return { snapshot, events };
+  }
+  /**
+   * Each gateway's reachability scope from its reading; its ports scope only from an answer (a
+   * gateway that does not answer keeps its port alarms). Scopes of gateways no longer configured
+   * are reconciled empty, so their alarms clear.
+   */
+  #gatewayAlarms(gateways: GatewaySettings[], readings: GatewayReading[], at: string) {
+    const alarms = this.deps.alarms;
+    const events = gateways.flatMap((gw, i) => {
+      const r = readings[i]!;
+      const scopes = gatewayScopes(gw.name);
+      return [...alarms.reconcile(scopes.link, gatewayLinkAlarms(gw, r, at)), ...(r.ok ? alarms.reconcile(scopes.ports, gatewayPortAlarms(gw, r, at)) : [])];
+    });
+    const configured = new Set(gateways.flatMap((gw) => Object.values(gatewayScopes(gw.name))));
+    const gone = new Set(alarms.active().map((a) => a.scope).filter((s) => (s.startsWith('gateway:') || s.startsWith('gateway-ports:')) && !configured.has(s)));
+    for (const scope of gone) events.push(...alarms.reconcile(scope, []));
+    return events;
   }
 }
 

@@ -37,6 +37,7 @@ const SCALARS: ScalarDef[] = [
   scalar('hlRoomTemperature', '11.2', 'Integer32'),
   scalar('hlRoomHumidity', '11.3', 'Gauge32'),
   scalar('hlAlarmActiveCount', '12.1', 'Gauge32'),
+  scalar('hlGatewayCount', '14.1', 'Gauge32'),
 ];
 
 const TABLES: TableDef[] = [
@@ -82,6 +83,13 @@ const TABLES: TableDef[] = [
       col(5, 'hlAlarmText', 'OctetString'), col(6, 'hlAlarmTextZh', 'OctetString'), col(7, 'hlAlarmRaisedTime', 'Unsigned32'),
     ],
   },
+  {
+    name: 'hlGatewayTable', entryOid: o('14.2.1'), index: col(1, 'hlGatewayIndex', 'Unsigned32') as TableDef['index'],
+    columns: [
+      col(2, 'hlGatewayName', 'OctetString'), col(3, 'hlGatewayAddress', 'OctetString'), col(4, 'hlGatewayState', 'Integer32'), col(5, 'hlGatewayUptime', 'Unsigned32'),
+      col(6, 'hlGatewayPortsTotal', 'Gauge32'), col(7, 'hlGatewayPortsDown', 'Gauge32'), col(8, 'hlGatewayLastAnswer', 'Unsigned32'),
+    ],
+  },
 ];
 
 /** Enumerations of the MIB, by label. */
@@ -103,6 +111,7 @@ export const HL_ENUMS = {
   roomState: { notConfigured: 1, ok: 2, commLost: 3 },
   /** HlPerceivedSeverity: ItuPerceivedSeverity numbering (RFC 3877). */
   severity: { cleared: 1, indeterminate: 2, critical: 3, major: 4, minor: 5, warning: 6 },
+  gatewayState: { reachable: 1, unreachable: 2 },
 } as const;
 
 /** hlTemperature when no sensor is readable (the MIB's documented sentinel). */
@@ -141,6 +150,7 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlRoomTemperature', i32(s.room.temperatureC * 10, -1000, 1500)],
     ['hlRoomHumidity', u32(Math.min(1000, s.room.humidityPercent * 10))],
     ['hlAlarmActiveCount', u32(s.alarms.length)],
+    ['hlGatewayCount', u32(s.gateways.length)],
   ]);
   const tables = new Map<string, MibValue[][]>([
     ['hlServiceTable', s.services.map((r) => [
@@ -159,6 +169,10 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlAgentTable', s.agents.map((a) => [a.number, utf8(a.extension, 8), E.agentState[a.state], secondsSince(a.since, now), u32(a.answered)])],
     ['hlAlarmTable', s.alarms.map((a) => [
       a.seq, utf8(a.id, 128), E.severity[a.severity], utf8(a.source, 128), utf8(a.text.en), utf8(a.text.zh), unixTime(a.raisedAt),
+    ])],
+    ['hlGatewayTable', s.gateways.map((g) => [
+      g.index, utf8(g.name, 32), utf8(g.address, 64), E.gatewayState[g.state], u32(g.uptimeSec),
+      u32(g.ports.length), u32(g.ports.filter((p) => !p.up).length), unixTime(g.lastAnswerAt),
     ])],
   ]);
   return { scalars, tables };
