@@ -5,14 +5,10 @@
 // counted them. As a reference, Debian's snmpd is started on a free port with a temporary config
 // and its HOST-RESOURCES-MIB subtree walked the same way on the same machine; the ratio of the
 // two walk times is printed. Target: the full walk under 1 s. `npm run bench:snmp`.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig, snmpSettings } from '@hotline/appliance/config';
 import { SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
-import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, type SnmpAuth } from '../src/snmp-tools.ts';
+import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, startSnmpd, type SnmpAuth } from '../src/snmp-tools.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 500);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
@@ -40,33 +36,6 @@ async function timeWalks(target: string, auth: SnmpAuth, oid: string, extra: str
   }
   times.sort((a, b) => a - b);
   return { varbinds, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]! };
-}
-
-/** Debian's snmpd on a free port, v2c read-only for 127.0.0.1, its state in a temp dir. */
-async function startSnmpd(): Promise<{ target: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-snmpd-'));
-  mkdirSync(join(dir, 'persist'));
-  const conf = join(dir, 'snmpd.conf');
-  writeFileSync(conf, 'rocommunity bench-ro 127.0.0.1\n');
-  const port = await freeUdpPort();
-  const child = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
-    env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist') }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const target = `127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    const r = await runTool('snmpget', ['-v2c', '-c', 'bench-ro', '-t', '0.2', '-r', '0', target, '1.3.6.1.2.1.1.3.0']);
-    if (r.status === 0) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  return {
-    target,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 const line = (label: string, s: WalkStats, extra = '') =>
@@ -110,7 +79,7 @@ for (const [label, auth, extra] of [
 }
 const ours = results[0]!.stats;
 
-const snmpd = await startSnmpd();
+const snmpd = await startSnmpd('bench-ro');
 let reference: WalkStats;
 try {
   reference = await timeWalks(snmpd.target, { version: 'v2c', community: 'bench-ro' }, HOST_RESOURCES);
