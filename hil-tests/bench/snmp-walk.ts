@@ -4,11 +4,16 @@
 // authPriv, with the default and a larger max-repetitions; requests per second as the agent
 // counted them. As a reference, Debian's snmpd is started on a free port with a temporary config
 // and its HOST-RESOURCES-MIB subtree walked the same way on the same machine; the ratio of the
-// two walk times is printed. Target: the full walk under 1 s. `npm run bench:snmp`.
+// two walk times is printed. Then "no PBX frame lateness caused by the walk": the card path's
+// 20 ms frame lateness (bench:card, 120 ports, its own process as the analog gateway is) is
+// measured alone and while full walks run back to back, in alternating rounds, and both p50/p99
+// and their ratio printed. Target: the full walk under 1 s. `npm run bench:snmp`.
+// BENCH_LATENESS_SEC (default 20) and BENCH_LATENESS_ROUNDS (default 2) size the second part.
 import { pino } from 'pino';
 import { defaultConfig, snmpSettings } from '@hotline/appliance/config';
 import { SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
 import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, startSnmpd, type SnmpAuth } from '../src/snmp-tools.ts';
+import { measureFrameLateness, type FrameLateness } from '../src/card-lateness.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 500);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
@@ -16,6 +21,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ENTERPRISE = '1.3.6.1.4.1.32473';
 const HOST_RESOURCES = '1.3.6.1.2.1.25';
 const TARGET_MS = 1000;
+const LATENESS_SEC = Number(process.env.BENCH_LATENESS_SEC ?? 20);
+const LATENESS_ROUNDS = Number(process.env.BENCH_LATENESS_ROUNDS ?? 2);
 
 if (!snmpToolsInstalled()) {
   console.error('the net-snmp tools are missing: bash provisioning/scripts/bootstrap-host.sh test');
@@ -87,7 +94,42 @@ try {
 } finally {
   await snmpd.stop();
 }
+
+// Frame lateness of the card path alone, then with walks running the whole time; alternating
+// rounds, so a change in the other load on a shared machine shows up in both columns.
+console.log(`frame lateness (bench:card, 120 ports, EC off, ${LATENESS_SEC} s per run, ${LATENESS_ROUNDS} rounds): alone vs. while snmpbulkwalk walks the enterprise subtree back to back`);
+const alone: FrameLateness[] = [];
+const walked: FrameLateness[] = [];
+let walks = 0;
+for (let round = 1; round <= LATENESS_ROUNDS; round++) {
+  alone.push(await measureFrameLateness(LATENESS_SEC));
+  let walking = true;
+  const walker = (async () => {
+    while (walking) {
+      const r = await runTool('snmpbulkwalk', [...authArgs(v2c), '-On', '-t', '10', target, ENTERPRISE]);
+      if (r.status !== 0) throw new Error(`snmpbulkwalk failed during the lateness run (${r.status}): ${r.stderr}`);
+      walks++;
+    }
+  })();
+  try {
+    walked.push(await measureFrameLateness(LATENESS_SEC));
+  } finally {
+    walking = false;
+    await walker;
+  }
+  const a = alone.at(-1)!;
+  const w = walked.at(-1)!;
+  console.log(`  round ${round}: alone p50 ${a.p50Ms.toFixed(2)} ms p99 ${a.p99Ms.toFixed(2)} ms max ${a.maxMs.toFixed(1)} ms missed ${a.missed}  |  walking p50 ${w.p50Ms.toFixed(2)} ms p99 ${w.p99Ms.toFixed(2)} ms max ${w.maxMs.toFixed(1)} ms missed ${w.missed}`);
+}
 await agent.close();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p50Alone = median(alone.map((r) => r.p50Ms));
+const p99Alone = median(alone.map((r) => r.p99Ms));
+const p50Walk = median(walked.map((r) => r.p50Ms));
+const p99Walk = median(walked.map((r) => r.p99Ms));
+console.log(`frame lateness alone:        p50 ${p50Alone.toFixed(2)} ms  p99 ${p99Alone.toFixed(2)} ms  missed ${alone.reduce((t, r) => t + r.missed, 0)}`);
+console.log(`frame lateness during walks: p50 ${p50Walk.toFixed(2)} ms  p99 ${p99Walk.toFixed(2)} ms  missed ${walked.reduce((t, r) => t + r.missed, 0)}  (${walks} full walks, ${(walks / (LATENESS_ROUNDS * LATENESS_SEC)).toFixed(1)}/s)`);
+console.log(`ratio during walks / alone: p50 ${(p50Walk / p50Alone).toFixed(2)}x  p99 ${(p99Walk / p99Alone).toFixed(2)}x`);
 
 const ratio = ours.medianMs / reference.medianMs;
 const perVarbind = (ours.medianMs / ours.varbinds) / (reference.medianMs / reference.varbinds);
