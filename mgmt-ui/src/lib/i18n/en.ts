@@ -609,6 +609,7 @@ export const en = {
   'snmp.save': 'Save SNMP settings',
   'snmp.saved': 'Saved as version {version}; the SNMP agent restarted with it.',
   'snmp.savedNotApplied': 'Saved as version {version}; the monitor is not running and will use it when it starts.',
+  'snmp.savedApplyError': 'Saved as version {version}, but the monitor did not apply it: {error}',
 } as const;
 
 /** A message key. */

@@ -609,4 +609,5 @@ export const zhCN: Catalog = {
   'snmp.save': '保存 SNMP 设置',
   'snmp.saved': '已保存为版本 {version}；SNMP 代理已按新设置重启。',
   'snmp.savedNotApplied': '已保存为版本 {version}；监控服务未运行，启动时将使用新设置。',
+  'snmp.savedApplyError': '已保存为版本 {version}，但监控服务未能应用：{error}',
 };
