@@ -7,9 +7,6 @@ import { MASK } from './mask.ts';
 /** A v3 user as the form sends it: keys omitted, empty or MASK mean "keep the stored one". */
 export type SnmpUserForm = Omit<SnmpV3User, 'authKey' | 'privKey'> & { authKey?: string; privKey?: string };
 
-/** A trap target as the form sends it: a v2c community omitted, empty or MASK means "keep the stored one". */
-export type SnmpTrapTargetForm = SnmpTrapTarget;
-
 /** What the page edits; the agent's port, bind address and engine ID stay as configured. */
 export interface SnmpForm {
   enabled: boolean;
@@ -17,7 +14,8 @@ export interface SnmpForm {
   location?: string;
   v2c: { enabled: boolean; community?: string; allowedSources: string[] };
   v3Users: SnmpUserForm[];
-  trapTargets: SnmpTrapTargetForm[];
+  /** A v2c community omitted, empty or MASK means "keep the stored one" (same host and port). */
+  trapTargets: SnmpTrapTarget[];
 }
 
 /** The section as the page shows it: defaults filled in, every key and community masked. */
