@@ -6,12 +6,16 @@
 // and its HOST-RESOURCES-MIB subtree walked the same way on the same machine; the ratio of the
 // two walk times is printed. Then "no PBX frame lateness caused by the walk": the card path's
 // 20 ms frame lateness (bench:card, 120 ports, its own process as the analog gateway is) is
-// measured alone and while full walks run back to back, in alternating rounds, and both p50/p99
-// and their ratio printed. Target: the full walk under 1 s. `npm run bench:snmp`.
+// measured alone and while full walks run back to back, in rounds, and both p50/p99
+// and their ratio printed, once with the agent in this process (equal priority) and once with it
+// in a process at the monitor's lower CPU priority (snmp-agent-process.ts), as the appliance runs
+// it. Target: the full walk under 1 s. `npm run bench:snmp`.
 // BENCH_LATENESS_SEC (default 10) and BENCH_LATENESS_ROUNDS (default 4) size the second part.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig, snmpSettings } from '@hotline/appliance/config';
-import { SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
+import { DEFAULT_MONITOR_NICE, SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
 import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, startSnmpd, type SnmpAuth } from '../src/snmp-tools.ts';
 import { measureFrameLateness, type FrameLateness } from '../src/card-lateness.ts';
 
@@ -43,6 +47,30 @@ async function timeWalks(target: string, auth: SnmpAuth, oid: string, extra: str
   }
   times.sort((a, b) => a - b);
   return { varbinds, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]! };
+}
+
+/** The agent of snmp-agent-process.ts on a free port, at the monitor's CPU priority. */
+async function startNicedAgent(): Promise<{ target: string; stop(): Promise<void> }> {
+  const agentPort = await freeUdpPort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'snmp-agent-process.ts')], {
+    env: { ...process.env, BENCH_AGENT_PORT: String(agentPort), BENCH_CALLS: String(CALLS), BENCH_AGENTS: String(AGENTS) }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the bench agent process exited (${code}): ${out}`)));
+  });
+  return {
+    target: `127.0.0.1:${agentPort}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 const line = (label: string, s: WalkStats, extra = '') =>
@@ -95,31 +123,43 @@ try {
   await snmpd.stop();
 }
 
-// Frame lateness of the card path alone, then with walks running the whole time; alternating
-// rounds, so a change in the other load on a shared machine shows up in both columns.
-console.log(`frame lateness (bench:card, 120 ports, EC off, ${LATENESS_SEC} s per run, ${LATENESS_ROUNDS} rounds): alone vs. while snmpbulkwalk walks the enterprise subtree back to back`);
-const alone: FrameLateness[] = [];
-const walked: FrameLateness[] = [];
+// Frame lateness of the card path alone, during walks of the agent in this process (same CPU
+// priority as the card process), and during walks of the agent in a process of its own at the
+// monitor's priority (lowerCpuPriority, as appliance/src/monitor/main.ts runs it) with the
+// walker, which stands in for an NMS on another machine, as nice. Each round runs the three back
+// to back, so a change in the other load on a shared machine shows up in all three columns.
+console.log(`frame lateness (bench:card, 120 ports, EC off, ${LATENESS_SEC} s per run, ${LATENESS_ROUNDS} rounds): alone, during back-to-back full walks at equal priority, during walks of an agent at the monitor's priority (nice +${DEFAULT_MONITOR_NICE})`);
+const niced = await startNicedAgent();
+const runs = { alone: [] as FrameLateness[], equal: [] as FrameLateness[], niced: [] as FrameLateness[] };
 let walks = 0;
-for (let round = 1; round <= LATENESS_ROUNDS; round++) {
-  alone.push(await measureFrameLateness(LATENESS_SEC));
+/** Measures frame lateness while snmpbulkwalk walks `at` back to back (under `nice -n niceBy` when given). */
+async function duringWalks(at: string, niceBy: number): Promise<FrameLateness> {
   let walking = true;
   const walker = (async () => {
     while (walking) {
-      const r = await runTool('snmpbulkwalk', [...authArgs(v2c), '-On', '-t', '10', target, ENTERPRISE]);
+      const args = [...authArgs(v2c), '-On', '-t', '10', at, ENTERPRISE];
+      const r = niceBy > 0 ? await runTool('nice', ['-n', String(niceBy), 'snmpbulkwalk', ...args]) : await runTool('snmpbulkwalk', args);
       if (r.status !== 0) throw new Error(`snmpbulkwalk failed during the lateness run (${r.status}): ${r.stderr}`);
       walks++;
     }
   })();
   try {
-    walked.push(await measureFrameLateness(LATENESS_SEC));
+    return await measureFrameLateness(LATENESS_SEC);
   } finally {
     walking = false;
     await walker;
   }
-  const a = alone.at(-1)!;
-  const w = walked.at(-1)!;
-  console.log(`  round ${round}: alone p50 ${a.p50Ms.toFixed(2)} ms p99 ${a.p99Ms.toFixed(2)} ms max ${a.maxMs.toFixed(1)} ms missed ${a.missed}  |  walking p50 ${w.p50Ms.toFixed(2)} ms p99 ${w.p99Ms.toFixed(2)} ms max ${w.maxMs.toFixed(1)} ms missed ${w.missed}`);
+}
+const fmt = (r: FrameLateness) => `p50 ${r.p50Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} max ${r.maxMs.toFixed(1)} ms missed ${r.missed}`;
+try {
+  for (let round = 1; round <= LATENESS_ROUNDS; round++) {
+    runs.alone.push(await measureFrameLateness(LATENESS_SEC));
+    runs.equal.push(await duringWalks(target, 0));
+    runs.niced.push(await duringWalks(niced.target, DEFAULT_MONITOR_NICE));
+    console.log(`  round ${round}: alone ${fmt(runs.alone.at(-1)!)} | equal priority ${fmt(runs.equal.at(-1)!)} | monitor priority ${fmt(runs.niced.at(-1)!)}`);
+  }
+} finally {
+  await niced.stop();
 }
 await agent.close();
 /** Median; the mean of the middle two for an even count. */
@@ -128,15 +168,20 @@ const median = (xs: number[]) => {
   const m = v.length >> 1;
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 };
-const p50Alone = median(alone.map((r) => r.p50Ms));
-const p99Alone = median(alone.map((r) => r.p99Ms));
-const p50Walk = median(walked.map((r) => r.p50Ms));
-const p99Walk = median(walked.map((r) => r.p99Ms));
-console.log(`frame lateness alone (median of rounds):        p50 ${p50Alone.toFixed(2)} ms  p99 ${p99Alone.toFixed(2)} ms  missed ${alone.reduce((t, r) => t + r.missed, 0)}`);
-console.log(`frame lateness during walks (median of rounds): p50 ${p50Walk.toFixed(2)} ms  p99 ${p99Walk.toFixed(2)} ms  missed ${walked.reduce((t, r) => t + r.missed, 0)}  (${walks} full walks)`);
-// Each round's pair ran back to back, so its ratio is the least disturbed by other load changing.
-const ratios = alone.map((a, i) => ({ p50: walked[i]!.p50Ms / a.p50Ms, p99: walked[i]!.p99Ms / a.p99Ms }));
-console.log(`ratio during walks / alone: p50 ${(p50Walk / p50Alone).toFixed(2)}x  p99 ${(p99Walk / p99Alone).toFixed(2)}x (medians); per round p99 ${ratios.map((r) => `${r.p99.toFixed(2)}x`).join(' ')}, median ${median(ratios.map((r) => r.p99)).toFixed(2)}x`);
+const summary = (label: string, rs: FrameLateness[]) => {
+  const p50 = median(rs.map((r) => r.p50Ms));
+  const p99 = median(rs.map((r) => r.p99Ms));
+  console.log(`${label.padEnd(44)} p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  missed ${rs.reduce((t, r) => t + r.missed, 0)}`);
+  return { p50, p99 };
+};
+const base = summary('frame lateness alone (median of rounds)', runs.alone);
+// Each round's runs are back to back, so the per-round ratio is the least disturbed by other load.
+for (const [label, rs] of [['during walks, equal priority', runs.equal], ['during walks, agent at monitor priority', runs.niced]] as const) {
+  const s = summary(label, rs);
+  const perRound = rs.map((r, i) => r.p99Ms / runs.alone[i]!.p99Ms);
+  console.log(`  ratio / alone: p50 ${(s.p50 / base.p50).toFixed(2)}x  p99 ${(s.p99 / base.p99).toFixed(2)}x (medians); p99 per round ${perRound.map((x) => `${x.toFixed(2)}x`).join(' ')}, median ${median(perRound).toFixed(2)}x`);
+}
+console.log(`(${walks} full walks during the lateness runs)`);
 
 const ratio = ours.medianMs / reference.medianMs;
 const perVarbind = (ours.medianMs / ours.varbinds) / (reference.medianMs / reference.varbinds);

@@ -13,3 +13,4 @@ export { hostResourcesMib, systemGroup } from './snmp/standard-mibs.ts';
 export { TrapSender, alarmTrap } from './snmp/traps.ts';
 export { MIB_DIR, MIB_FILE } from './snmp/mib-path.ts';
 export { HOTLINE_ENTERPRISE_OID, HL_ALARM_RAISED, HL_ALARM_CLEARED } from './snmp/oids.ts';
+export { lowerCpuPriority, DEFAULT_MONITOR_NICE } from './cpu-priority.ts';
