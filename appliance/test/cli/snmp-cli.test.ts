@@ -28,6 +28,7 @@ test('hotline snmp shows the settings with keys and communities masked; config s
       v3Users: [{ name: 'nms', authKey: 'auth-secret-1', privKey: 'priv-secret-1' }],
       trapTargets: [{ host: '192.0.2.9', version: 'v3', user: 'nms' }],
     };
+    d.devices = { gateways: [{ index: 3, name: 'pstn-gw', host: '192.0.2.30', version: 'v2c', community: 'gw-secret-1' }] };
   }, { author: 'test', comment: 'snmp' });
   let r = await cli(dir, 'snmp');
   assert.equal(r.code, 0, r.stderr);
@@ -35,11 +36,13 @@ test('hotline snmp shows the settings with keys and communities masked; config s
   assert.match(r.stdout, /nms \(authPriv SHA-256\/AES\)/);
   assert.match(r.stdout, /Trap targets .*: v3 192\.0\.2\.9:162 as nms/);
   assert.match(r.stdout, /Monitor .*not running/);
+  assert.match(r.stdout, /Gateways polled .*: #3 pstn-gw v2c 192\.0\.2\.30:161 \(not polled yet\)/);
+  assert.doesNotMatch(r.stdout, /gw-secret-1/);
   r = await cli(dir, 'snmp', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).settings.v3Users[0].authKey, '********');
   r = await cli(dir, 'config', 'show');
-  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1']) {
+  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1', 'gw-secret-1']) {
     assert.doesNotMatch(r.stdout, new RegExp(secret));
   }
   r = await cli(dir, 'snmp', 'mib');
