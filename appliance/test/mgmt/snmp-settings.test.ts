@@ -121,3 +121,15 @@ test('mergeSnmpForm: a new v2c trap target without a community stays without one
   assert.equal(next.trapTargets![1]!.community, 'trap-community');
   assert.equal(next.v2c!.community, 'old-community', 'an omitted community is kept even when v2c is turned off');
 });
+
+test('a monitor that refuses the reload leaves the change saved, applied false, with its reason', async (t) => {
+  const h = await startHarness(t, { deps: { monitor: { reloadConfig: async () => { throw new Error('snmp agent not started: EADDRINUSE'); } } } });
+  await seedUser(h, 'root', 'admin');
+  const c = await login(h, 'root');
+  const form = { enabled: true, v2c: { enabled: false, allowedSources: [] }, v3Users: [], trapTargets: [] };
+  const res = await call(h, 'PUT', '/api/v1/snmp/settings', { client: c, body: { snmp: form, comment: 'off' } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.applied, false);
+  assert.match(res.json.applyError, /EADDRINUSE/);
+  assert.equal(h.config.current.snmp!.enabled, true);
+});
