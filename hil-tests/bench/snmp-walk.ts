@@ -4,15 +4,20 @@
 // authPriv, with the default and a larger max-repetitions; requests per second as the agent
 // counted them. As a reference, Debian's snmpd is started on a free port with a temporary config
 // and its HOST-RESOURCES-MIB subtree walked the same way on the same machine; the ratio of the
-// two walk times is printed. Target: the full walk under 1 s. `npm run bench:snmp`.
+// two walk times is printed. Then "no PBX frame lateness caused by the walk": the card path's
+// 20 ms frame lateness (bench:card, 120 ports, its own process as the analog gateway is) is
+// measured alone and while full walks run back to back, in rounds, and both p50/p99
+// and their ratio printed, once with the agent in this process (equal priority) and once with it
+// in a process at the monitor's lower CPU priority (snmp-agent-process.ts), as the appliance runs
+// it. Target: the full walk under 1 s. `npm run bench:snmp`.
+// BENCH_LATENESS_SEC (default 10) and BENCH_LATENESS_ROUNDS (default 4) size the second part.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig, snmpSettings } from '@hotline/appliance/config';
-import { SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
-import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, type SnmpAuth } from '../src/snmp-tools.ts';
+import { DEFAULT_MONITOR_NICE, SnmpAgent, hostResourcesMib, hotlineMib, syntheticSnapshot, systemGroup } from '@hotline/appliance/monitor';
+import { authArgs, freeUdpPort, runTool, snmpToolsInstalled, startSnmpd, type SnmpAuth } from '../src/snmp-tools.ts';
+import { measureFrameLateness, type FrameLateness } from '../src/card-lateness.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 500);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 2000);
@@ -20,6 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ENTERPRISE = '1.3.6.1.4.1.32473';
 const HOST_RESOURCES = '1.3.6.1.2.1.25';
 const TARGET_MS = 1000;
+const LATENESS_SEC = Number(process.env.BENCH_LATENESS_SEC ?? 10);
+const LATENESS_ROUNDS = Number(process.env.BENCH_LATENESS_ROUNDS ?? 4);
 
 if (!snmpToolsInstalled()) {
   console.error('the net-snmp tools are missing: bash provisioning/scripts/bootstrap-host.sh test');
@@ -42,29 +49,26 @@ async function timeWalks(target: string, auth: SnmpAuth, oid: string, extra: str
   return { varbinds, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]! };
 }
 
-/** Debian's snmpd on a free port, v2c read-only for 127.0.0.1, its state in a temp dir. */
-async function startSnmpd(): Promise<{ target: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-snmpd-'));
-  mkdirSync(join(dir, 'persist'));
-  const conf = join(dir, 'snmpd.conf');
-  writeFileSync(conf, 'rocommunity bench-ro 127.0.0.1\n');
-  const port = await freeUdpPort();
-  const child = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
-    env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist') }, stdio: ['ignore', 'ignore', 'pipe'],
+/** The agent of snmp-agent-process.ts on a free port, at the monitor's CPU priority. */
+async function startNicedAgent(): Promise<{ target: string; stop(): Promise<void> }> {
+  const agentPort = await freeUdpPort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'snmp-agent-process.ts')], {
+    env: { ...process.env, BENCH_AGENT_PORT: String(agentPort), BENCH_CALLS: String(CALLS), BENCH_AGENTS: String(AGENTS) }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const target = `127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    const r = await runTool('snmpget', ['-v2c', '-c', 'bench-ro', '-t', '0.2', '-r', '0', target, '1.3.6.1.2.1.1.3.0']);
-    if (r.status === 0) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the bench agent process exited (${code}): ${out}`)));
+  });
   return {
-    target,
+    target: `127.0.0.1:${agentPort}`,
     async stop() {
       child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -110,7 +114,7 @@ for (const [label, auth, extra] of [
 }
 const ours = results[0]!.stats;
 
-const snmpd = await startSnmpd();
+const snmpd = await startSnmpd('bench-ro');
 let reference: WalkStats;
 try {
   reference = await timeWalks(snmpd.target, { version: 'v2c', community: 'bench-ro' }, HOST_RESOURCES);
@@ -118,7 +122,66 @@ try {
 } finally {
   await snmpd.stop();
 }
+
+// Frame lateness of the card path alone, during walks of the agent in this process (same CPU
+// priority as the card process), and during walks of the agent in a process of its own at the
+// monitor's priority (lowerCpuPriority, as appliance/src/monitor/main.ts runs it) with the
+// walker, which stands in for an NMS on another machine, as nice. Each round runs the three back
+// to back, so a change in the other load on a shared machine shows up in all three columns.
+console.log(`frame lateness (bench:card, 120 ports, EC off, ${LATENESS_SEC} s per run, ${LATENESS_ROUNDS} rounds): alone, during back-to-back full walks at equal priority, during walks of an agent at the monitor's priority (nice +${DEFAULT_MONITOR_NICE})`);
+const niced = await startNicedAgent();
+const runs = { alone: [] as FrameLateness[], equal: [] as FrameLateness[], niced: [] as FrameLateness[] };
+let walks = 0;
+/** Measures frame lateness while snmpbulkwalk walks `at` back to back (under `nice -n niceBy` when given). */
+async function duringWalks(at: string, niceBy: number): Promise<FrameLateness> {
+  let walking = true;
+  const walker = (async () => {
+    while (walking) {
+      const args = [...authArgs(v2c), '-On', '-t', '10', at, ENTERPRISE];
+      const r = niceBy > 0 ? await runTool('nice', ['-n', String(niceBy), 'snmpbulkwalk', ...args]) : await runTool('snmpbulkwalk', args);
+      if (r.status !== 0) throw new Error(`snmpbulkwalk failed during the lateness run (${r.status}): ${r.stderr}`);
+      walks++;
+    }
+  })();
+  try {
+    return await measureFrameLateness(LATENESS_SEC);
+  } finally {
+    walking = false;
+    await walker;
+  }
+}
+const fmt = (r: FrameLateness) => `p50 ${r.p50Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} max ${r.maxMs.toFixed(1)} ms missed ${r.missed}`;
+try {
+  for (let round = 1; round <= LATENESS_ROUNDS; round++) {
+    runs.alone.push(await measureFrameLateness(LATENESS_SEC));
+    runs.equal.push(await duringWalks(target, 0));
+    runs.niced.push(await duringWalks(niced.target, DEFAULT_MONITOR_NICE));
+    console.log(`  round ${round}: alone ${fmt(runs.alone.at(-1)!)} | equal priority ${fmt(runs.equal.at(-1)!)} | monitor priority ${fmt(runs.niced.at(-1)!)}`);
+  }
+} finally {
+  await niced.stop();
+}
 await agent.close();
+/** Median; the mean of the middle two for an even count. */
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+const summary = (label: string, rs: FrameLateness[]) => {
+  const p50 = median(rs.map((r) => r.p50Ms));
+  const p99 = median(rs.map((r) => r.p99Ms));
+  console.log(`${label.padEnd(44)} p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  missed ${rs.reduce((t, r) => t + r.missed, 0)}`);
+  return { p50, p99 };
+};
+const base = summary('frame lateness alone (median of rounds)', runs.alone);
+// Each round's runs are back to back, so the per-round ratio is the least disturbed by other load.
+for (const [label, rs] of [['during walks, equal priority', runs.equal], ['during walks, agent at monitor priority', runs.niced]] as const) {
+  const s = summary(label, rs);
+  const perRound = rs.map((r, i) => r.p99Ms / runs.alone[i]!.p99Ms);
+  console.log(`  ratio / alone: p50 ${(s.p50 / base.p50).toFixed(2)}x  p99 ${(s.p99 / base.p99).toFixed(2)}x (medians); p99 per round ${perRound.map((x) => `${x.toFixed(2)}x`).join(' ')}, median ${median(perRound).toFixed(2)}x`);
+}
+console.log(`(${walks} full walks during the lateness runs)`);
 
 const ratio = ours.medianMs / reference.medianMs;
 const perVarbind = (ours.medianMs / ours.varbinds) / (reference.medianMs / reference.varbinds);

@@ -120,3 +120,47 @@ export async function startSnmptrapd(opts: { community: string; v3?: { engineId:
   await trapd.waitFor(/NET-SNMP version/, 10_000);
   return trapd;
 }
+
+/** A running Debian snmpd (the reference agent), v2c read-only for 127.0.0.1. */
+export interface Snmpd {
+  port: number;
+  /** `127.0.0.1:<port>`, as the tools take it. */
+  target: string;
+  /** SIGTERM, wait for the exit, remove its temp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's snmpd in the foreground with only a temporary config (`-C -c`): v2c read-only
+ * with `community` from 127.0.0.1, on `port` or a free one, its persistent state in the temp dir.
+ * Resolves once it answers sysUpTime.0.
+ */
+export async function startSnmpd(community: string, port?: number): Promise<Snmpd> {
+  const dir = mkdtempSync(join(tmpdir(), 'hil-snmpd-'));
+  mkdirSync(join(dir, 'persist'));
+  const conf = join(dir, 'snmpd.conf');
+  writeFileSync(conf, `rocommunity ${community} 127.0.0.1\n`);
+  const p = port ?? (await freeUdpPort());
+  const child = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${p}`], {
+    env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist') }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const target = `127.0.0.1:${p}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; ; i++) {
+    const r = await runTool('snmpget', ['-v2c', '-c', community, '-t', '0.2', '-r', '0', target, '1.3.6.1.2.1.1.3.0']);
+    if (r.status === 0) break;
+    if (i >= 50 || child.exitCode !== null) {
+      await stop();
+      throw new Error(`snmpd did not answer on ${target}: ${stderr}`);
+    }
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return { port: p, target, stop };
+}

@@ -3,6 +3,7 @@ import { ConfigValidationError, ConfigVersionNotFoundError, lineDiff, serializeC
 import { applyToPbx, changeMeta, openConfig, parseCommandArgs, positionals, positiveInt, type CliContext } from './context.ts';
 import { CliUsageError, ExitCode } from './errors.ts';
 import { formatTable, localTime } from './table.ts';
+import { maskSecrets } from '../mgmt/mask.ts';
 
 /** Help of the `config` group. */
 export const configHelp = `Usage: hotline config <command> [options]
@@ -24,14 +25,9 @@ function versionArg(text: string): number {
 
 /** Secrets replaced, so `config show` can be pasted into a ticket. */
 function masked(config: HotlineConfig): HotlineConfig {
-  const copy = structuredClone(config) as HotlineConfig;
-  for (const e of copy.extensions) e.secret = '********';
-  // SNMP keys and communities are credentials like the extension secrets.
-  for (const u of copy.snmp?.v3Users ?? []) Object.assign(u, { authKey: '********', privKey: '********' });
-  if (copy.snmp?.v2c?.community !== undefined) copy.snmp.v2c.community = '********';
-  for (const t of copy.snmp?.trapTargets ?? []) if (t.community !== undefined) t.community = '********';
-  if (copy.monitor?.email?.password !== undefined) copy.monitor.email.password = '********';
-  return copy;
+  // By field name, as the management API and the audit log mask (extension secrets, SNMP keys and
+  // communities wherever they sit: the agent's, the trap targets', the polled gateways').
+  return maskSecrets(config);
 }
 
 /**

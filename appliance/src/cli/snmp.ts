@@ -1,4 +1,6 @@
-import { snmpSettings, monitorSettings } from '../config/index.ts';
+import { snmpSettings, monitorSettings, gatewaySettings } from '../config/index.ts';
+import { MASK } from '../mgmt/mask.ts';
+import { snmpView } from '../mgmt/snmp-form.ts';
 import { ControlClient, ServiceNotRunningError } from '../control/index.ts';
 import type { MonitorStatus } from '../monitor/monitor-service.ts';
 import { MIB_DIR, MIB_FILE } from '../monitor/snmp/mib-path.ts';
@@ -19,7 +21,6 @@ Change the settings with "hotline config" or the management UI (section snmp, se
 docs/monitor-snmp.md).
 `;
 
-const MASK = '********';
 
 /** Runs `hotline snmp`. */
 export async function runSnmp(sub: string | undefined, args: string[], ctx: CliContext): Promise<number> {
@@ -36,12 +37,8 @@ export async function runSnmp(sub: string | undefined, args: string[], ctx: CliC
   positionals(pos, [], 'hotline snmp [show] [--json]');
   const store = await openConfig(ctx);
   const s = snmpSettings(store.current);
-  const shown = {
-    ...s,
-    v2c: { ...s.v2c, community: s.v2c.community ? MASK : '' },
-    v3Users: s.v3Users.map((u) => ({ ...u, authKey: MASK, privKey: MASK })),
-    trapTargets: s.trapTargets.map((t) => (t.community === undefined ? t : { ...t, community: MASK })),
-  };
+  // The same masked view as the UI's SNMP page: one place decides what a secret looks like.
+  const shown = snmpView(store.current);
   let running: MonitorStatus | undefined;
   try {
     running = await new ControlClient(ctx.paths.monitorControlSocket, 3000, 'monitor').call<MonitorStatus>('GET', '/v1/status');
@@ -64,6 +61,7 @@ export async function runSnmp(sub: string | undefined, args: string[], ctx: CliC
     `Trap targets / 告警接收: ${s.trapTargets.length ? s.trapTargets.map((t) => `${t.version} ${t.host}:${t.port}${t.user ? ` as ${t.user}` : ''}${t.mode === 'inform' ? ` (inform, ${t.retries} retries)` : ''}`).join(', ') : '(none / 无)'}`,
     `Alarm e-mail / 告警邮件: ${m.email ? `${m.email.enabled ? '' : 'off / 关闭, '}${m.email.security} ${m.email.host}:${m.email.port} to ${m.email.recipients.join(', ')}, ${m.email.minSeverity} and above, at most ${m.email.maxPerHour}/h` : '(none / 无)'}`,
     `Thresholds / 阈值: disk ${out.thresholds.thresholds.diskUsedPercent}%, memory ${out.thresholds.thresholds.memoryUsedPercent}%, CPU ${out.thresholds.thresholds.cpuLoadPercent}%, temperature ${out.thresholds.thresholds.temperatureCelsius} °C; poll every ${out.thresholds.pollIntervalSec} s`,
+    `Gateways polled / 轮询网关: ${gatewayLines(gatewaySettings(store.current), running)}`,
     `MIB: ${MIB_FILE} (enterprise ${HOTLINE_ENTERPRISE_OID}; snmptranslate -M +${MIB_DIR} -m +HOTLINE-MIB)`,
     running
       ? `Monitor / 监控: running since ${running.startedAt}, ${running.snmp.instances} objects served, ${running.snmp.trapsSent} traps sent, ${running.alarms.length} active alarms / 活动告警` +
@@ -72,4 +70,14 @@ export async function runSnmp(sub: string | undefined, args: string[], ctx: CliC
   ];
   ctx.out(lines.join('\n') + '\n');
   return ExitCode.ok;
+}
+
+/** Each configured gateway with its state from the running monitor (when it runs). */
+function gatewayLines(gateways: ReturnType<typeof gatewaySettings>, running: MonitorStatus | undefined): string {
+  if (gateways.length === 0) return '(none / 无)';
+  return gateways.map((g) => {
+    const row = running?.gateways.find((r) => r.name === g.name);
+    const state = row ? `${row.state}, ${row.ports.filter((p) => !p.up).length}/${row.ports.length} ports down` : 'not polled yet';
+    return `#${g.index} ${g.name} ${g.version} ${g.host}:${g.port} (${state})`;
+  }).join(', ');
 }

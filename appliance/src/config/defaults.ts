@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EmailNotifyConfig, NotifySeverity, SmtpSecurity, DevicesConfig, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
+import type { EmailNotifyConfig, NotifySeverity, SmtpSecurity, DevicesConfig, GatewayConfig, GatewayV3User, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
 import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
@@ -350,4 +350,34 @@ export function devicesSettings(config: HotlineConfig): { ups?: Required<SerialP
     thresholds: { ...DEFAULT_ROOM_THRESHOLDS, ...(r.thresholds ?? {}) },
   };
   return out;
+}
+
+/** IF-MIB ifOperStatus (RFC 2863): the default column of a gateway's port states. */
+export const IF_OPER_STATUS_OID = '1.3.6.1.2.1.2.2.1.8';
+
+/** A polled gateway with defaults filled in. */
+export interface GatewaySettings {
+  index: number;
+  name: string;
+  host: string;
+  port: number;
+  version: 'v2c' | 'v3';
+  community: string;
+  user?: Required<GatewayV3User>;
+  /** `ifOperStatus` for the default (ports with ifAdminStatus down are left out), else the configured column. */
+  portStates: { oid: string; upValues: number[]; ifTable: boolean };
+}
+
+/** The polled gateways of `devices.gateways`, defaults filled in (port 161, SHA-256/AES, ifOperStatus up(1)). */
+export function gatewaySettings(config: HotlineConfig): GatewaySettings[] {
+  return (config.devices?.gateways ?? []).map((g: GatewayConfig) => {
+    const out: GatewaySettings = {
+      index: g.index, name: g.name, host: g.host, port: g.port ?? 161, version: g.version, community: g.community ?? '',
+      portStates: g.portStates
+        ? { oid: g.portStates.oid, upValues: g.portStates.upValues ?? [1], ifTable: g.portStates.oid === IF_OPER_STATUS_OID }
+        : { oid: IF_OPER_STATUS_OID, upValues: [1], ifTable: true },
+    };
+    if (g.user) out.user = { ...g.user, authProtocol: g.user.authProtocol ?? 'SHA-256', privProtocol: g.user.privProtocol ?? 'AES' };
+    return out;
+  });
 }

@@ -616,6 +616,45 @@ export const configSchema = {
             minSeverity: { enum: ['critical', 'major', 'minor', 'warning'] },
           },
         },
+        gateways: {
+          type: 'array',
+          maxItems: 64,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['index', 'name', 'host', 'version'],
+            properties: {
+              index: { type: 'integer', minimum: 1, maximum: 65535 },
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+              host: { type: 'string', minLength: 2, maxLength: 45 },
+              port: { type: 'integer', minimum: 1, maximum: 65535 },
+              version: { enum: ['v2c', 'v3'] },
+              community: { type: 'string', minLength: 1, maxLength: 64 },
+              user: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'authKey', 'privKey'],
+                properties: {
+                  name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,32}$' },
+                  authProtocol: { enum: ['SHA', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512'] },
+                  authKey: { type: 'string', minLength: 8, maxLength: 128 },
+                  privProtocol: { enum: ['AES', 'AES-256'] },
+                  privKey: { type: 'string', minLength: 8, maxLength: 128 },
+                },
+              },
+              portStates: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['oid'],
+                properties: {
+                  // A table column, numeric (the monitor loads no MIBs).
+                  oid: { type: 'string', pattern: '^1(\\.[0-9]{1,10}){2,40}$' },
+                  upValues: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     // Optional without schema defaults: `monitorSettings()` fills them in.

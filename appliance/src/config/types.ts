@@ -120,6 +120,44 @@ export interface DevicesConfig {
   roomSensor?: RoomSensorConfig;
   /** A GSM modem that texts alarm raises and clears to the people on call. */
   smsModem?: SmsModemConfig;
+  /** External FXO/FXS gateways the monitor polls over SNMP (reachability, port states). */
+  gateways?: GatewayConfig[];
+}
+
+/** SNMPv3 credentials the monitor uses to poll a gateway (authPriv). */
+export interface GatewayV3User {
+  name: string;
+  /** Default SHA-256; SHA (SHA-1) for gateways that offer nothing newer. */
+  authProtocol?: SnmpAuthProtocol | 'SHA';
+  authKey: string;
+  /** Default AES (128). */
+  privProtocol?: SnmpPrivProtocol;
+  privKey: string;
+}
+
+/**
+ * An external FXO/FXS gateway polled over SNMP: sysUpTime says it is reachable, and its port
+ * states come from ifOperStatus (IF-MIB) or from a column of its own MIB (`portStates`).
+ */
+export interface GatewayConfig {
+  /** hlGatewayIndex: chosen by the operator, so it stays when other gateways come and go. */
+  index: number;
+  name: string;
+  /** IPv4 or IPv6 literal. */
+  host: string;
+  /** Default 161. */
+  port?: number;
+  version: 'v2c' | 'v3';
+  /** v2c: the gateway's read community. */
+  community?: string;
+  /** v3: the user, always authPriv. */
+  user?: GatewayV3User;
+  /**
+   * Where the port states are: a table column whose rows are the ports (e.g. a vendor's FXS
+   * line status), and the values that mean "up". Default: IF-MIB ifOperStatus, up(1), with
+   * ports an operator set ifAdminStatus down(2) left out.
+   */
+  portStates?: { oid: string; upValues?: number[] };
 }
 
 /** SMS alarm notification through a GSM modem (AT commands, PDU mode). */

@@ -124,6 +124,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...snmpIssues(doc));
   out.push(...deviceIssues(doc));
   out.push(...emailIssues(doc));
+  out.push(...gatewayIssues(doc));
   out.push(...ivrIssues(doc));
   out.push(...recordingIssues(doc));
   return out;
@@ -228,6 +229,29 @@ function isAddressOrCidr(v: string): boolean {
 }
 
 /** v2c that is on has a community and sources; trap targets name their credentials; addresses are literals. */
+/** Polled gateways: index and name unique, host a literal, the credentials of their version present. */
+function gatewayIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const d = doc.devices;
+  if (!isObj(d) || !Array.isArray(d.gateways)) return out;
+  const indexes = new Map<unknown, number>();
+  const names = new Map<unknown, number>();
+  d.gateways.forEach((g, i) => {
+    if (!isObj(g)) return;
+    const path = `/devices/gateways/${i}`;
+    const sameIndex = indexes.get(g.index);
+    if (sameIndex !== undefined) out.push({ path: `${path}/index`, message: `duplicates index ${String(g.index)} of /devices/gateways/${sameIndex}` });
+    else indexes.set(g.index, i);
+    const sameName = names.get(g.name);
+    if (sameName !== undefined) out.push({ path: `${path}/name`, message: `duplicates gateway ${String(g.name)} at /devices/gateways/${sameName}` });
+    else names.set(g.name, i);
+    if (typeof g.host === 'string' && isIP(g.host) === 0) out.push({ path: `${path}/host`, message: 'must be an IPv4 or IPv6 address literal' });
+    if (g.version === 'v2c' && typeof g.community !== 'string') out.push({ path: `${path}/community`, message: 'is required to poll with SNMPv2c' });
+    if (g.version === 'v3' && !isObj(g.user)) out.push({ path: `${path}/user`, message: 'is required to poll with SNMPv3' });
+  });
+  return out;
+}
+
 /** One device per serial port (RS-485 can share a bus, but not with a Q1 UPS); limits in order. */
 function deviceIssues(doc: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];

@@ -21,6 +21,7 @@ export type AuditAction =
   | 'config.ivr_updated'
   | 'prompt.uploaded'
   | 'prompt.deleted'
+  | 'config.snmp_updated'
   | 'cdr.exported'
   | 'audit.exported'
   | 'system.certificate_replaced'

@@ -16,6 +16,11 @@ export interface PbxControl {
   follow?(path: string, onEvent: (e: unknown) => void, onClose: (err?: Error) => void): { close(): void };
 }
 
+/** What mgmt needs of the monitor's control API (`var/run/monitor.sock`): a reload after a config change. */
+export interface MonitorControl {
+  reloadConfig(): Promise<{ configVersion: number }>;
+}
+
 /** Host metrics for the dashboard. */
 export interface HostSnapshot {
   hostname: string;
@@ -43,6 +48,8 @@ export interface MgmtDeps {
   pbx: PbxControl;
   /** The analog gateway's control API (cards, ports); absent in tests that do not need it. */
   analog?: AnalogControl;
+  /** The monitor's control API, asked to reload after a change (SNMP settings, thresholds); absent in tests that do not need it. */
+  monitor?: MonitorControl;
   system: SystemInfoSource;
   /** Epoch ms. */
   now: () => number;

@@ -62,6 +62,7 @@ const { app, services } = createMgmtApp(
     records,
     pbx: new ControlClient(paths.pbxControlSocket, 3000),
     analog: analogControl(paths.analogControlSocket),
+    monitor: new ControlClient(paths.monitorControlSocket, 10_000, 'monitor'),
     system: systemInfoSource(),
     now: Date.now,
     version,

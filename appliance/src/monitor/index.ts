@@ -2,7 +2,8 @@
 export { AlarmManager, type AlarmEvent } from './alarm-manager.ts';
 export { Monitor, type MonitorDeps } from './monitor.ts';
 export { MonitorService, type MonitorStatus, type MonitorServiceOptions } from './monitor-service.ts';
-export type { MonitorSnapshot, HostState, ServiceRow, CardRow, PortRow, TrunkRow, CallRow, QueueRow, AgentRow } from './snapshot.ts';
+export type { MonitorSnapshot, HostState, ServiceRow, CardRow, PortRow, TrunkRow, CallRow, QueueRow, AgentRow, GatewayRow } from './snapshot.ts';
+export { GatewayReader, readGateway, netSnmpManager, type GatewayReading, type SnmpManager, type SnmpManagerFactory } from './probes/gateway-probe.ts';
 export { SERVICE_INDEX, notYetMonitored } from './snapshot.ts';
 export { syntheticSnapshot, type SyntheticSize } from './synthetic-snapshot.ts';
 export { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
@@ -12,3 +13,4 @@ export { hostResourcesMib, systemGroup } from './snmp/standard-mibs.ts';
 export { TrapSender, alarmTrap } from './snmp/traps.ts';
 export { MIB_DIR, MIB_FILE } from './snmp/mib-path.ts';
 export { HOTLINE_ENTERPRISE_OID, HL_ALARM_RAISED, HL_ALARM_CLEARED } from './snmp/oids.ts';
+export { lowerCpuPriority, DEFAULT_MONITOR_NICE } from './cpu-priority.ts';

@@ -17,11 +17,12 @@ import { probeInterfaces } from './probes/net-probe.ts';
 import { probeHost } from './probes/host-probe.ts';
 import { UpsReader } from './probes/ups-probe.ts';
 import { RoomSensorReader } from './probes/room-probe.ts';
+import { GatewayReader, type SnmpManagerFactory } from './probes/gateway-probe.ts';
 import { SmsNotifier } from './sms-notifier.ts';
 import { EmailNotifier } from './email-notifier.ts';
 import type { NotifierCounters } from './notification-policy.ts';
 import { controlSocketSources, type ServiceSources } from './probes/service-probe.ts';
-import type { HostState, MonitorSnapshot } from './snapshot.ts';
+import type { GatewayRow, HostState, MonitorSnapshot } from './snapshot.ts';
 import { SnmpAgent, type AgentCounters } from './snmp/agent.ts';
 import { hotlineMib } from './snmp/hotline-mib.ts';
 import type { MibPart } from './snmp/mib-builder.ts';
@@ -47,6 +48,8 @@ export interface MonitorStatus {
   sms: NotifierCounters;
   /** Alarm e-mail (monitor.email), the same counters; `lastError` says why the last one failed (server down, authentication refused). */
   email: NotifierCounters & { configured: boolean };
+  /** External gateways polled over SNMP (devices.gateways): reachability, uptime, port states. */
+  gateways: GatewayRow[];
   alarms: AlarmOccurrence[];
 }
 
@@ -58,6 +61,8 @@ export interface MonitorServiceOptions {
   services?: ServiceSources;
   /** Time sync, RAID, SMART, sensors, interfaces; default the real ones of this machine. */
   health?: HealthProbes;
+  /** SNMP manager sessions to the external gateways; default net-snmp. */
+  gatewayManager?: SnmpManagerFactory;
 }
 
 /** The health probes reading this machine. */
@@ -99,7 +104,7 @@ export class MonitorService {
   readonly #sms = new SmsNotifier(log);
   readonly #email = new EmailNotifier(log);
 
-  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>, health: HealthProbes) {
+  private constructor(private readonly store: ConfigStore, private readonly records: RecordsDb, private config: HotlineConfig, sources: ServiceSources, host: () => Promise<HostState>, paths: ReturnType<typeof dataPaths>, health: HealthProbes, gateways: GatewayReader) {
     this.#snmp = snmpSettings(config);
     this.#alarmStore = new AlarmStore(records);
     this.#monitor = new Monitor({
@@ -110,6 +115,7 @@ export class MonitorService {
       ups: (device) => this.#ups.read(device),
       room: (device) => this.#room.read(device),
       health,
+      gateway: (gw) => gateways.read(gw),
     });
   }
 
@@ -123,7 +129,7 @@ export class MonitorService {
       const v = env.HOTLINE_MGMT_HTTP_PORT;
       return v !== undefined && /^[0-9]{1,5}$/.test(v) ? Number(v) : mgmtSettings(store.current).httpPort;
     };
-    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths, opts.health ?? systemHealthProbes);
+    const service = new MonitorService(store, records, store.current, opts.services ?? controlSocketSources(paths, mgmtPort), opts.host ?? probeHost, paths, opts.health ?? systemHealthProbes, new GatewayReader(opts.gatewayManager));
     try {
       await service.#startSnmp();
       // The first poll before the control socket: once it answers, the agent serves real data.
@@ -157,6 +163,7 @@ export class MonitorService {
       },
       sms: { ...this.#sms.counters },
       email: { configured: monitorSettings(this.config).email?.enabled ?? false, ...this.#email.counters },
+      gateways: snap?.gateways ?? [],
       alarms: snap?.alarms ?? [],
     };
     if (snap) s.polledAt = new Date(snap.at).toISOString();

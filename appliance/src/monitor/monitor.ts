@@ -1,4 +1,4 @@
-import { analogSettings, devicesSettings, monitorSettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
+import { analogSettings, devicesSettings, gatewaySettings, monitorSettings, type GatewaySettings, type HotlineConfig, type RoomSensorSettings } from '../config/index.ts';
 import type { AnalogStatus } from '../analog/analog-status.ts';
 import type { PbxStatus } from '../control/index.ts';
 import type { Logger } from '../log.ts';
@@ -8,9 +8,10 @@ import { serviceAlarms } from './probes/service-alarms.ts';
 import { backupAlarms, backupState } from './probes/backup-probe.ts';
 import { roomAlarms, roomLinkAlarms, roomState, type RoomReading } from './probes/room-probe.ts';
 import { upsAlarms, upsLinkAlarms, upsState, type UpsReading } from './probes/ups-probe.ts';
+import { gatewayLinkAlarms, gatewayPortAlarms, gatewayRow, gatewayScopes, type GatewayReading } from './probes/gateway-probe.ts';
 import type { BackupHealth } from '../backup/index.ts';
 import type { ServiceSources } from './probes/service-probe.ts';
-import { notYetMonitored, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
+import { notYetMonitored, type GatewayRow, type HostState, type MonitorSnapshot, type ServiceRow } from './snapshot.ts';
 import { CallIndexer, cardRows, trunkRows } from './telephony-state.ts';
 import { emptyHealth, type DiskHealth, type HealthState, type InterfaceState, type RaidArray, type SensorReading, type TimeSyncState } from './health-state.ts';
 import { timeSyncAlarms } from './probes/time-sync-probe.ts';
@@ -51,6 +52,8 @@ export interface MonitorDeps {
   room?: (device: RoomSensorSettings) => Promise<RoomReading>;
   /** Time sync, RAID, SMART, hwmon sensors, network interfaces; absent: the health group stays empty/unknown. */
   health?: HealthProbes;
+  /** Polls an external gateway of `devices.gateways` over SNMP (GatewayReader); never rejects. */
+  gateway?: (gw: GatewaySettings) => Promise<GatewayReading>;
 }
 
 const EMPTY_HOST: HostState = {
@@ -66,6 +69,8 @@ export class Monitor {
   #snapshot: MonitorSnapshot | undefined;
   #host: HostState = EMPTY_HOST;
   #cpuHighPolls = 0;
+  /** The last row of each gateway by name, so an unreachable one keeps the ports of its last answer. */
+  #gateways = new Map<string, GatewayRow>();
   readonly #calls = new CallIndexer();
   readonly #health: HealthState = emptyHealth();
   #disksAt = Number.NEGATIVE_INFINITY;
@@ -100,9 +105,11 @@ export class Monitor {
     const backups = this.deps.backups ? await this.deps.backups(config, this.#now()).catch(fail('backup')) : undefined;
     const devices = devicesSettings(config);
     // Each on its own port, so read side by side (readers never throw: a failure is a reading).
-    const [ups, room] = await Promise.all([
+    const gateways = this.deps.gateway ? gatewaySettings(config) : [];
+    const [ups, room, gatewayReadings] = await Promise.all([
       devices.ups && this.deps.ups ? this.deps.ups(devices.ups) : undefined,
       devices.roomSensor && this.deps.room ? this.deps.room(devices.roomSensor) : undefined,
+      Promise.all(gateways.map((gw) => this.deps.gateway!(gw))),
     ]);
     const now = this.#now();
     const at = new Date(now).toISOString();
@@ -130,6 +137,9 @@ export class Monitor {
     events.push(...alarms.reconcile('ups-link', ups && devices.ups ? upsLinkAlarms(ups, devices.ups.port, at) : []));
     if (!room || room.ok) events.push(...alarms.reconcile('room', room?.ok && devices.roomSensor ? roomAlarms(room, devices.roomSensor.thresholds, at) : []));
     events.push(...alarms.reconcile('room-link', room && devices.roomSensor ? roomLinkAlarms(room, devices.roomSensor.port, at) : []));
+    events.push(...this.#gatewayAlarms(gateways, gatewayReadings, at));
+    const gatewayRows = gateways.map((gw, i) => gatewayRow(gw, gatewayReadings[i]!, now, this.#gateways.get(gw.name)));
+    this.#gateways = new Map(gatewayRows.map((r) => [r.name, r]));
 
     events.push(...(await this.#pollHealth(settings, at, now)));
 
@@ -149,6 +159,7 @@ export class Monitor {
       ups: upsState(ups),
       room: roomState(room),
       health: { ...this.#health },
+      gateways: gatewayRows.sort((a, b) => a.index - b.index),
       alarms: alarms.active(),
     };
     this.#snapshot = snapshot;
@@ -199,6 +210,24 @@ export class Monitor {
       this.#health.interfaces = interfaces;
       events.push(...alarms.reconcile('net', interfaceAlarms(interfaces, this.#ifErrors.update(interfaces, now), t, settings.interfaces, at)));
     }
+    return events;
+  }
+
+  /**
+   * Each gateway's reachability scope from its reading; its ports scope only from an answer (a
+   * gateway that does not answer keeps its port alarms). Scopes of gateways no longer configured
+   * are reconciled empty, so their alarms clear.
+   */
+  #gatewayAlarms(gateways: GatewaySettings[], readings: GatewayReading[], at: string) {
+    const alarms = this.deps.alarms;
+    const events = gateways.flatMap((gw, i) => {
+      const r = readings[i]!;
+      const scopes = gatewayScopes(gw.name);
+      return [...alarms.reconcile(scopes.link, gatewayLinkAlarms(gw, r, at)), ...(r.ok ? alarms.reconcile(scopes.ports, gatewayPortAlarms(gw, r, at)) : [])];
+    });
+    const configured = new Set(gateways.flatMap((gw) => Object.values(gatewayScopes(gw.name))));
+    const gone = new Set(alarms.active().map((a) => a.scope).filter((s) => (s.startsWith('gateway:') || s.startsWith('gateway-ports:')) && !configured.has(s)));
+    for (const scope of gone) events.push(...alarms.reconcile(scope, []));
     return events;
   }
 }

@@ -25,6 +25,8 @@ export interface MonitorSnapshot {
   room: RoomState;
   /** Time sync, RAID, disks, sensors, network interfaces (health-state.ts). */
   health: HealthState;
+  /** External FXO/FXS gateways polled over SNMP, by configured index. */
+  gateways: GatewayRow[];
   /** Active alarm occurrences, oldest first. */
   alarms: AlarmOccurrence[];
 }
@@ -166,6 +168,24 @@ export interface RoomState {
   state: 'notConfigured' | 'ok' | 'commLost';
   temperatureC: number;
   humidityPercent: number;
+}
+
+/** An external gateway as the last poll saw it (probes/gateway-probe.ts). */
+export interface GatewayRow {
+  /** hlGatewayIndex: the configured number. */
+  index: number;
+  name: string;
+  /** host:port polled. */
+  address: string;
+  state: 'reachable' | 'unreachable';
+  /** The gateway's sysUpTime in seconds at its last answer; 0 while unreachable. */
+  uptimeSec: number;
+  /** Epoch ms of its last answer; undefined if it never answered. */
+  lastAnswerAt?: number;
+  /** Why the last poll failed. */
+  error?: string;
+  /** Port states of its last answer, in index order. */
+  ports: Array<{ port: string; value: number; up: boolean }>;
 }
 
 /** The parts before their probes fill them: the ACD and recorder (later issues), and the backup, UPS and room groups when those are absent or not configured. */

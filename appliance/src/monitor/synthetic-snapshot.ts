@@ -8,6 +8,7 @@ export interface SyntheticSize {
   ports?: number;
   trunks?: number;
   alarms?: number;
+  gateways?: number;
 }
 
 /**
@@ -73,6 +74,11 @@ export function syntheticSnapshot(size: SyntheticSize, now = Date.now()): Monito
         { name: 'eth1', adminUp: true, operState: 'down', carrier: false, speedMbps: null, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0 },
       ],
     },
+    gateways: Array.from({ length: size.gateways ?? 2 }, (_, i) => ({
+      index: i + 1, name: `gw-${i + 1}`, address: `192.0.2.${20 + i}:161`, state: i === 1 ? 'unreachable' as const : 'reachable' as const,
+      uptimeSec: i === 1 ? 0 : 86_400, lastAnswerAt: now - (i === 1 ? 120_000 : 5_000),
+      ports: Array.from({ length: 8 }, (_, p) => ({ port: String(p + 1), value: p === 7 ? 2 : 1, up: p !== 7 })),
+    })),
     alarms: Array.from({ length: size.alarms ?? 2 }, (_, i) => ({
       seq: i + 1, id: `trunk-down:carrier-x${i}`, scope: 'pbx', severity: 'major' as const, source: `pbx/trunk/carrier-x${i}`,
       text: { en: `Trunk carrier-x${i} does not answer`, zh: `中继 carrier-x${i} 无响应` }, raisedAt: now - 60_000,

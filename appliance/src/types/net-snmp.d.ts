@@ -42,6 +42,9 @@ declare module 'net-snmp' {
       trap(oid: string, varbinds: Varbind[], options: { upTime?: number }, cb: (error: Error | null) => void): void;
       /** An InformRequest: the callback runs on the receiver's Response, or with a RequestTimedOutError after the session's retries. */
       inform(oid: string, varbinds: Varbind[], options: { upTime?: number }, cb: (error: Error | null) => void): void;
+      get(oids: string[], cb: (error: Error | null, varbinds: Varbind[]) => void): void;
+      /** GetBulk walk of the subtree under `oid`; `feed` gets each batch (return true to stop). */
+      subtree(oid: string, maxRepetitions: number, feed: (varbinds: Varbind[]) => boolean | void, done: (error: Error | null) => void): void;
       close(): void;
       on(event: 'error', cb: (err: Error) => void): void;
     }
@@ -70,6 +73,8 @@ declare module 'net-snmp' {
     createMib(options?: object): snmp.Mib;
     createSession(target: string, community: string, options: object): snmp.Session;
     createV3Session(target: string, user: snmp.V3User, options: object): snmp.Session;
+    /** True for noSuchObject, noSuchInstance and endOfMibView varbinds. */
+    isVarbindError(vb: snmp.Varbind): boolean;
   };
   export default snmp;
 }

@@ -29,6 +29,7 @@ test('hotline snmp shows the settings with keys and communities masked; config s
       trapTargets: [{ host: '192.0.2.9', version: 'v3', user: 'nms' }, { host: '192.0.2.10', version: 'v3', user: 'nms', mode: 'inform' }],
     };
     d.monitor = { email: { host: 'smtp.example.com', user: 'hotline', password: 'smtp-secret-1', from: 'hotline@example.com', recipients: ['noc@example.com'] } };
+    d.devices = { gateways: [{ index: 3, name: 'pstn-gw', host: '192.0.2.30', version: 'v2c', community: 'gw-secret-1' }] };
   }, { author: 'test', comment: 'snmp' });
   let r = await cli(dir, 'snmp');
   assert.equal(r.code, 0, r.stderr);
@@ -38,12 +39,14 @@ test('hotline snmp shows the settings with keys and communities masked; config s
   assert.match(r.stdout, /Alarm e-mail .*: starttls smtp\.example\.com:587 to noc@example\.com, minor and above, at most 30\/h/);
   assert.doesNotMatch(r.stdout, /smtp-secret-1/);
   assert.match(r.stdout, /Monitor .*not running/);
+  assert.match(r.stdout, /Gateways polled .*: #3 pstn-gw v2c 192\.0\.2\.30:161 \(not polled yet\)/);
+  assert.doesNotMatch(r.stdout, /gw-secret-1/);
   r = await cli(dir, 'snmp', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).settings.v3Users[0].authKey, '********');
   assert.equal(JSON.parse(r.stdout).thresholds.email.auth.password, '********');
   r = await cli(dir, 'config', 'show');
-  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1', 'smtp-secret-1']) {
+  for (const secret of ['very-secret-community', 'auth-secret-1', 'priv-secret-1', 'smtp-secret-1', 'gw-secret-1']) {
     assert.doesNotMatch(r.stdout, new RegExp(secret));
   }
   r = await cli(dir, 'snmp', 'mib');

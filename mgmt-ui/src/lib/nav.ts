@@ -21,6 +21,7 @@ import { configReaders, maintenanceReaders, staff } from './roles.ts';
 import Backups from '../pages/Backups.svelte';
 import Recordings from '../pages/Recordings.svelte';
 import Ivr from '../pages/Ivr.svelte';
+import Snmp from '../pages/Snmp.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -55,6 +56,7 @@ export const nav: readonly NavEntry[] = [
   { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },
   { path: 'inspections', label: 'nav.inspections', icon: '✓', roles: maintenanceReaders, component: Inspections },
   { path: 'faults', label: 'nav.faults', icon: '⚠', roles: maintenanceReaders, component: FaultReports },
+  { path: 'snmp', label: 'nav.snmp', icon: '⌁', roles: configReaders, component: Snmp },
   { path: 'backups', label: 'nav.backups', icon: '⛁', roles: ['admin'], component: Backups },
 ];
 

@@ -38,6 +38,7 @@ const SCALARS: ScalarDef[] = [
   scalar('hlRoomTemperature', '11.2', 'Integer32'),
   scalar('hlRoomHumidity', '11.3', 'Gauge32'),
   scalar('hlAlarmActiveCount', '12.1', 'Gauge32'),
+  scalar('hlGatewayCount', '13.1', 'Gauge32'),
   scalar('hlTimeSyncState', '14.1.1', 'Integer32'),
   scalar('hlTimeSyncSource', '14.1.2', 'Integer32'),
   scalar('hlTimeOffset', '14.1.3', 'Integer32'),
@@ -84,6 +85,13 @@ const TABLES: TableDef[] = [
     columns: [
       col(2, 'hlAlarmId', 'OctetString'), col(3, 'hlAlarmSeverity', 'Integer32'), col(4, 'hlAlarmSource', 'OctetString'),
       col(5, 'hlAlarmText', 'OctetString'), col(6, 'hlAlarmTextZh', 'OctetString'), col(7, 'hlAlarmRaisedTime', 'Unsigned32'),
+    ],
+  },
+  {
+    name: 'hlGatewayTable', entryOid: o('13.2.1'), index: col(1, 'hlGatewayIndex', 'Unsigned32') as TableDef['index'],
+    columns: [
+      col(2, 'hlGatewayName', 'OctetString'), col(3, 'hlGatewayAddress', 'OctetString'), col(4, 'hlGatewayState', 'Integer32'), col(5, 'hlGatewayUptime', 'Unsigned32'),
+      col(6, 'hlGatewayPortsTotal', 'Gauge32'), col(7, 'hlGatewayPortsDown', 'Gauge32'), col(8, 'hlGatewayLastAnswer', 'Unsigned32'),
     ],
   },
   {
@@ -138,6 +146,7 @@ export const HL_ENUMS = {
   diskHealth: { passed: 1, failed: 2, unknown: 3 },
   sensorKind: { temperature: 1, fan: 2 },
   netState: { up: 1, linkDown: 2, adminDown: 3, unknown: 4 },
+  gatewayState: { reachable: 1, unreachable: 2 },
 } as const;
 
 /** hlNetState of one interface: configured down, up without link, up with link, or the driver does not say. */
@@ -183,6 +192,7 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlRoomTemperature', i32(s.room.temperatureC * 10, -1000, 1500)],
     ['hlRoomHumidity', u32(Math.min(1000, s.room.humidityPercent * 10))],
     ['hlAlarmActiveCount', u32(s.alarms.length)],
+    ['hlGatewayCount', u32(s.gateways.length)],
     ['hlTimeSyncState', E.timeSyncState[s.health.time.state]],
     ['hlTimeSyncSource', E.timeSyncSource[s.health.time.source]],
     ['hlTimeOffset', s.health.time.offsetSec === null ? 0 : i32(s.health.time.offsetSec * 1e6)],
@@ -204,6 +214,10 @@ function values(s: MonitorSnapshot, now: number): MibData {
     ['hlAgentTable', s.agents.map((a) => [a.number, utf8(a.extension, 8), E.agentState[a.state], secondsSince(a.since, now), u32(a.answered)])],
     ['hlAlarmTable', s.alarms.map((a) => [
       a.seq, utf8(a.id, 128), E.severity[a.severity], utf8(a.source, 128), utf8(a.text.en), utf8(a.text.zh), unixTime(a.raisedAt),
+    ])],
+    ['hlGatewayTable', s.gateways.map((g) => [
+      g.index, utf8(g.name, 32), utf8(g.address, 64), E.gatewayState[g.state], u32(g.uptimeSec),
+      u32(g.ports.length), u32(g.ports.filter((p) => !p.up).length), unixTime(g.lastAnswerAt),
     ])],
     ['hlRaidTable', s.health.raid.map((r) => [
       utf8(r.name, 32), utf8(r.level, 16), E.raidState[r.state], u32(r.devices), u32(r.activeDevices), u32(Math.min(1000, (r.rebuildPercent ?? 0) * 10)),

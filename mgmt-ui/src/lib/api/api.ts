@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -94,6 +94,12 @@ export const api = {
   audit: {
     list: (f: AuditFilter) => request<Page<AuditEntry>>('GET', '/audit', { query: f }),
     exportUrl: (f: AuditFilter) => apiUrl('/audit/export.csv', { ...f, offset: undefined, limit: undefined }),
+  },
+  snmp: {
+    settings: () => request<SnmpSettingsDoc>('GET', '/snmp/settings'),
+    save: (snmp: SnmpForm, comment: string) => request<WriteResult & { configVersion: number }>('PUT', '/snmp/settings', { body: { snmp, comment } }),
+    /** Where a MIB module downloads from (a plain link: the session cookie goes with it). */
+    mibUrl: (name: string) => apiUrl(`/snmp/mibs/${encodeURIComponent(name)}`),
   },
   config: {
     versions: () => request<ConfigVersion[]>('GET', '/config/versions'),

@@ -3,7 +3,7 @@
 // backend changes a response, `npm run -w @hotline/mgmt-ui check` fails here.
 import type { paths } from './schema.gen.ts';
 import type {
-  AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, PromptFile, SessionInfo, SystemSummary, TrunkList, UserAccount,
+  AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, PromptFile, SessionInfo, SnmpSettingsDoc, SystemSummary, TrunkList, UserAccount,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -41,4 +41,6 @@ export type ContractChecks = [
   Check<Accepts<{ diff: string }, Json<'/api/v1/config/diff', 'get', 200>>>,
   Check<Accepts<{ prompts: PromptFile[] }, Json<'/api/v1/prompts', 'get', 200>>>,
   Check<Accepts<{ configVersion: number; applied: boolean; applyError: string }, Json<'/api/v1/config/ivr', 'put', 200>>>,
+  Check<Accepts<SnmpSettingsDoc, Json<'/api/v1/snmp/settings', 'get', 200>>>,
+  Check<Accepts<{ configVersion: number; applied: boolean; applyError: string }, Json<'/api/v1/snmp/settings', 'put', 200>>>,
 ];

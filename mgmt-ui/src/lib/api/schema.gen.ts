@@ -1187,6 +1187,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/snmp/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SNMP agent settings (v2c, v3 users, trap targets) with keys and communities masked, and the MIB files offered for download */
+        get: operations["getSnmpSettings"];
+        /** Change the SNMP agent settings with a change comment; a key or community left empty or masked keeps its stored value. Saved as a new configuration version; the monitor reloads (applied: whether it did) */
+        put: operations["putSnmpSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/snmp/mibs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a MIB module (HOTLINE-MIB.txt and the IETF modules it imports), for the NMS or snmptranslate */
+        get: operations["getSnmpMibsByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -6347,6 +6382,229 @@ export interface operations {
                         applyError?: string;
                     };
                 };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSnmpSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settings: {
+                            enabled: boolean;
+                            port: number;
+                            bindAddress: string;
+                            engineId: string;
+                            contact: string;
+                            location: string;
+                            v2c: {
+                                enabled: boolean;
+                                community: string;
+                                allowedSources: string[];
+                            };
+                            v3Users: {
+                                name: string;
+                                authProtocol: string;
+                                authKey: string;
+                                privProtocol: string;
+                                privKey: string;
+                            }[];
+                            trapTargets: {
+                                host: string;
+                                port: number;
+                                version: string;
+                                community?: string;
+                                user?: string;
+                            }[];
+                        };
+                        configVersion: number;
+                        mibFiles: string[];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSnmpSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    snmp: {
+                        enabled: boolean;
+                        contact?: string;
+                        location?: string;
+                        v2c: {
+                            enabled: boolean;
+                            community?: string;
+                            allowedSources: string[];
+                        };
+                        v3Users: {
+                            name: string;
+                            authProtocol?: string;
+                            authKey?: string;
+                            privProtocol?: string;
+                            privKey?: string;
+                        }[];
+                        trapTargets: {
+                            host: string;
+                            port?: number;
+                            version: string;
+                            community?: string;
+                            user?: string;
+                        }[];
+                    };
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configVersion: number;
+                        applied: boolean;
+                        applyError?: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSnmpMibsByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the MIB module (SMIv2 text) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description VALIDATION */
             400: {

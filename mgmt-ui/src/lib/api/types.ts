@@ -645,3 +645,39 @@ export interface PromptFile {
   /** JSON pointers of the menu fields that play it. */
   usedBy: string[];
 }
+
+/** SHA-2 authentication of an SNMPv3 user (RFC 7860). */
+export type SnmpAuthProtocol = 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/** AES-128 (RFC 3826) or AES-256 privacy of an SNMPv3 user. */
+export type SnmpPrivProtocol = 'AES' | 'AES-256';
+
+/** The `snmp` section as `GET /snmp/settings` shows it: every key and community masked. */
+export interface SnmpSettingsView {
+  enabled: boolean;
+  port: number;
+  bindAddress: string;
+  engineId: string;
+  contact: string;
+  location: string;
+  v2c: { enabled: boolean; community: string; allowedSources: string[] };
+  v3Users: Array<{ name: string; authProtocol: string; authKey: string; privProtocol: string; privKey: string }>;
+  trapTargets: Array<{ host: string; port: number; version: string; community?: string; user?: string }>;
+}
+
+/** Answer of `GET /snmp/settings`. */
+export interface SnmpSettingsDoc {
+  settings: SnmpSettingsView;
+  configVersion: number;
+  /** MIB modules offered at `/snmp/mibs/<name>`, HOTLINE-MIB.txt first. */
+  mibFiles: string[];
+}
+
+/** Body of `PUT /snmp/settings`: a key or community left empty keeps its stored value. */
+export interface SnmpForm {
+  enabled: boolean;
+  contact: string;
+  location: string;
+  v2c: { enabled: boolean; community?: string; allowedSources: string[] };
+  v3Users: Array<{ name: string; authProtocol: SnmpAuthProtocol; authKey?: string; privProtocol: SnmpPrivProtocol; privKey?: string }>;
+  trapTargets: Array<{ host: string; port?: number; version: 'v2c' | 'v3'; community?: string; user?: string }>;
+}
