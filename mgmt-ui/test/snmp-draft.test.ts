@@ -7,7 +7,7 @@ const VIEW: SnmpSettingsView = {
   enabled: true, port: 1161, bindAddress: '0.0.0.0', engineId: '80007ed905aa', contact: 'noc', location: 'room 2',
   v2c: { enabled: true, community: '********', allowedSources: ['192.0.2.10', '198.51.100.0/24'] },
   v3Users: [{ name: 'nms', authProtocol: 'SHA-512', authKey: '********', privProtocol: 'AES-256', privKey: '********' }],
-  trapTargets: [{ host: '192.0.2.10', port: 162, version: 'v2c', community: '********' }, { host: '192.0.2.11', port: 1162, version: 'v3', user: 'nms' }],
+  trapTargets: [{ host: '192.0.2.10', port: 162, version: 'v2c', community: '********' }, { host: '192.0.2.11', port: 1162, version: 'v3', user: 'nms', mode: 'inform', retries: 5, timeoutSec: 2 }],
 };
 
 test('a shown section comes back unchanged with every secret left out (the server keeps them)', () => {
@@ -20,7 +20,7 @@ test('a shown section comes back unchanged with every secret left out (the serve
     enabled: true, contact: 'noc', location: 'room 2',
     v2c: { enabled: true, allowedSources: ['192.0.2.10', '198.51.100.0/24'] },
     v3Users: [{ name: 'nms', authProtocol: 'SHA-512', privProtocol: 'AES-256' }],
-    trapTargets: [{ host: '192.0.2.10', port: 162, version: 'v2c' }, { host: '192.0.2.11', port: 1162, version: 'v3', user: 'nms' }],
+    trapTargets: [{ host: '192.0.2.10', port: 162, version: 'v2c' }, { host: '192.0.2.11', port: 1162, version: 'v3', user: 'nms', mode: 'inform', retries: 5, timeoutSec: 2 }],
   });
 });
 

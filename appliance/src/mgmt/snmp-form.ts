@@ -81,6 +81,10 @@ export function mergeSnmpForm(stored: SnmpConfig | undefined, form: SnmpForm): S
   next.trapTargets = form.trapTargets.map((t) => {
     const target: SnmpTrapTarget = { host: t.host, version: t.version };
     if (t.port !== undefined) target.port = t.port;
+    // Inform delivery rides along as sent; the page shows the mode and passes retries/timeout back unchanged.
+    if (t.mode !== undefined) target.mode = t.mode;
+    if (t.retries !== undefined) target.retries = t.retries;
+    if (t.timeoutSec !== undefined) target.timeoutSec = t.timeoutSec;
     if (t.version === 'v3') {
       if (t.user !== undefined) target.user = t.user;
       return target;

@@ -122,6 +122,11 @@ test('mergeSnmpForm: a new v2c trap target without a community stays without one
   assert.equal(next.v2c!.community, 'old-community', 'an omitted community is kept even when v2c is turned off');
 });
 
+test('mergeSnmpForm: an inform target keeps its mode, retries and timeout through a save (the page sends them back)', () => {
+  const next = mergeSnmpForm(STORED, { enabled: true, v2c: { enabled: false, allowedSources: [] }, v3Users: [], trapTargets: [{ host: '192.0.2.10', version: 'v2c', community: MASK, mode: 'inform', retries: 5, timeoutSec: 2 }] });
+  assert.deepEqual(next.trapTargets, [{ host: '192.0.2.10', version: 'v2c', community: 'trap-community', mode: 'inform', retries: 5, timeoutSec: 2 }]);
+});
+
 test('a monitor that refuses the reload leaves the change saved, applied false, with its reason', async (t) => {
   const h = await startHarness(t, { deps: { monitor: { reloadConfig: async () => { throw new Error('snmp agent not started: EADDRINUSE'); } } } });
   await seedUser(h, 'root', 'admin');

@@ -24,6 +24,11 @@ export interface SnmpTargetDraft {
   version: 'v2c' | 'v3';
   community: string;
   user: string;
+  /** Unconfirmed trap, or inform (acknowledged, resent until it is). */
+  mode: 'trap' | 'inform';
+  /** Inform resends and first wait as stored; the page does not edit them, only keeps them. */
+  retries?: number;
+  timeoutSec?: number;
   /** The server has a community for this host and port. */
   stored: boolean;
 }
@@ -58,7 +63,8 @@ export function toSnmpDraft(s: SnmpSettingsView): SnmpDraft {
       privProtocol: pick(PRIV_PROTOCOLS, u.privProtocol, 'AES'), privKey: '', stored: true,
     })),
     targets: s.trapTargets.map((t) => ({
-      key: newKey(), host: t.host, port: String(t.port), version: t.version === 'v3' ? 'v3' : 'v2c', community: '', user: t.user ?? '', stored: !!t.community,
+      key: newKey(), host: t.host, port: String(t.port), version: t.version === 'v3' ? 'v3' : 'v2c', community: '', user: t.user ?? '', mode: t.mode === 'inform' ? 'inform' : 'trap',
+      ...(t.retries !== undefined && { retries: t.retries }), ...(t.timeoutSec !== undefined && { timeoutSec: t.timeoutSec }), stored: !!t.community,
     })),
   };
 }
@@ -70,7 +76,7 @@ export function newUser(): SnmpUserDraft {
 
 /** A blank row for "add destination". */
 export function newTarget(): SnmpTargetDraft {
-  return { key: newKey(), host: '', port: '162', version: 'v3', community: '', user: '', stored: false };
+  return { key: newKey(), host: '', port: '162', version: 'v3', community: '', user: '', mode: 'trap', stored: false };
 }
 
 const secret = (v: string): string | undefined => (v === '' ? undefined : v);
@@ -92,6 +98,9 @@ export function fromSnmpDraft(d: SnmpDraft): SnmpForm {
       const out: SnmpForm['trapTargets'][number] = { host: t.host.trim(), version: t.version };
       // Not a number: sent as is, so the server's schema names /snmp/trapTargets/<i>/port.
       if (port !== '') out.port = (/^[0-9]+$/.test(port) ? Number(port) : port) as number;
+      if (t.mode === 'inform') out.mode = 'inform';
+      if (t.retries !== undefined) out.retries = t.retries;
+      if (t.timeoutSec !== undefined) out.timeoutSec = t.timeoutSec;
       if (t.version === 'v3') out.user = t.user;
       else if (secret(t.community.trim()) !== undefined) out.community = t.community.trim();
       return out;
@@ -100,4 +109,4 @@ export function fromSnmpDraft(d: SnmpDraft): SnmpForm {
 }
 
 /** Pointers the page shows next to a field; any other detail goes to "other problems". */
-export const SNMP_FIELD = /^\/snmp\/(enabled|contact|location|v2c\/(enabled|community|allowedSources(\/[0-9]+)?)|v3Users\/[0-9]+\/(name|authProtocol|authKey|privProtocol|privKey)|trapTargets\/[0-9]+\/(host|port|version|community|user))$/;
+export const SNMP_FIELD = /^\/snmp\/(enabled|contact|location|v2c\/(enabled|community|allowedSources(\/[0-9]+)?)|v3Users\/[0-9]+\/(name|authProtocol|authKey|privProtocol|privKey)|trapTargets\/[0-9]+\/(host|port|version|community|user|mode))$/;

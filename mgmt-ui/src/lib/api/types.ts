@@ -661,7 +661,7 @@ export interface SnmpSettingsView {
   location: string;
   v2c: { enabled: boolean; community: string; allowedSources: string[] };
   v3Users: Array<{ name: string; authProtocol: string; authKey: string; privProtocol: string; privKey: string }>;
-  trapTargets: Array<{ host: string; port: number; version: string; community?: string; user?: string }>;
+  trapTargets: Array<{ host: string; port: number; version: string; community?: string; user?: string; mode?: 'trap' | 'inform'; retries?: number; timeoutSec?: number }>;
 }
 
 /** Answer of `GET /snmp/settings`. */
@@ -679,5 +679,5 @@ export interface SnmpForm {
   location: string;
   v2c: { enabled: boolean; community?: string; allowedSources: string[] };
   v3Users: Array<{ name: string; authProtocol: SnmpAuthProtocol; authKey?: string; privProtocol: SnmpPrivProtocol; privKey?: string }>;
-  trapTargets: Array<{ host: string; port?: number; version: 'v2c' | 'v3'; community?: string; user?: string }>;
+  trapTargets: Array<{ host: string; port?: number; version: 'v2c' | 'v3'; community?: string; user?: string; mode?: 'trap' | 'inform'; retries?: number; timeoutSec?: number }>;
 }
