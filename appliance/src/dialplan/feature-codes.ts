@@ -9,13 +9,16 @@
  *   *24<d>              not ready, d = 1..9 picks the d-th configured reason
  */
 import type { PatternMatch } from './dial-pattern.ts';
+import { parseSupervisorCode, supervisorCodeVerdict, type SupervisorCode } from './supervisor-codes.ts';
 
 /** A recognised agent feature code. */
 export type FeatureCode =
   | { kind: 'login'; agent: string; pin: string }
   | { kind: 'logout' }
   | { kind: 'ready' }
-  | { kind: 'not-ready'; reasonIndex: number };
+  | { kind: 'not-ready'; reasonIndex: number }
+  /** *31–*36, see supervisor-codes.ts. */
+  | SupervisorCode;
 
 const LOGIN = /^\*21([0-9]{2,8})#([0-9]{0,8})#$/;
 const LOGIN_PREFIX = /^\*(2(1([0-9]{0,8}(#[0-9]{0,8})?)?)?)?$/;
@@ -28,13 +31,14 @@ export function parseFeatureCode(dialled: string): FeatureCode | undefined {
   if (dialled === '*23') return { kind: 'ready' };
   const nr = /^\*24([1-9])$/.exec(dialled);
   if (nr) return { kind: 'not-ready', reasonIndex: Number(nr[1]) };
-  return undefined;
+  return parseSupervisorCode(dialled);
 }
 
 /** How far digits keyed one by one get towards a feature code (the router's dialVerdict shape). */
 export function featureCodeVerdict(digits: string): PatternMatch {
   if (!digits.startsWith('*')) return { full: false, canExtend: false };
-  const full = parseFeatureCode(digits) !== undefined;
-  const canExtend = !full && (LOGIN_PREFIX.test(digits) || digits === '*2' || digits === '*24');
+  const supervisor = supervisorCodeVerdict(digits);
+  const full = supervisor.full || (parseFeatureCode(digits) !== undefined && parseSupervisorCode(digits) === undefined);
+  const canExtend = !full && (LOGIN_PREFIX.test(digits) || digits === '*2' || digits === '*24' || supervisor.canExtend);
   return { full, canExtend };
 }

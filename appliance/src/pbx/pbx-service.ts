@@ -13,6 +13,9 @@ import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
 import { CallCenter, CtiBus, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { CallRooms, Conferences } from './conference/index.ts';
+import { SupervisedCallHost, Supervision } from './supervision/index.ts';
+import { conferenceCommand, superviseCommand } from './supervision/commands.ts';
 
 const log = moduleLogger('pbx');
 
@@ -32,6 +35,8 @@ export class PbxService {
   private readonly startedAt = new Date();
   private sweepTimer: NodeJS.Timeout | undefined;
   private control: { close(): Promise<void> } | undefined;
+  /** Extensions allowed to use the supervisor codes (acd.supervisors), replaced on reload. */
+  supervisors: readonly string[] = [];
   /** Event-loop delay: the figure that says whether SIP handling is being held up. */
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
@@ -85,8 +90,20 @@ export class PbxService {
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
       persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
     }, callCenterSettings(config));
-    stack.b2bua.setHost(callCenter);
+    // Supervision and conferences mix legs of several calls in the relay (issue 6).
+    const rooms = new CallRooms(relay);
+    const callsOf = (ext: string) => stack!.b2bua.answeredCallsOf(ext);
+    const conferences = new Conferences({
+      rooms, clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
+      extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
+    });
+    const supervision = new Supervision({
+      rooms, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language), clock: opts.clock ?? systemClock,
+      supervisors: () => service.supervisors, agents: callCenter, callsOf, publish: (e) => cti.publish(e),
+    });
+    stack.b2bua.setHost(new SupervisedCallHost(callCenter, supervision, conferences));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
+    service.supervisors = acdSettings(config).supervisors;
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -107,6 +124,8 @@ export class PbxService {
         snapshot: () => callCenter.snapshot(),
         agentCommand: (body) => agentCommand(callCenter, body),
         subscribe: (write) => cti.subscribe((e) => write(JSON.stringify(e))),
+        supervise: (body) => superviseCommand(supervision, body),
+        conference: (body) => conferenceCommand(conferences, body),
       },
     });
     service.loopDelay.enable();
@@ -160,6 +179,7 @@ export class PbxService {
     const next = applyEnvOverrides(await this.store.reload(), this.env);
     this.stack.applyConfig(next);
     this.callCenter.update(callCenterSettings(next));
+    this.supervisors = acdSettings(next).supervisors;
     log.info({ configVersion: this.store.version, extensions: next.extensions.length }, 'configuration reloaded');
     return { configVersion: this.store.version };
   }
