@@ -207,13 +207,15 @@ test('3-party conference: the agent merges its queue call with a consult call, e
     await assert.rejects(control.call('POST', '/v1/acd/conference', { agent: '8001', action: 'merge' }), (err) => err instanceof ControlRequestError && err.status === 400);
     // The consult call: the agent's extension dials 2002 (its second dialog) and hangs up 4.5 s after the answer.
     consult = await extensionCall('2001', '2002', AGENT, a2.port, 4500);
+    let refusal = '';
     const merged = await eventually(async () => {
       try {
         return await control.call<{ room: string; parties: string[] }>('POST', '/v1/acd/conference', { agent: '8001', action: 'merge' });
-      } catch {
+      } catch (err) {
+        refusal = (err as Error).message;
         return undefined;
       }
-    }, 5000, 'the merge');
+    }, 5000, 'the merge').catch(async (err: Error) => { throw new Error(`${err.message}: ${refusal}; calls ${JSON.stringify((await pbx.status()).activeCalls)}; cdr ${JSON.stringify((await pbx.cdr()).slice(-2))}; consult ${JSON.stringify(await Promise.race([consult!.done, sleep(100)]))}`); });
     assert.equal(merged.parties.length, 3);
     await event('ConferenceStarted', () => true, since);
 

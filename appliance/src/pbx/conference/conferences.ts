@@ -52,7 +52,9 @@ export class Conferences implements CallMixing {
   merge(agent: string): { room: string; parties: string[] } {
     const ext = this.deps.extensionOf(agent);
     if (ext === undefined) throw new RangeError(`agent ${agent} is not logged in`);
-    const calls = this.deps.callsOf(ext);
+    // A queue call's callee is the number the caller dialled, not the agent: it is found through the call center.
+    const queued = this.deps.connectedCallOf(agent);
+    const calls = [...new Set([...(queued ? [queued] : []), ...this.deps.callsOf(ext)])];
     const existing = calls.map((c) => this.deps.rooms.roomOf(c)).find((r) => r !== undefined && this.byRoom.has(r));
     const fresh = calls.filter((c) => this.deps.rooms.roomOf(c) === undefined);
     if (existing === undefined && fresh.length < 2) throw new RangeError(`agent ${agent} has ${calls.length} answered call(s); a merge needs a call and a consult call`);
