@@ -84,3 +84,18 @@ test('the agent desktop logs in, pops the caller\'s number and queue before the 
   }, 8000, 'the wallboard to count the answered call');
   assert.equal(answered, '1');
 });
+
+test('the wallboard\'s supervisor buttons force an agent not ready and then log it out; the row follows through the CTI stream', async () => {
+  await openPage(page, 'wallboard');
+  const row = 'li[data-agent="8001"]';
+  await page.waitForSelector(`${row}[data-state="ready"]`, { timeout: 10_000 });
+  // Listen/whisper/barge only appear while a supervisor is in the agent's call (dialled *31–*33).
+  assert.equal(await page.locator(`${row} button[data-action="whisper"]`).count(), 0);
+  await page.click(`${row} button[data-action="not-ready"]`);
+  await page.waitForSelector(`${row}[data-state="not-ready"]`, { timeout: 10_000 });
+  assert.match((await page.textContent(row)) ?? '', /\(supervisor\)/);
+  assert.match((await page.textContent('[data-testid="supervise-done"]')) ?? '', /8001/);
+  await page.click(`${row} button[data-action="logout"]`);
+  await page.waitForSelector(`${row}[data-state="logged-out"]`, { timeout: 10_000 });
+  assert.equal(await page.locator(`${row} button`).count(), 0, 'no actions on a logged-out agent');
+});
