@@ -18,10 +18,11 @@ import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 const CALLER = 600;
 const AGENT = 1000;
 const THIRD = 1700;
+const FOURTH = 2300;
 const VOICE_MS = 20_000;
 const voice = (hz: number) => buildToneRtpPcap({ frequencyHz: hz, durationMs: VOICE_MS, amplitude: 0.3 });
 
-const PHONES = ['2001', '2002', '2098', '2099'].map((number) => ({ number, secret: `secret-${number}` }));
+const PHONES = ['2001', '2002', '2003', '2098', '2099'].map((number) => ({ number, secret: `secret-${number}` }));
 const SUPERVISOR = '2099';
 const NOT_A_SUPERVISOR = '2098';
 
@@ -243,5 +244,60 @@ test('3-party conference: the agent merges its queue call with a consult call, e
     await phone.stop();
     await third.stop();
     await Promise.all([c.stop(), a1.stop(), a2.stop(), t.stop()]);
+  }
+});
+
+test('N-party: a second consult call and a second merge add a fourth party; leave by the API; the rest talk on until fewer than two remain', async () => {
+  await eventually(async () => ((await agentState('8001'))?.state === 'ready' ? true : undefined), 5000, 'the agent ready after wrap-up');
+  const [c, a1, a2, a3, t, f] = await Promise.all(Array.from({ length: 6 }, () => startRtpAnalyzer())) as RtpAnalyzer[] as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer, RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), logs, 200, { rtpPort: a1.port, voice: voice(AGENT) });
+  const third = await agentPhone(pbx.sipPort, '2002', secret('2002'), logs, 200, { rtpPort: t.port, voice: voice(THIRD) });
+  const fourth = await agentPhone(pbx.sipPort, '2003', secret('2003'), logs, 200, { rtpPort: f.port, voice: voice(FOURTH) });
+  const since = performance.now();
+  const callerSipp = caller(c.port, 9000);
+  const consults: SippProcess[] = [];
+  const merge = () => eventually(async () => {
+    try {
+      return await control.call<{ room: string; parties: string[] }>('POST', '/v1/acd/conference', { agent: '8001', action: 'merge' });
+    } catch {
+      return undefined;
+    }
+  }, 5000, 'the merge');
+  try {
+    await event('CallAnswered', (e) => e.agent === '8001', since);
+    consults.push(await extensionCall('2001', '2002', AGENT, a2.port));
+    assert.equal((await merge()).parties.length, 3);
+    // The agent holds the conference on its phone and consults a fourth party, then merges again.
+    consults.push(await extensionCall('2001', '2003', AGENT, a3.port));
+    const four = await merge();
+    assert.deepEqual(four.parties, ['2001', '13800000006', '2002', '2003']);
+    await event('ConferencePartyJoined', (e) => e.party === '2003', since);
+
+    const all = await window(1500);
+    check('caller (4 parties)', c.analysis, all, [AGENT, THIRD, FOURTH], [CALLER]);
+    check('third party (4 parties)', t.analysis, all, [CALLER, AGENT, FOURTH], [THIRD]);
+    check('fourth party (4 parties)', f.analysis, all, [CALLER, AGENT, THIRD], [FOURTH]);
+    check('agent on its newest dialog (4 parties)', a3.analysis, all, [CALLER, THIRD, FOURTH], [AGENT]);
+
+    await control.call('POST', '/v1/acd/conference', { agent: '8001', action: 'leave' });
+    // Each of the agent's dialogs gets a BYE: the two consult sipps finish.
+    for (const k of consults) assert.equal((await k.done).stats.successful, 1);
+    const without = await window(1500);
+    check('caller (agent gone)', c.analysis, without, [THIRD, FOURTH], [AGENT]);
+    check('fourth party (agent gone)', f.analysis, without, [CALLER, THIRD], [AGENT]);
+    await assert.rejects(control.call('POST', '/v1/acd/conference', { agent: '8001', action: 'leave' }), (err) => err instanceof ControlRequestError && err.status === 400);
+
+    // The caller hangs up: two parties remain and still hear each other.
+    assert.equal((await callerSipp.done).stats.successful, 1);
+    const two = await window(1200);
+    check('third party (with the fourth only)', t.analysis, two, [FOURTH], [CALLER, AGENT]);
+    assert.ok(!cti.some((x) => x.e.type === 'ConferenceEnded' && x.at > since), 'the room goes on with two parties');
+  } finally {
+    await callerSipp.stop().catch(() => undefined);
+    for (const k of consults) await k.stop().catch(() => undefined);
+    await phone.stop();
+    await third.stop();
+    await fourth.stop();
+    await Promise.all([c, a1, a2, a3, t, f].map((x) => x.stop()));
   }
 });

@@ -37,6 +37,8 @@ export class PbxService {
   private control: { close(): Promise<void> } | undefined;
   /** Extensions allowed to use the supervisor codes (acd.supervisors), replaced on reload. */
   supervisors: readonly string[] = [];
+  /** Counters of supervision and conferences for the status page (set once they exist). */
+  private mixingCounters: () => Record<string, number> = () => ({});
   /** Event-loop delay: the figure that says whether SIP handling is being held up. */
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
@@ -104,6 +106,7 @@ export class PbxService {
     stack.b2bua.setHost(new SupervisedCallHost(callCenter, supervision, conferences));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
     service.supervisors = acdSettings(config).supervisors;
+    service.mixingCounters = () => ({ ...prefixed('supervision', supervision.counters), ...prefixed('conference', conferences.counters), 'conference.live': conferences.size });
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -159,6 +162,7 @@ export class PbxService {
         ...prefixed('media', this.relay.counters()),
         ...prefixed('callCenter', this.callCenter.counters),
         'cti.listeners': this.cti.size,
+        ...this.mixingCounters(),
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
         'transaction.liveServer': s.tx.size.server,

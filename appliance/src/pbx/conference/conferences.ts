@@ -82,7 +82,8 @@ export class Conferences implements CallMixing {
 
   /** The agent leaves its conference: its dialogs are hung up, the others go on. Throws RangeError when it leads none. */
   leave(agent: string): void {
-    const conf = [...this.byRoom.values()].find((c) => c.agent === agent);
+    // A conference the agent already left goes on without it: there is nothing more to leave.
+    const conf = [...this.byRoom.values()].find((c) => c.agent === agent && c.agentLegs.length > 0);
     if (!conf) throw new RangeError(`agent ${agent} is in no conference`);
     this.agentGone(conf);
     for (const l of conf.agentLegs) if (l.call.state === 'answered') l.call.dropLeg(l.leg);
