@@ -172,6 +172,38 @@ test('listen, whisper and barge on a queue call: who hears whom, then force rele
   }
 });
 
+test('a supervisor who hangs up leaves the call as it was: caller and agent go on hearing each other, forwarded directly again', async () => {
+  await eventually(async () => ((await agentState('8001'))?.state === 'ready' ? true : undefined), 5000, 'the agent ready after wrap-up');
+  const [c, a, s] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), logs, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  const since = performance.now();
+  const callerSipp = caller(c.port, 6000);
+  let supervisorSipp: SippProcess | undefined;
+  try {
+    await event('CallAnswered', (e) => e.agent === '8001', since);
+    // Barge, then hang up after 1.5 s (the supervisor's own BYE).
+    supervisorSipp = await extensionCall(SUPERVISOR, '*338001', THIRD, s.port, 1500);
+    await event('SupervisionStarted', (e) => e.mode === 'barge', since);
+    const barge = await window(800);
+    check('caller (barge)', c.analysis, barge, [AGENT, THIRD], []);
+    assert.equal((await supervisorSipp.done).stats.successful, 1);
+    await event('SupervisionEnded', (e) => e.agent === '8001', since);
+    const afterwards = await window(1500);
+    check('caller (supervisor gone)', c.analysis, afterwards, [AGENT], [THIRD]);
+    check('agent (supervisor gone)', a.analysis, afterwards, [CALLER], [THIRD]);
+    // Forwarded again: the caller receives the agent's own stream (its SSRC), not the relay's mix.
+    const ssrcs = new Set(c.analysis.frames().filter((fr) => fr.atMs >= afterwards[0]).map((fr) => fr.ssrc));
+    assert.equal(ssrcs.size, 1);
+    assert.equal([...ssrcs][0], 0x484f544c, 'the agent phone\'s SSRC as sipp sends it');
+    assert.equal((await callerSipp.done).stats.successful, 1);
+  } finally {
+    await callerSipp.stop().catch(() => undefined);
+    await supervisorSipp?.stop().catch(() => undefined);
+    await phone.stop();
+    await Promise.all([c.stop(), a.stop(), s.stop()]);
+  }
+});
+
 test('force not ready (*35) and force logout (*36) from the supervisor\'s phone change the agent\'s state, with CTI events', async () => {
   await eventually(async () => ((await agentState('8001'))?.state === 'ready' ? true : undefined), 5000, 'the agent ready after wrap-up');
   const since = performance.now();
