@@ -99,3 +99,15 @@ test('the wallboard\'s supervisor buttons force an agent not ready and then log 
   await page.waitForSelector(`${row}[data-state="logged-out"]`, { timeout: 10_000 });
   assert.equal(await page.locator(`${row} button`).count(), 0, 'no actions on a logged-out agent');
 });
+
+test('the agent desktop\'s conference buttons reach the PBX: a merge without a consult call is refused with its reason', async () => {
+  await openPage(page, 'agent');
+  await page.fill('[data-testid="agent-number"]', '8001');
+  await page.fill('[data-testid="agent-extension"]', PHONE.number);
+  await page.click('[data-testid="agent-login"]');
+  await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
+  await page.click('[data-testid="conference-merge"]');
+  await page.waitForFunction(() => /a merge needs a call and a consult call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+  await page.click('[data-testid="conference-leave"]');
+  await page.waitForFunction(() => /in no conference/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+});
