@@ -225,6 +225,33 @@ test('force not ready (*35) and force logout (*36) from the supervisor\'s phone 
   await assert.rejects(control.call('POST', '/v1/acd/supervise', { agent: '8001', action: 'sing' }), (err) => err instanceof ControlRequestError && err.status === 400);
 });
 
+test('whisper on a direct extension call (not from a queue): the agent\'s leg is found by its extension; only the agent hears the supervisor', async () => {
+  await control.call('POST', '/v1/acd/agent', { agent: '8001', action: 'login', extension: '2001' }).catch(() => undefined);
+  const [c, a, s] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), logs, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  const since = performance.now();
+  // Extension 2002 calls the agent's extension directly and hangs up after 4 s.
+  const direct = await extensionCall('2002', '2001', CALLER, c.port, 4000);
+  let supervisorSipp: SippProcess | undefined;
+  try {
+    await eventually(async () => ((await pbx.status()).activeCalls.some((x) => x.caller === '2002' && x.state === 'answered') ? true : undefined), 5000, 'the direct call answered');
+    supervisorSipp = await extensionCall(SUPERVISOR, '*328001', THIRD, s.port);
+    await event('SupervisionStarted', (e) => e.mode === 'whisper', since);
+    const whisper = await window(1200);
+    check('agent (whisper, direct call)', a.analysis, whisper, [CALLER, THIRD], [AGENT]);
+    check('caller (whisper, direct call)', c.analysis, whisper, [AGENT], [THIRD, CALLER]);
+    // The caller hangs up: the supervisor is hung up with the call.
+    assert.equal((await direct.done).stats.successful, 1);
+    assert.equal((await supervisorSipp.done).stats.successful, 1);
+    await event('SupervisionEnded', (e) => e.agent === '8001', since);
+  } finally {
+    await direct.stop().catch(() => undefined);
+    await supervisorSipp?.stop().catch(() => undefined);
+    await phone.stop();
+    await Promise.all([c.stop(), a.stop(), s.stop()]);
+  }
+});
+
 test('3-party conference: the agent merges its queue call with a consult call, each hears the other two; the agent leaves and the other two go on; the room ends when the caller hangs up', async () => {
   await control.call('POST', '/v1/acd/agent', { agent: '8001', action: 'login', extension: '2001' });
   const [c, a1, a2, t] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
