@@ -55,6 +55,8 @@ export class Conferences implements CallMixing {
     // A queue call's callee is the number the caller dialled, not the agent: it is found through the call center.
     const queued = this.deps.connectedCallOf(agent);
     const calls = [...new Set([...(queued ? [queued] : []), ...this.deps.callsOf(ext)])];
+    const supervised = calls.find((c) => { const r = this.deps.rooms.roomOf(c); return r !== undefined && !this.byRoom.has(r); });
+    if (supervised) throw new RangeError(`call ${supervised.callId} of agent ${agent} is being supervised; merge after the supervisor has left`);
     const existing = calls.map((c) => this.deps.rooms.roomOf(c)).find((r) => r !== undefined && this.byRoom.has(r));
     const fresh = calls.filter((c) => this.deps.rooms.roomOf(c) === undefined);
     if (existing === undefined && fresh.length < 2) throw new RangeError(`agent ${agent} has ${calls.length} answered call(s); a merge needs a call and a consult call`);
@@ -111,7 +113,7 @@ export class Conferences implements CallMixing {
     }
     this.counters.partiesLeft++;
     this.deps.rooms.remove(call, leg);
-    const stays = conf.room.parties.length >= 2 && conf.room.party(call, other(leg)) !== undefined;
+    const stays = this.talkers(conf) >= 2 && conf.room.party(call, other(leg)) !== undefined;
     queueMicrotask(() => this.sweep(conf));
     return stays;
   }
@@ -130,7 +132,7 @@ export class Conferences implements CallMixing {
   private sweep(conf: Conference): void {
     if (!this.byRoom.has(conf.room)) return;
     const room = conf.room;
-    if (room.parties.length < 2) {
+    if (this.talkers(conf) < 2) {
       this.byRoom.delete(room);
       this.counters.ended++;
       const calls = room.calls();
@@ -146,6 +148,11 @@ export class Conferences implements CallMixing {
       // A call whose only leg in the room is gone: nothing is left of it.
       if (!(['a', 'b'] as const).some((leg) => room.party(c, leg) && c.dialogOf(leg))) c.hangup('system', 'conference-left');
     }
+  }
+
+  /** Parties of the conference's own calls: a supervisor listening in does not keep a room alive. */
+  private talkers(conf: Conference): number {
+    return conf.room.parties.filter((p) => p.call.mixing === this).length;
   }
 
   private agentGone(conf: Conference): void {
