@@ -20,11 +20,14 @@ export interface AgentPhone {
   stop(): Promise<void>;
 }
 
-/** Starts a phone for extension `number` (digest `secret`) on the PBX at `sipPort`; it answers `answerMs` after ringing. */
-export async function agentPhone(sipPort: number, number: string, secret: string, logDir: string, answerMs = 300): Promise<AgentPhone> {
-  const [port, rtp] = [await freePort(), (await freeUdpPorts(1))[0]!];
+/**
+ * Starts a phone for extension `number` (digest `secret`) on the PBX at `sipPort`; it answers `answerMs` after ringing.
+ * `media` overrides what it sends once answered (`voice`, a pcap) and where its SDP asks for audio (`rtpPort`, an analyzer's).
+ */
+export async function agentPhone(sipPort: number, number: string, secret: string, logDir: string, answerMs = 300, media: { rtpPort?: number; voice?: Buffer } = {}): Promise<AgentPhone> {
+  const [port, rtp] = [await freePort(), media.rtpPort ?? (await freeUdpPorts(1))[0]!];
   const log = join(logDir, `phone-${number}-${port}.log`);
-  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, log }, extraArgs: ['-d', String(answerMs)], files: { 'tone.pcap': AGENT_VOICE } });
+  const sipp = startSipp({ scenarioFile: scenario('acd-agent'), localPort: port, service: number, calls: 0, timeoutSec: 300, allowFailure: true, vars: { rtp_port: rtp, log }, extraArgs: ['-d', String(answerMs)], files: { 'tone.pcap': media.voice ?? AGENT_VOICE } });
   await waitForUdpBound(port);
   const reg = (expires: number) => runSipp({
     scenarioFile: scenario('register'), remote: `127.0.0.1:${sipPort}`, service: number,

@@ -84,3 +84,30 @@ test('the agent desktop logs in, pops the caller\'s number and queue before the 
   }, 8000, 'the wallboard to count the answered call');
   assert.equal(answered, '1');
 });
+
+test('the wallboard\'s supervisor buttons force an agent not ready and then log it out; the row follows through the CTI stream', async () => {
+  await openPage(page, 'wallboard');
+  const row = 'li[data-agent="8001"]';
+  await page.waitForSelector(`${row}[data-state="ready"]`, { timeout: 10_000 });
+  // Listen/whisper/barge only appear while a supervisor is in the agent's call (dialled *31–*33).
+  assert.equal(await page.locator(`${row} button[data-action="whisper"]`).count(), 0);
+  await page.click(`${row} button[data-action="not-ready"]`);
+  await page.waitForSelector(`${row}[data-state="not-ready"]`, { timeout: 10_000 });
+  assert.match((await page.textContent(row)) ?? '', /\(supervisor\)/);
+  assert.match((await page.textContent('[data-testid="supervise-done"]')) ?? '', /8001/);
+  await page.click(`${row} button[data-action="logout"]`);
+  await page.waitForSelector(`${row}[data-state="logged-out"]`, { timeout: 10_000 });
+  assert.equal(await page.locator(`${row} button`).count(), 0, 'no actions on a logged-out agent');
+});
+
+test('the agent desktop\'s conference buttons reach the PBX: a merge without a consult call is refused with its reason', async () => {
+  await openPage(page, 'agent');
+  await page.fill('[data-testid="agent-number"]', '8001');
+  await page.fill('[data-testid="agent-extension"]', PHONE.number);
+  await page.click('[data-testid="agent-login"]');
+  await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
+  await page.click('[data-testid="conference-merge"]');
+  await page.waitForFunction(() => /a merge needs a call and a consult call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+  await page.click('[data-testid="conference-leave"]');
+  await page.waitForFunction(() => /in no conference/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+});

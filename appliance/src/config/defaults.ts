@@ -142,10 +142,15 @@ export interface AcdSettings {
   notReadyReasons: AcdReasonConfig[];
   /** CTI offer before the agent's INVITE (screen pop first). */
   screenPopLeadMs: number;
+  /** Extensions that may use the supervisor feature codes. */
+  supervisors: string[];
 }
 
 /** The reason the engine itself gives an agent who let an offer ring out; always known. */
 export const ACD_NO_ANSWER_REASON: AcdReasonConfig = { code: 'no-answer', zh: '未接听', en: 'Missed call' };
+
+/** The reason of an agent a supervisor forced not ready (*35, or the wallboard); always known. */
+export const ACD_SUPERVISOR_REASON: AcdReasonConfig = { code: 'supervisor', zh: '班长置忙', en: 'Set by supervisor' };
 
 /** Reasons offered when the section names none. */
 export const DEFAULT_NOT_READY_REASONS: readonly AcdReasonConfig[] = [
@@ -198,12 +203,14 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
   const a = config.acd ?? {};
   const reasons = [...(a.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   if (!reasons.some((r) => r.code === ACD_NO_ANSWER_REASON.code)) reasons.push(ACD_NO_ANSWER_REASON);
+  if (!reasons.some((r) => r.code === ACD_SUPERVISOR_REASON.code)) reasons.push(ACD_SUPERVISOR_REASON);
   return {
     skills: a.skills ?? [],
     queues: (a.queues ?? []).map(acdQueueSettings),
     agents: (a.agents ?? []).map(acdAgentSettings),
     notReadyReasons: reasons,
     screenPopLeadMs: a.screenPopLeadMs ?? 150,
+    supervisors: a.supervisors ?? [],
   };
 }
 

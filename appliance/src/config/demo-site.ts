@@ -34,6 +34,8 @@ export function demoSite(): { config: HotlineConfig; credentials: DemoCredential
   ];
   const credentials = people.map(([number, name]) => ({ number, name, secret: randomSecret(12) }));
   config.extensions = credentials.map((c) => ({ number: c.number, name: c.name, secret: c.secret, maxContacts: 5, callWaiting: false }));
+  // The supervisor's desk phone may use the supervisor codes *31–*36 (docs/supervisor.md).
+  config.acd = { ...config.acd, supervisors: ['2000'] };
   return { config, credentials };
 }
 

@@ -418,6 +418,7 @@ export const configSchema = {
           },
         },
         screenPopLeadMs: { type: 'integer', minimum: 0, maximum: 2000 },
+        supervisors: { type: 'array', maxItems: 500, uniqueItems: true, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
       },
     },
 

@@ -596,6 +596,8 @@ export interface AcdConfig {
   notReadyReasons?: AcdReasonConfig[];
   /** Milliseconds between the CTI offer (screen pop) and the INVITE to the agent's phone; default 150. */
   screenPopLeadMs?: number;
+  /** Extensions allowed to dial the supervisor feature codes *31–*36 (listen, whisper, barge, force release/not ready/logout); default none. */
+  supervisors?: string[];
 }
 
 /** Where an IVR choice leads: `menu` names a menu or a time condition; `repeat` plays the current menu again. */

@@ -355,6 +355,11 @@ function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
   const skillRef = (path: string, name: unknown) => {
     if (typeof name === 'string' && !skills.has(name)) out.push({ path, message: `names no skill in /acd/skills (${name})` });
   };
+  if (Array.isArray(acd.supervisors)) {
+    acd.supervisors.forEach((n, i) => {
+      if (typeof n === 'string' && !extensions.has(n)) out.push({ path: `/acd/supervisors/${i}`, message: `names no extension in /extensions (${n})` });
+    });
+  }
   if (Array.isArray(acd.queues)) {
     acd.queues.forEach((q, i) => {
       if (!isObj(q)) return;

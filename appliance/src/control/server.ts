@@ -57,6 +57,8 @@ function acdRoutes(acd: NonNullable<ControlHandlers['acd']>): ControlRoutes {
     '/v1/acd/snapshot': { method: 'GET', run: () => acd.snapshot() },
     '/v1/acd/agent': { method: 'POST', run: (body) => acd.agentCommand(body) },
     '/v1/cti/events': { method: 'GET', stream: (write) => acd.subscribe(write) },
+    ...(acd.supervise ? { '/v1/acd/supervise': { method: 'POST' as const, run: (body: unknown) => acd.supervise!(body) } } : {}),
+    ...(acd.conference ? { '/v1/acd/conference': { method: 'POST' as const, run: (body: unknown) => acd.conference!(body) } } : {}),
   };
 }
 

@@ -37,6 +37,10 @@ export interface AcdControlHandlers {
   agentCommand(body: unknown): unknown;
   /** Sends every CTI event as one JSON line to `write` until the returned function is called. */
   subscribe(write: (line: string) => void): () => void;
+  /** Supervisor actions: `{ agent, action: listen | whisper | barge | release | not-ready | logout, supervisor? }`; throws RangeError on refusal. */
+  supervise?(body: unknown): unknown;
+  /** Conferences: `{ agent, action: merge | leave }`; throws RangeError on refusal. */
+  conference?(body: unknown): unknown;
 }
 
 /** Error body of every non-2xx response. */

@@ -3,3 +3,4 @@ export { DialPattern, DialPatternError, type PatternMatch } from './dial-pattern
 export { parseFeatureCode, featureCodeVerdict, type FeatureCode, type AgentFeatureCode } from './feature-codes.ts';
 export { InCallSequenceDetector, DEFAULT_INTER_DIGIT_MS } from './in-call-sequence.ts';
 export { parsePromptRecordCode, recordedPromptName, type PromptRecordCode } from './prompt-record-code.ts';
+export { parseSupervisorCode, supervisorCodeVerdict, type SupervisorCode, type SupervisorAction } from './supervisor-codes.ts';

@@ -8,7 +8,7 @@ import {
   H_DROPPED, H_PORTS, H_RELAYED, H_SESSIONS, H_TRANSCODED, readLegStats, statsBytes,
   type FromWorker, type ToWorker, type WorkerInit,
 } from './protocol.ts';
-import type { ForkTarget, LegMedia, LegPorts, LegStats, MediaRelayOptions, RelayCounters, RelayEvent } from './types.ts';
+import type { ForkTarget, LegMedia, LegPorts, LegStats, MediaRelayOptions, MixRole, RelayCounters, RelayEvent } from './types.ts';
 
 const log = moduleLogger('media-relay');
 /** Final stats kept for idempotent release() of sessions already gone. */
@@ -46,6 +46,8 @@ export class MediaRelay {
   private readonly sessions = new Map<string, SessionRef>();
   private readonly released = new Map<string, { a: LegStats; b: LegStats }>();
   private readonly listeners: ((e: RelayEvent) => void)[] = [];
+  /** The worker each mixing room lives on, and its legs ("sessionId/leg"). */
+  private readonly roomWorker = new Map<string, { worker: WorkerSlot; legs: Set<string> }>();
   private nextId = 1;
   private nextSession = 1;
   private closing = false;
@@ -153,6 +155,7 @@ export class MediaRelay {
       this.sessions.delete(id);
     }
     w.sessions.clear();
+    for (const id of ids) this.forgetRoomLegs(id);
     w.base.relayed += w.words[H_RELAYED]!;
     w.base.dropped += w.words[H_DROPPED]!;
     w.base.transcoded += w.words[H_TRANSCODED]!;
@@ -236,6 +239,30 @@ export class MediaRelay {
     if (ref) ref.worker.worker.postMessage({ op: 'detect-dtmf', sessionId, leg, on } satisfies ToWorker);
   }
 
+  /**
+   * Puts `leg` of a session into mixing room `roomId` with `role`, changes its role, or with
+   * `role` null takes it out (it is then forwarded leg to leg again). A whisperer speaks to
+   * `target`. A room lives in one worker thread, because packets never cross threads: every
+   * session of a room must be on the same worker, else MediaRelayError 'cross-worker'.
+   */
+  mix(roomId: string, sessionId: string, leg: 'a' | 'b', role: MixRole | null, target?: { sessionId: string; leg: 'a' | 'b' }): void {
+    const ref = this.lookup(sessionId);
+    if (!ref) return;
+    if (role !== null) {
+      const home = this.roomWorker.get(roomId);
+      if (home && home.worker !== ref.worker) {
+        throw new MediaRelayError('cross-worker', `session ${sessionId} is on media relay worker ${ref.worker.index}, room ${roomId} on worker ${home.worker.index}`);
+      }
+      if (!home) this.roomWorker.set(roomId, { worker: ref.worker, legs: new Set() });
+      this.roomWorker.get(roomId)!.legs.add(`${sessionId}/${leg}`);
+    } else {
+      const home = this.roomWorker.get(roomId);
+      home?.legs.delete(`${sessionId}/${leg}`);
+      if (home && home.legs.size === 0) this.roomWorker.delete(roomId);
+    }
+    ref.worker.worker.postMessage({ op: 'mix', roomId, sessionId, leg, role, ...(target ? { target } : {}) } satisfies ToWorker);
+  }
+
   /** The session, undefined when already released (a late SDP is harmless); throws for an unknown id. */
   private lookup(sessionId: string): SessionRef | undefined {
     const ref = this.sessions.get(sessionId);
@@ -263,10 +290,20 @@ export class MediaRelay {
       }
       w.sessions.delete(sessionId);
       this.sessions.delete(sessionId);
+      this.forgetRoomLegs(sessionId);
       this.remember(sessionId, result);
       return result;
     })();
     return ref.releasing;
+  }
+
+  /** The worker takes a released session's legs out of their rooms itself; the bookkeeping here follows. */
+  private forgetRoomLegs(sessionId: string): void {
+    for (const [roomId, home] of this.roomWorker) {
+      home.legs.delete(`${sessionId}/a`);
+      home.legs.delete(`${sessionId}/b`);
+      if (home.legs.size === 0) this.roomWorker.delete(roomId);
+    }
   }
 
   private withLatch(ref: SessionRef, a: LegStats, b: LegStats): { a: LegStats; b: LegStats } {

@@ -3,7 +3,7 @@
 // cross threads: the worker owns the sockets. Figures are written by the worker into
 // a SharedArrayBuffer so that stats() and counters() answer synchronously without a
 // message per packet or per second.
-import type { LegMedia, LegPorts, LegStats, RelayEvent, ForkTarget } from './types.ts';
+import type { LegMedia, LegPorts, LegStats, RelayEvent, ForkTarget, MixRole } from './types.ts';
 
 /** Data a worker starts with. */
 export interface WorkerInit {
@@ -33,6 +33,7 @@ export type ToWorker =
   | { op: 'fork'; sessionId: string; a?: ForkTarget; b?: ForkTarget }
   | { op: 'play'; sessionId: string; leg: 'a' | 'b'; prompts: string[]; playId: number }
   | { op: 'detect-dtmf'; sessionId: string; leg: 'a' | 'b'; on: boolean }
+  | { op: 'mix'; roomId: string; sessionId: string; leg: 'a' | 'b'; role: MixRole | null; target?: { sessionId: string; leg: 'a' | 'b' } }
   | { op: 'release'; id: number; sessionId: string }
   | { op: 'crash' };
 

@@ -7,6 +7,7 @@ import {
 } from '@hotline/media';
 import { SourceLatch } from './source-latch.ts';
 import type { Direction, LegMedia, Law } from './types.ts';
+import type { RoomMember } from './relay-room.ts';
 
 /** Samples in one 20 ms G.711 frame (RFC 3551 §4.5.14, default ptime). */
 export const FRAME_SAMPLES = 160;
@@ -65,6 +66,9 @@ export class RelayLeg {
   lastEventMs = 0;
   /** Word offset of this leg's figures in the shared statistics memory. */
   readonly words: number;
+
+  /** The mixing room this leg is in (relay-room.ts): its audio is mixed, not forwarded. */
+  member: RoomMember | null = null;
 
   /** Music on hold plays to this leg instead of the other leg's audio. */
   mohOn = false;

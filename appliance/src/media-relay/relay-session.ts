@@ -9,6 +9,7 @@ import {
   type ReceivedTelephoneEvent,
 } from '@hotline/media';
 import { FRAME_SAMPLES, RelayLeg } from './relay-leg.ts';
+import type { MixedFrameSink } from './relay-room.ts';
 import {
   H_DROPPED, H_RELAYED, H_TRANSCODED, L_BYTES, L_IN, L_JITTER, L_LAST, L_LOSS, L_LOST, L_OUT, legOffset,
 } from './protocol.ts';
@@ -49,7 +50,7 @@ export interface SessionHooks {
 const pkt = new RtpPacket();
 
 /** One relayed call: legs a and b, their four sockets, and the forwarding rules. */
-export class RelaySession {
+export class RelaySession implements MixedFrameSink {
   /** Leg a (index 0) and b (index 1). */
   readonly legs: [RelayLeg, RelayLeg];
   /** Monotonic ms of the last RTP packet from either leg, or of when timing began. */
@@ -182,6 +183,17 @@ export class RelaySession {
       return;
     }
     if (src.inbandWanted && src.telephoneEventPt < 0 && pt === src.payloadType) this.detectInband(src, buf);
+    if (src.member !== null) {
+      // In a mixing room: the audio goes to the mixer, which sends each member its mix.
+      if (pt === src.payloadType && src.sends) src.member.push(pkt, nowMs);
+      else words[H_DROPPED]++;
+      return;
+    }
+    // The other leg is in a room without this one (an agent's held leg during a conference).
+    if (dst.member !== null) {
+      words[H_DROPPED]++;
+      return;
+    }
     // RFC 3264 §5.1: a recvonly/inactive leg should not send; what it sends anyway goes nowhere.
     if (pt !== src.payloadType || !src.sends || !dst.receives || dst.generating) {
       words[H_DROPPED]++;
@@ -214,7 +226,8 @@ export class RelaySession {
     tin.duration = te.duration;
     const evs = src.dtmfIn.receive(tin);
     if (evs.length > 0) this.onDigits(src, dst, evs, nowMs);
-    if (!src.sends || !dst.receives) {
+    // Digits of a leg in a mixing room are reported, never forwarded: the room has no single other leg.
+    if (!src.sends || !dst.receives || src.member !== null || dst.member !== null) {
       words[H_DROPPED]++;
       return;
     }
@@ -257,7 +270,7 @@ export class RelaySession {
     for (const ev of evs) {
       if (ev.digit === null) continue;
       if (ev.type === 'begin') {
-        if (dst.telephoneEventPt < 0 && src.sends && dst.receives && !dst.mohOn) this.beginInjection(dst, ev.digit, nowMs);
+        if (dst.telephoneEventPt < 0 && src.sends && dst.receives && !dst.mohOn && src.member === null && dst.member === null) this.beginInjection(dst, ev.digit, nowMs);
       } else {
         this.hooks.event({ type: 'dtmf', sessionId: this.id, leg: src.name, digit: ev.digit, durationMs: Math.round(ev.duration / 8) });
         if (dst.injectPhase === 1) {
@@ -378,6 +391,20 @@ export class RelaySession {
         }
       } else f.copy(frame, RTP_HEADER_BYTES, 0, FRAME_SAMPLES);
     }
+    this.sendGenerated(leg);
+  }
+
+  /** Sends one mixed frame of a room (relay-room.ts) to `leg`, in its law, on its generated stream. */
+  sendMixed(leg: RelayLeg, pcm: Int16Array): void {
+    const frame = leg.genBuf;
+    const enc = leg.law === 'PCMU' ? ULAW_ENCODE : ALAW_ENCODE;
+    for (let s = 0; s < FRAME_SAMPLES; s++) frame[RTP_HEADER_BYTES + s] = enc[pcm[s]! & 0xffff]!;
+    this.sendGenerated(leg);
+  }
+
+  /** Writes the generated stream's header over `leg.genBuf` (payload already in place) and sends it. */
+  private sendGenerated(leg: RelayLeg): void {
+    const frame = leg.genBuf;
     if (!leg.receives) return;
     const h = genHeader;
     h.marker = leg.genMarker;

@@ -8,6 +8,7 @@ import { DefaultMusic, PlaylistPlayback, PromptCache, type FrameSource } from '@
 import { moduleLogger } from '../log.ts';
 import { PortPool } from './port-pool.ts';
 import { RelaySession, type SessionHooks } from './relay-session.ts';
+import { RelayRoom } from './relay-room.ts';
 import { H_PORTS, H_SESSIONS, readLegStats, type FromWorker, type ToWorker, type WorkerInit } from './protocol.ts';
 import type { Law, RelayEvent } from './types.ts';
 
@@ -27,6 +28,8 @@ interface Live {
 }
 
 const sessions = new Map<string, Live>();
+/** Mixing rooms by id; a room goes when its last leg leaves. */
+const rooms = new Map<string, RelayRoom>();
 const freeSlots: number[] = [];
 for (let s = Math.ceil(pool.size / 2) - 1; s >= 0; s--) freeSlots.push(s);
 
@@ -151,6 +154,13 @@ async function release(id: number, sessionId: string): Promise<void> {
   }
   sessions.delete(sessionId);
   const s = live.session;
+  for (const leg of s.legs) {
+    const room = leg.member?.room;
+    if (room) {
+      room.leave(leg);
+      if (room.size === 0) rooms.delete(room.id);
+    }
+  }
   const a = readLegStats(words, s.slot, 0, undefined);
   const b = readLegStats(words, s.slot, 1, undefined);
   await Promise.all(live.sockets.map((sock) => new Promise<void>((resolve) => sock.close(() => resolve()))));
@@ -196,6 +206,9 @@ port.on('message', (m: ToWorker) => {
     case 'detect-dtmf':
       sessions.get(m.sessionId)?.session.detectInbandDtmf(m.leg === 'a' ? 0 : 1, m.on);
       break;
+    case 'mix':
+      mix(m);
+      break;
     case 'release':
       void release(m.id, m.sessionId);
       break;
@@ -207,6 +220,27 @@ port.on('message', (m: ToWorker) => {
       break;
   }
 });
+
+/** Puts a leg into a room, changes its role, or (role null) takes it out; unknown sessions are ignored (a late order). */
+function mix(m: Extract<ToWorker, { op: 'mix' }>): void {
+  const live = sessions.get(m.sessionId);
+  if (!live) return;
+  const leg = live.session.legs[m.leg === 'a' ? 0 : 1]!;
+  let room = rooms.get(m.roomId);
+  if (m.role === null) {
+    room?.leave(leg);
+    if (room && room.size === 0) rooms.delete(room.id);
+    return;
+  }
+  if (!room) {
+    room = new RelayRoom(m.roomId);
+    rooms.set(m.roomId, room);
+  }
+  const previous = leg.member?.room;
+  const target = m.target ? sessions.get(m.target.sessionId)?.session.legs[m.target.leg === 'a' ? 0 : 1] : undefined;
+  room.join(m.sessionId, leg, live.session, m.role, target);
+  if (previous && previous !== room && previous.size === 0) rooms.delete(previous.id);
+}
 
 // The 20 ms frame clock. setInterval drifts and bunches under load, so frames due are
 // counted against the monotonic clock; after a long stall at most a few are caught up.
@@ -225,6 +259,13 @@ setInterval(() => {
         live.session.tick(now);
       } catch (err) {
         log.error({ err, sessionId: live.session.id }, 'session tick failed');
+      }
+    }
+    for (const room of rooms.values()) {
+      try {
+        room.tick(now);
+      } catch (err) {
+        log.error({ err, roomId: room.id }, 'room tick failed');
       }
     }
   }

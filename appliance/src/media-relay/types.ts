@@ -28,6 +28,13 @@ export interface LegMedia {
  */
 export type ForkTarget = { address: string; port: number; law?: Law; payloadType?: number } | null;
 
+/**
+ * Role of a leg in a mixing room (relay-room.ts): `member` and `barge` are heard by all and hear
+ * all; `listen` and `muted` hear all and are heard by none; `whisper` hears all and is heard only
+ * by its target leg (media's ConferenceMixer).
+ */
+export type MixRole = 'member' | 'barge' | 'whisper' | 'listen' | 'muted';
+
 /** Local ports a leg must send to: RTP even, RTCP the next odd port (RFC 3550 §11). */
 export interface LegPorts {
   /** Even RTP port. */

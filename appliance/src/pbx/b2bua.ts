@@ -309,6 +309,11 @@ export class B2bua {
     return out;
   }
 
+  /** Answered calls extension `extension` takes part in (as caller or callee), oldest first. A scan: supervisors and conferences ask rarely. */
+  answeredCallsOf(extension: string): Call[] {
+    return [...this.calls.values()].filter((c) => c.state === 'answered' && (c.caller === extension || c.callee === extension));
+  }
+
   /** Ends every call (shutdown): BYE or 480 on each, records written. */
   hangupAll(): void {
     for (const c of [...this.calls.values()]) c.hangup('system');

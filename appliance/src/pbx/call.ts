@@ -92,6 +92,15 @@ export interface HostedCallListener {
   ringFailed(status: number): void;
 }
 
+/**
+ * A mixing room (pbx/conference) this call's legs are in. A BYE from a leg asks it first: when
+ * the rest of the room goes on, only that leg leaves and the call stays up for the other.
+ */
+export interface CallMixing {
+  /** The party on `leg` hung up; true when the call must stay up for its other leg. */
+  partyLeft(call: Call, leg: Leg): boolean;
+}
+
 /** Our 2xx to an INVITE awaiting its ACK; `deferredAck` forwards a delayed-offer answer to the other leg. */
 interface Pending2xx { seq: number; retransmit?: Reliable2xx; deferredAck?: (body?: Buffer) => void }
 
@@ -138,6 +147,8 @@ export class Call {
   quality: { a: LegStats; b: LegStats } | undefined;
   /** What recording needs beyond the parties (recording/answered-call.ts): set by the B2BUA and the call center. */
   recordingFacts: RecordingFacts = {};
+  /** The conference room this call's legs are mixed in, if any (pbx/conference). */
+  mixing: CallMixing | undefined;
   /** Set by answerHere: the PBX is the caller's far end until an agent answers. */
   private host: HostedCallListener | undefined;
 
@@ -296,6 +307,7 @@ export class Call {
           this.transfer.transferorGone();
           return;
         }
+        if (this.mixing?.partyLeft(this, leg)) { this.detach(leg); return; }
         this.sendBye(other(leg));
         this.finish({ ...this.answeredOutcome(), hangupSide: leg === 'a' ? 'caller' : 'callee' });
         return;
@@ -340,6 +352,19 @@ export class Call {
     this.pending2xx[leg]?.retransmit?.stop();
     delete this.pending2xx[leg];
     return dialog;
+  }
+
+  /** Hangs up one leg (BYE) and forgets its dialog; the call goes on for the other (a conference party removed). */
+  dropLeg(leg: Leg): void {
+    this.sendBye(leg);
+    this.detach(leg);
+  }
+
+  /** Refuses a call the PBX would answer itself before answering it (a supervisor code from a non-supervisor: 403). */
+  refuse(status: number, reason: string, endCause: string): void {
+    if (this.state !== 'ringing') return;
+    this.respondA(status, reason);
+    this.finish({ disposition: 'failed', sipCode: status, sipReason: reason, hangupSide: null, endCause });
   }
 
   /** Ends the call because its parties were transferred elsewhere: BYE to whatever legs remain. */

@@ -40,6 +40,19 @@ export interface MediaAnchor {
   fork?(sessionId: string, targets: { a?: ForkTarget; b?: ForkTarget }): void;
 }
 
+/**
+ * Role of a leg in a mixing room (MediaRelay.mix): `member`/`barge` heard by all, `listen`/`muted`
+ * heard by none, `whisper` heard only by its target; every role hears the members and barge.
+ * The same union as media-relay's MixRole (the PBX core does not import the relay).
+ */
+export type MixRole = 'member' | 'barge' | 'whisper' | 'listen' | 'muted';
+
+/** Mixing rooms in the relay (supervision, conferences); the real one is `MediaRelay.mix`. */
+export interface MediaMixer {
+  /** Puts `leg` of a session into room `roomId` with `role` (a whisperer speaks to `target`), or takes it out with null. */
+  mix(roomId: string, sessionId: string, leg: 'a' | 'b', role: MixRole | null, target?: { sessionId: string; leg: 'a' | 'b' }): void;
+}
+
 /** Prompt playback to one leg (IVR, queue announcements); the real one is `MediaRelay.play`. */
 export interface PromptPlayer {
   play(sessionId: string, leg: 'a' | 'b', prompts: string[], playId: number): void;

@@ -14,6 +14,9 @@ import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
 import { CallCenter, CtiBus, PromptRecordingHost, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, type RecordingControl } from './recording/recording-control.ts';
+import { CallRooms, Conferences } from './conference/index.ts';
+import { SupervisedCallHost, Supervision } from './supervision/index.ts';
+import { conferenceCommand, superviseCommand } from './supervision/commands.ts';
 
 const log = moduleLogger('pbx');
 
@@ -33,6 +36,10 @@ export class PbxService {
   private readonly startedAt = new Date();
   private sweepTimer: NodeJS.Timeout | undefined;
   private control: { close(): Promise<void> } | undefined;
+  /** Extensions allowed to use the supervisor codes (acd.supervisors), replaced on reload. */
+  supervisors: readonly string[] = [];
+  /** Counters of supervision and conferences for the status page (set once they exist). */
+  private mixingCounters: () => Record<string, number> = () => ({});
   /** Event-loop delay: the figure that says whether SIP handling is being held up. */
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
@@ -87,9 +94,24 @@ export class PbxService {
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
       persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
     }, callCenterSettings(config));
-    // Prompt recording by feature code answers its own calls in front of the call center.
-    stack.b2bua.setHost(new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders));
+    // Supervision and conferences mix legs of several calls in the relay (issue 6).
+    const rooms = new CallRooms(relay);
+    const callsOf = (ext: string) => stack!.b2bua.answeredCallsOf(ext);
+    const conferences = new Conferences({
+      rooms, clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
+      extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
+    });
+    const supervision = new Supervision({
+      rooms, media: relay, prompts, clock: opts.clock ?? systemClock,
+      supervisors: () => service.supervisors, agents: callCenter, callsOf, publish: (e) => cti.publish(e),
+    });
+    // In front of the call center: supervisor codes (*31–*36) go to supervision, prompt recording
+    // by feature code (*51) answers its own calls, everything else reaches the call center.
+    const promptRecording = new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
+    stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
+    service.supervisors = acdSettings(config).supervisors;
+    service.mixingCounters = () => ({ ...prefixed('supervision', supervision.counters), ...prefixed('conference', conferences.counters), 'conference.live': conferences.size });
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -103,6 +125,8 @@ export class PbxService {
         snapshot: () => callCenter.snapshot(),
         agentCommand: (body) => agentCommand(callCenter, body),
         subscribe: (write) => cti.subscribe((e) => write(JSON.stringify(e))),
+        supervise: (body) => superviseCommand(supervision, body),
+        conference: (body) => conferenceCommand(conferences, body),
       },
     });
     service.loopDelay.enable();
@@ -137,6 +161,7 @@ export class PbxService {
         ...prefixed('callCenter', this.callCenter.counters),
         ...prefixed('recording', s.recordingControl.counters),
         'cti.listeners': this.cti.size,
+        ...this.mixingCounters(),
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
         'transaction.liveServer': s.tx.size.server,
@@ -157,6 +182,7 @@ export class PbxService {
     const next = applyEnvOverrides(await this.store.reload(), this.env);
     this.stack.applyConfig(next);
     this.callCenter.update(callCenterSettings(next));
+    this.supervisors = acdSettings(next).supervisors;
     log.info({ configVersion: this.store.version, extensions: next.extensions.length }, 'configuration reloaded');
     return { configVersion: this.store.version };
   }

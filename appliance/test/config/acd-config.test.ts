@@ -31,7 +31,7 @@ const goodAcd = {
   notReadyReasons: [{ code: 'break', zh: '小休', en: 'Break' }],
 };
 
-test('acd: a full section validates and acdSettings fills every default (relaxation sorted, no-answer reason added)', () => {
+test('acd: a full section validates and acdSettings fills every default (relaxation sorted, no-answer and supervisor reasons added)', () => {
   const cfg = validateConfig({ ...base(), acd: goodAcd });
   const s = acdSettings(cfg);
   const repair = s.queues[0]!;
@@ -44,7 +44,8 @@ test('acd: a full section validates and acdSettings fills every default (relaxat
   assert.deepEqual(s.queues[1]!.requiredSkills, []);
   assert.deepEqual(s.agents[1], { number: '8002', name: '8002', skills: [], queues: [{ queue: 'general', penalty: 0 }] });
   assert.deepEqual(s.agents[0]!.queues, [{ queue: 'repair', penalty: 1 }, { queue: 'general', penalty: 0 }]);
-  assert.deepEqual(s.notReadyReasons.map((r) => r.code), ['break', 'no-answer']);
+  assert.deepEqual(s.notReadyReasons.map((r) => r.code), ['break', 'no-answer', 'supervisor']);
+  assert.deepEqual(s.supervisors, []);
 });
 
 test('acd: no section means no queues and the default reasons, and the default config stays valid', () => {

@@ -9,6 +9,7 @@ test('the demo site has agents 1001-1004 and supervisor 2000 with distinct rando
   const { config, credentials } = demoSite();
   validateConfig(config);
   assert.deepEqual(config.extensions.map((e) => e.number), ['1001', '1002', '1003', '1004', '2000']);
+  assert.deepEqual(config.acd?.supervisors, ['2000'], 'the supervisor extension may dial *31–*36');
   assert.equal(config.extensions[0].name, '座席 1001 / Agent 1001');
   assert.equal(config.extensions[4].name, '班长席 / Supervisor');
   assert.ok(credentials.every((c) => /^[A-Za-z0-9]{12}$/.test(c.secret)));

@@ -65,3 +65,28 @@ test('the CTI WebSocket needs a session and this Origin, relays the PBX stream a
   mine.ws!.close();
   await until(() => h.pbx.followers.every((f) => f.closed), 'the upstream closes when nobody listens');
 });
+
+test('supervisor actions and conferences go to the PBX; agents may not supervise, a supervisor may; refusals come back as 400', async (t) => {
+  const h = await startHarness(t);
+  await seedUser(h, 'supervisor', 'supervisor');
+  const sup = await login(h, 'supervisor');
+  const agent = await signedIn(h, 'agent');
+  h.pbx.answer = (_m, path, body) => {
+    const b = body as { action?: string };
+    if (path === '/v1/acd/supervise' && b.action === 'whisper') throw new ControlRequestError(400, { error: 'no supervisor is in agent 8001\'s call' });
+    if (path === '/v1/acd/conference') return { room: 'conference:8001#1', parties: ['2001', '138', '2002'] };
+    return { agent: '8001', action: b.action, callId: 'c1' };
+  };
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: agent, body: { action: 'release' } })).status, 403, 'an agent cannot force another');
+  const released = await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'release' } });
+  assert.equal(released.status, 200);
+  assert.deepEqual(h.pbx.requests.at(-1), { method: 'POST', path: '/v1/acd/supervise', body: { agent: '8001', action: 'release' } });
+  const refused = await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'whisper', supervisor: '2099' } });
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.message, /no supervisor is in agent 8001/);
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'eavesdrop' } })).status, 400);
+  const merged = await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: agent, body: { action: 'merge' } });
+  assert.equal(merged.status, 200);
+  assert.deepEqual(merged.json.parties, ['2001', '138', '2002']);
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: agent, body: { action: 'split' } })).status, 400);
+});

@@ -57,4 +57,39 @@ export const acdRoutes: AnyRoute[] = [
       return pbxCall<{ agent: string; state: unknown }>(svc, 'POST', '/v1/acd/agent', { agent: p.agent, ...body });
     },
   }),
+  route({
+    method: 'POST',
+    path: '/acd/agents/:agent/supervise',
+    access: ['admin', 'supervisor'],
+    summary: 'Supervisor actions on an agent: force release of its call, force not ready or logout, or switch a supervisor already in its call (dialled *31–*33) between listen, whisper and barge',
+    tag: 'acd',
+    params,
+    body: {
+      type: 'object', additionalProperties: false, required: ['action'],
+      properties: {
+        action: { type: 'string', enum: ['listen', 'whisper', 'barge', 'release', 'not-ready', 'logout'] },
+        supervisor: { type: 'string', pattern: '^[0-9]{2,8}$' },
+      },
+    },
+    response: { status: 200, schema: { type: 'object', required: ['agent', 'action'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' }, supervisor: { type: 'string' } } } },
+    async handler({ svc, params: p, body }) {
+      return pbxCall<{ agent: string; action: string; callId?: string; supervisor?: string }>(svc, 'POST', '/v1/acd/supervise', { agent: p.agent, ...body });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/acd/agents/:agent/conference',
+    access: ['admin', 'supervisor', 'agent'],
+    summary: 'Conference: merge the agent\'s calls (a call and a consult call; again to add a party) into one conference, or leave it (the others go on talking)',
+    tag: 'acd',
+    params,
+    body: {
+      type: 'object', additionalProperties: false, required: ['action'],
+      properties: { action: { type: 'string', enum: ['merge', 'leave'] } },
+    },
+    response: { status: 200, schema: { type: 'object', properties: { room: { type: 'string' }, parties: { type: 'array', items: { type: 'string' } }, agent: { type: 'string' }, left: { type: 'boolean' } } } },
+    async handler({ svc, params: p, body }) {
+      return pbxCall<{ room?: string; parties?: string[]; agent?: string; left?: boolean }>(svc, 'POST', '/v1/acd/conference', { agent: p.agent, ...body });
+    },
+  }),
 ];

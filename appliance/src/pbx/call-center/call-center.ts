@@ -199,6 +199,17 @@ export class CallCenter implements CallHost {
     this.persist(agent);
   }
 
+  /** The extension `agent` is logged in on, or undefined (supervision, conference). */
+  extensionOf(agent: string): string | undefined {
+    return this.agentExt.get(agent);
+  }
+
+  /** The queue call `agent` is talking on now, or undefined. A scan: supervisors ask rarely. */
+  connectedCallOf(agent: string): Call | undefined {
+    for (const h of this.byCall.values()) if (h.phase === 'connected' && h.agent === agent && h.call.state === 'answered') return h.call;
+    return undefined;
+  }
+
   /** The wallboard's picture: every queue's figures and every configured agent's state. */
   snapshot(): { at: number; queues: Array<{ name: string; stats: ReturnType<AcdEngine['queueStats']>; agentsReady: number }>; agents: Array<{ agent: string; name: string; extension?: string; state: AgentStateName; reason?: string }> } {
     const agents = this.settings.acd.agents.map((a) => {
@@ -503,6 +514,9 @@ export class CallCenter implements CallHost {
           confirm = 'agent-not-ready';
           break;
         }
+        default:
+          // Supervisor codes (*31–*36) are taken by pbx/supervision before they reach the call center.
+          throw new AcdError('bad-state', `feature code ${code.kind} is not an agent's`);
       }
       log.info({ extension: ext, code: code.kind }, 'agent feature code');
     } catch (err) {

@@ -1,5 +1,7 @@
 import type { AgentStateName, QueueStats } from '../../acd/index.ts';
 import type { IvrChoice } from '../../ivr/index.ts';
+import type { SupervisionCtiEvent } from '../supervision/cti-events.ts';
+import type { ConferenceCtiEvent } from '../conference/cti-events.ts';
 
 /**
  * Events of the CTI stream (issue 6) for agent desktops and wallboards, Noun+Verb (STYLE.md 15).
@@ -16,7 +18,9 @@ export type CtiEvent =
   | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
   | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: 'completed' | 'abandoned' | 'overflowed' | 'hung-up' }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
-  | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueStats };
+  | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueStats }
+  | SupervisionCtiEvent
+  | ConferenceCtiEvent;
 
 /** Names of the event types, for filters. */
 export type CtiEventType = CtiEvent['type'];

@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -62,6 +62,8 @@ export const api = {
   acd: {
     snapshot: () => request<AcdSnapshot>('GET', '/acd/snapshot'),
     agentState: (agent: string, body: AgentCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/state`, { body }),
+    supervise: (agent: string, body: SupervisorCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/supervise`, { body }),
+    conference: (agent: string, body: ConferenceCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/conference`, { body }),
   },
   ports: {
     list: () => request<PortList>('GET', '/ports'),

@@ -546,13 +546,25 @@ export interface AcdSnapshot { at: number; queues: QueueRow[]; agents: AgentRow[
 /** `POST /acd/agents/:agent/state`. */
 export interface AgentCommand { action: 'login' | 'logout' | 'ready' | 'not-ready'; extension?: string; pin?: string; reason?: string }
 
+/** `POST /acd/agents/:agent/supervise`: force release / not ready / logout, or switch a listening supervisor's mode. */
+export interface SupervisorCommand { action: 'listen' | 'whisper' | 'barge' | 'release' | 'not-ready' | 'logout'; supervisor?: string }
+
+/** `POST /acd/agents/:agent/conference`. */
+export interface ConferenceCommand { action: 'merge' | 'leave' }
+
 /** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
 export type CtiEvent =
   | { type: 'CallOffered'; at: number; callId: string; agent: string; extension: string; callerNumber: string; callerName?: string; queue: string; waitMs: number; ivr: { choices: Array<{ menu: string; digit: string }>; digits: Record<string, string> } }
   | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
   | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: string }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
-  | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] };
+  | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] }
+  | { type: 'SupervisionStarted' | 'SupervisionModeChanged'; at: number; agent: string; supervisor: string; callId: string; mode: 'listen' | 'whisper' | 'barge' }
+  | { type: 'SupervisionEnded'; at: number; agent: string; supervisor: string; callId: string }
+  | { type: 'AgentForced'; at: number; agent: string; supervisor: string; action: 'release' | 'not-ready' | 'logout'; callId?: string }
+  | { type: 'ConferenceStarted'; at: number; room: string; agent: string; parties: string[] }
+  | { type: 'ConferencePartyJoined' | 'ConferencePartyLeft'; at: number; room: string; agent: string; party: string }
+  | { type: 'ConferenceEnded'; at: number; room: string; agent: string };
 
 /** One party of a recording: WAV channel `channel` holds what it said. */
 export interface RecordingParty {

@@ -19,6 +19,11 @@ class Session {
     return this.user?.role === 'admin' || this.user?.role === 'engineer';
   }
 
+  /** May use the supervisor actions on the wallboard (admin or supervisor; the API decides). */
+  get isSupervisor(): boolean {
+    return this.user?.role === 'admin' || this.user?.role === 'supervisor';
+  }
+
   /** True when the user may write (the API decides; this only hides buttons). */
   get isAdmin(): boolean {
     return this.user?.role === 'admin';
