@@ -90,6 +90,7 @@ export class RecorderService {
   private lastFileClosed: RecorderStatus['lastFileClosed'] = null;
   private readonly errors: RecorderStatus['errors'] = [];
   private writeErrorSince: string | undefined;
+  private archive: RecorderStatus['archive'] = null;
   private readonly totals = { packetsReceived: 0, packetsIgnored: 0, badPackets: 0, bytesWritten: 0, recordingsClosed: 0, recordingsRecovered: 0, recordingsLost: 0, refusedDisk: 0, refusedLimit: 0, latePackets: 0, reanchors: 0, missingMs: 0, retentionDeleted: 0, retentionArchived: 0, idleClosed: 0 };
 
   private constructor(readonly settings: RecorderSettings, private readonly records: RecordsDb, readonly index: RecordingStore, private readonly socketPath: string) {
@@ -410,13 +411,29 @@ export class RecorderService {
     }
   }
 
-  /** Runs the retention policy once (also on POST /v1/retention/sweep). */
-  async sweep(): Promise<{ deleted: number; archived: number }> {
+  /** Runs the retention policy once (also on POST /v1/retention/sweep); a sweep already running is joined, not doubled. */
+  sweep(): Promise<{ deleted: number; archived: number; archiveError?: string }> {
+    this.sweeping ??= this.runSweep().finally(() => { this.sweeping = undefined; });
+    return this.sweeping;
+  }
+
+  private sweeping: Promise<{ deleted: number; archived: number; archiveError?: string }> | undefined;
+
+  private async runSweep(): Promise<{ deleted: number; archived: number; archiveError?: string }> {
     const r = await sweepRetention(this.index, this.settings, Date.now());
     this.totals.retentionDeleted += r.deleted;
     this.totals.retentionArchived += r.archived;
     for (const e of r.errors) this.error(`retention: ${e}`);
-    return { deleted: r.deleted, archived: r.archived };
+    if (r.archiveTarget) {
+      const at = new Date().toISOString();
+      const prev = this.archive;
+      // The alarm keeps the time of the first failure; a sweep that archives without error clears it.
+      this.archive = {
+        target: r.archiveTarget, lastSweepAt: at, archivedTotal: (prev?.archivedTotal ?? 0) + r.archived,
+        lastError: r.archiveError ? { at: prev?.lastError?.at ?? at, ...r.archiveError } : null,
+      };
+    }
+    return { deleted: r.deleted, archived: r.archived, ...(r.archiveError ? { archiveError: r.archiveError.message } : {}) };
   }
 
   // ---- crash safety ---------------------------------------------------------------------
@@ -480,6 +497,12 @@ export class RecorderService {
         en: 'Recording files cannot be written; affected recordings were ended', zh: '录音文件无法写入，受影响的录音已结束',
       } });
     }
+    if (this.archive?.lastError) {
+      alarms.push({ id: 'recorder-archive-failed', severity: 'major', source: 'recorder/archive', raisedAt: this.archive.lastError.at, text: {
+        en: `Recordings cannot be archived to ${this.archive.target}: ${this.archive.lastError.message} (kept on this disk, retried hourly)`,
+        zh: `录音无法归档到 ${this.archive.target}：${this.archive.lastError.messageZh}（已保留在本机磁盘，每小时重试）`,
+      } });
+    }
     return {
       startedAt: this.startedAt.toISOString(),
       listening: this.transport?.listening() ?? [],
@@ -495,6 +518,7 @@ export class RecorderService {
       lastFileClosed: this.lastFileClosed,
       disk: { ...this.disk, recordingsDir: this.settings.recordingsDir },
       alarms,
+      archive: this.archive,
       errors: [...this.errors],
       counters: {
         ...this.totals,
