@@ -9,6 +9,10 @@ export interface ActiveRecordingStatus {
   segment: number;
   durationMs: number;
   bytesWritten: number;
+  /** The file's law (both channels). */
+  codec: 'PCMU' | 'PCMA';
+  /** Live listeners now (GET /v1/live). */
+  listeners: number;
   streams: Array<{ label: string; channel: number; port: number; party: string; packets: number; lost: number; late: number; ssrc?: number }>;
 }
 
