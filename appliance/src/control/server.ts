@@ -104,7 +104,7 @@ async function route(routes: ControlRoutes, req: IncomingMessage, res: ServerRes
     let stop: (() => void) | undefined;
     let gone = false;
     const out = {
-      write: (chunk: Buffer) => {
+      write: (chunk: Uint8Array) => {
         if (gone) return;
         // Never queue without bound for a reader that does not keep up: drop it instead.
         if (res.writableLength > BINARY_BACKLOG_BYTES) {

@@ -48,7 +48,7 @@ export interface ControlErrorBody {
 
 /** Where a binary stream route writes; `write` never blocks (see {@link ControlRoutes}). */
 export interface BinaryOut {
-  write(chunk: Buffer): void;
+  write(chunk: Uint8Array): void;
   /** Ends the response (the subject of the stream is gone). */
   end(): void;
 }

@@ -102,7 +102,7 @@ export function attachListen(servers: Server[], svc: MgmtServices): ListenHub {
       },
       onChunk: (b) => {
         if (!ws || ws.readyState !== ws.OPEN) return;
-        let frames: Buffer[];
+        let frames: Uint8Array[];
         try {
           frames = splitter.push(b);
         } catch (err) {

@@ -12,6 +12,8 @@
 //          4  u32 BE  arrival time, ms since the recording (segment) started
 //          8  u16 BE  payload length N (≤ LIVE_MAX_PAYLOAD)
 //         10  N bytes G.711 samples, 8 kHz, one byte per sample
+//
+// Plain Uint8Array/DataView only (no Node Buffer): the browser imports this file too.
 
 /** Bytes before the payload. */
 export const LIVE_HEADER_BYTES = 10;
@@ -31,15 +33,15 @@ export interface LiveFrame {
 }
 
 /** Encodes one frame from an RTP payload (`buf[offset, offset + length)`). */
-export function encodeLiveFrame(channel: number, law: 'PCMU' | 'PCMA', atMs: number, buf: Uint8Array, offset: number, length: number): Buffer {
+export function encodeLiveFrame(channel: number, law: 'PCMU' | 'PCMA', atMs: number, buf: Uint8Array, offset: number, length: number): Uint8Array {
   if (length > LIVE_MAX_PAYLOAD) throw new RangeError(`live frame payload ${length} bytes over ${LIVE_MAX_PAYLOAD}`);
-  const f = Buffer.allocUnsafe(LIVE_HEADER_BYTES + length);
+  const f = new Uint8Array(LIVE_HEADER_BYTES + length);
+  const v = new DataView(f.buffer);
   f[0] = LIVE_FRAME_VERSION;
   f[1] = channel & 0xff;
   f[2] = LIVE_LAW[law];
-  f[3] = 0;
-  f.writeUInt32BE(Math.max(0, Math.min(Math.floor(atMs), 0xffffffff)), 4);
-  f.writeUInt16BE(length, 8);
+  v.setUint32(4, Math.max(0, Math.min(Math.floor(atMs), 0xffffffff)));
+  v.setUint16(8, length);
   f.set(buf.subarray(offset, offset + length), LIVE_HEADER_BYTES);
   return f;
 }
@@ -73,19 +75,24 @@ export function decodeLiveFrame(b: Uint8Array): LiveFrame {
  * frames. Holds at most one partial frame; a broken header throws (the stream is then unusable).
  */
 export class LiveFrameSplitter {
-  #pending: Buffer = Buffer.alloc(0);
+  #pending: Uint8Array = new Uint8Array(0);
 
-  /** Feeds a chunk; returns the frames it completed, each its own Buffer (encoded layout). */
-  push(chunk: Buffer): Buffer[] {
-    let b = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
-    const out: Buffer[] = [];
+  /** Feeds a chunk; returns the frames it completed, each its own copy (encoded layout). */
+  push(chunk: Uint8Array): Uint8Array[] {
+    let b = chunk;
+    if (this.#pending.length > 0) {
+      b = new Uint8Array(this.#pending.length + chunk.length);
+      b.set(this.#pending);
+      b.set(chunk, this.#pending.length);
+    }
+    const out: Uint8Array[] = [];
     while (b.length >= LIVE_HEADER_BYTES) {
       const total = LIVE_HEADER_BYTES + header(b).length;
       if (b.length < total) break;
-      out.push(Buffer.from(b.subarray(0, total)));
+      out.push(new Uint8Array(b.subarray(0, total))); // a copy: Buffer#slice would be a view
       b = b.subarray(total);
     }
-    this.#pending = Buffer.from(b);
+    this.#pending = new Uint8Array(b);
     return out;
   }
 

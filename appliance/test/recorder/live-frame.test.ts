@@ -40,14 +40,14 @@ test('the splitter rebuilds the frames from any chunking of the stream, holding 
   const stream = Buffer.concat(frames);
   for (const cut of [1, 3, 10, 11, 161, 4096, stream.length]) {
     const s = new LiveFrameSplitter();
-    const got: Buffer[] = [];
+    const got: Uint8Array[] = [];
     for (let i = 0; i < stream.length; i += cut) {
       got.push(...s.push(stream.subarray(i, i + cut)));
       assert.ok(s.pendingBytes < LIVE_HEADER_BYTES + 1500, 'never more than one partial frame held');
     }
     assert.equal(s.pendingBytes, 0, `cut ${cut}: nothing left over`);
     assert.equal(got.length, frames.length, `cut ${cut}`);
-    got.forEach((g, i) => assert.ok(g.equals(frames[i]!), `cut ${cut}: frame ${i}`));
+    got.forEach((g, i) => assert.deepEqual(g, frames[i], `cut ${cut}: frame ${i}`));
   }
   assert.throws(() => new LiveFrameSplitter().push(Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 0, 1])), LiveFrameError);
 });
@@ -74,7 +74,7 @@ test('control binary route: 404 refusal before any byte, frames to a reader, and
   assert.ok(refused instanceof ControlRequestError && refused.status === 404 && /no active recording nope/.test(refused.message), String(refused));
 
   // A reader that keeps up gets every frame.
-  const got: Buffer[] = [];
+  const got: Uint8Array[] = [];
   const split = new LiveFrameSplitter();
   await new Promise<void>((resolve) => client.openBinary('/v1/live?id=r1', { onOpen: () => resolve(), onChunk: (b) => got.push(...split.push(b)), onClose: () => undefined }));
   const frame = encodeLiveFrame(0, 'PCMU', 0, payload(160, 3), 0, 160);
