@@ -563,6 +563,19 @@ export interface RecordingParty {
   role?: string;
 }
 
+/** A call being recorded now, as GET /recordings/live lists it for live listening. */
+export interface LiveRecording {
+  id: string;
+  callId: string;
+  startedAt: string;
+  durationMs: number;
+  codec: 'PCMU' | 'PCMA';
+  /** Live listeners now. */
+  listeners: number;
+  /** One per channel, in channel order (0 = left when listening in stereo). */
+  parties: Array<{ channel: number; name: string }>;
+}
+
 /** A recording as GET /recordings lists it (times ISO). */
 export interface Recording {
   id: string;
