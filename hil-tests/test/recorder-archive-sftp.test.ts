@@ -145,7 +145,7 @@ test('the recorder archives expired recordings to a real sshd: verified, then re
   assert.equal(rows(dataDir).get('rot')!.state, 'archived');
 });
 
-test('an unreachable SFTP server: a clear connect error, local file and row kept', async () => {
+test('an unreachable server or another host key keep file and row; a copy already on the server counts only once verified, a recording gone everywhere never', async () => {
   const sshd = await startSshd();
   cleanup.push(() => sshd.stop());
   const root = mkdtempSync(join(tmpdir(), 'hil-rec-archive-down-'));
@@ -169,4 +169,22 @@ test('an unreachable SFTP server: a clear connect error, local file and row kept
   const r2 = await sweepRetention(store, settings, Date.now(), impostor);
   assert.match(r2.archiveError!.message, new RegExp(`host key of 127.0.0.1 is ${sshd.hostKeySha256.replace(/[+/]/g, '\\$&')}`));
   assert.equal(store.get('d1')!.state, 'closed');
+
+  // A sweep cut after the upload and the local delete but before the index update: the next
+  // sweep finds the server's copy, verifies it against the index and only then counts it archived.
+  // A recording gone both here and there is an error, never "archived".
+  const remote = join(sshd.home, 'archive-2');
+  const more = seed(root, ['d2', 'd3']);
+  const d2 = more.get('d2')!;
+  mkdirSync(join(remote, d2.path, '..'), { recursive: true });
+  writeFileSync(join(remote, d2.path), d2.bytes);
+  rmSync(join(root, 'recordings', d2.path));
+  rmSync(join(root, 'recordings', more.get('d3')!.path));
+  const good = () => new SftpArchive({ host: '127.0.0.1', port: sshd.port, username: sshd.username, path: remote, privateKeyPath: sshd.clientKey, hostKeySha256: sshd.hostKeySha256 });
+  const r3 = await sweepRetention(store, settings, Date.now(), good());
+  assert.equal(store.get('d1')!.state, 'archived', 'd1 (oldest) now archived');
+  assert.equal(store.get('d2')!.state, 'archived', 'the copy already on the server was verified and counted');
+  assert.equal(store.get('d3')!.state, 'closed');
+  assert.match(r3.archiveError!.message, /local file is missing and the server has no copy/);
+  assert.equal(r3.archived, 2);
 });

@@ -102,8 +102,11 @@ export class SftpArchive implements ArchiveTarget {
         await conn.writeDurable(remote, createReadStream(localPath, { highWaterMark: 64 * 1024 }));
       }
       const size = await conn.size(remote);
+      if (size === undefined) {
+        throw new ArchiveError(`archive ${remote}: the local file is missing and the server has no copy`, `归档 ${remote}：本地文件缺失，服务器上也没有副本`);
+      }
       if (size !== r.sizeBytes) {
-        throw new ArchiveError(`archive ${remote}: the server has ${size ?? 'no file of'} bytes, the index says ${r.sizeBytes}; local file kept`, `归档 ${remote}：服务器上文件大小为 ${size ?? '无'}，索引为 ${r.sizeBytes}，本地文件已保留`);
+        throw new ArchiveError(`archive ${remote}: the server has ${size} bytes, the index says ${r.sizeBytes}; local file kept`, `归档 ${remote}：服务器上文件大小为 ${size}，索引为 ${r.sizeBytes}，本地文件已保留`);
       }
       const sha = await conn.sha256(remote);
       if (sha !== r.sha256) {
