@@ -6,31 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { ControlClient, ControlRouteError, serveControl, type BinaryOut } from '../../src/control/index.ts';
 import { decodeLiveFrame, encodeLiveFrame } from '../../src/recorder/live-frame.ts';
-import type { RecorderStatus } from '../../src/recorder/index.ts';
 import { attachListen, LISTEN_CLOSE } from '../../src/mgmt/listen.ts';
 import { call, login, seedUser, startHarness, type Client, type Harness } from './harness.ts';
-
-/** A recorder stand-in: one active recording 'r1' whose live listeners the test feeds. */
-async function fakeRecorder(t: { after(fn: () => unknown): void }, dir: string) {
-  const sock = join(dir, 'run', 'recorder.sock');
-  const outs = new Set<BinaryOut>();
-  const status = {
-    recordings: [{ id: 'r1', callId: 'call-1', startedAt: '2025-03-01T08:00:00.000Z', segment: 1, durationMs: 4000, bytesWritten: 64000, codec: 'PCMA', listeners: 0,
-      streams: [{ label: '2', channel: 1, port: 30002, party: '1002', packets: 200, lost: 0, late: 0 }, { label: '1', channel: 0, port: 30000, party: '1001', packets: 200, lost: 0, late: 0 }] }],
-  } as unknown as RecorderStatus;
-  const server = await serveControl(sock, {
-    '/v1/status': { method: 'GET', run: () => status },
-    '/v1/live': { method: 'GET', binary: (q, out) => {
-      if (q.get('id') !== 'r1') throw new ControlRouteError(404, `no active recording ${q.get('id')}`);
-      outs.add(out);
-      return () => void outs.delete(out);
-    } },
-  });
-  t.after(() => server.close());
-  return { client: new ControlClient(sock, 3000, 'recorder'), outs };
-}
+import { fakeRecorder } from './fake-recorder.ts';
 
 function openListen(h: Harness, id: string, headers: Record<string, string>): Promise<{ ws?: WebSocket; status?: number; texts: any[]; frames: Buffer[]; closed: Promise<number> }> {
   const texts: any[] = [];
@@ -125,4 +104,21 @@ test('live listen: a browser that stops reading is disconnected (4008) instead o
   assert.equal(rec.outs.size, 0, 'the recorder subscription was closed when the browser fell behind');
   (l.ws as unknown as { _socket: { resume(): void } })._socket.resume();
   assert.equal(await l.closed, LISTEN_CLOSE.tooSlow);
+});
+
+test('the recorder\'s alarms (an archive that fails) reach /alarms beside the PBX\'s, and say whether the recorder answered', async (t) => {
+  const h = await startHarness(t);
+  const alarm = { id: 'recorder-archive-failed', severity: 'major' as const, source: 'recorder/archive', raisedAt: '2025-03-01T07:00:00.000Z', text: { en: 'Recordings cannot be archived to sftp://rec@nas:22/a', zh: '录音无法归档到 sftp://rec@nas:22/a' } };
+  const rec = await fakeRecorder(t, h.dir, { alarms: [alarm] });
+  await seedUser(h, 'sup', 'supervisor');
+  const sup = await login(h, 'sup');
+  const before = await call(h, 'GET', '/api/v1/alarms', { client: sup });
+  assert.equal(before.json.services.recorder, undefined, 'no recorder configured: not mentioned');
+  h.services.deps.recorder = rec.client;
+  const r = await call(h, 'GET', '/api/v1/alarms', { client: sup });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.items.find((a: { id: string }) => a.id === 'recorder-archive-failed'), alarm);
+  assert.equal(r.json.services.recorder, true);
+  h.services.deps.recorder = { ...rec.client, call: () => Promise.reject(new Error('down')), openBinary: rec.client.openBinary.bind(rec.client) };
+  assert.equal((await call(h, 'GET', '/api/v1/alarms', { client: sup })).json.services.recorder, false);
 });

@@ -198,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active alarms of the PBX (trunks) and the analog gateway (card, spans, ports), newest first */
+        /** Active alarms of the PBX (trunks), the analog gateway (card, spans, ports) and the recorder (disk watermarks, write errors, archive failures), newest first */
         get: operations["getAlarms"];
         put?: never;
         post?: never;
@@ -2103,6 +2103,7 @@ export interface operations {
                         services: {
                             pbx: boolean;
                             analog: boolean;
+                            recorder?: boolean;
                         };
                     };
                 };

@@ -112,7 +112,7 @@ export interface Alarm {
 /** Answer of `GET /alarms`, newest first; `services` says which services answered. */
 export interface AlarmList {
   items: Alarm[];
-  services: { pbx: boolean; analog: boolean };
+  services: { pbx: boolean; analog: boolean; recorder?: boolean };
 }
 
 /** Where an inbound call goes. */
