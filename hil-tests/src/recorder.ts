@@ -31,10 +31,16 @@ export interface HilRecorder {
   logs(): string;
 }
 
+/** Where the recorder runs: an existing data dir (shared with the PBX and mgmt; then stop() leaves it) and a SIP port chosen beforehand. */
+export interface StartRecorderPlace {
+  dataDir?: string;
+  sipPort?: number;
+}
+
 /** Starts the recorder with `env` added (HOTLINE_RECORDER_*). */
-export async function startRecorder(env: Record<string, string> = {}, startTimeoutMs = 30_000): Promise<HilRecorder> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hil-recorder-'));
-  const sipPort = await freePort();
+export async function startRecorder(env: Record<string, string> = {}, startTimeoutMs = 30_000, place: StartRecorderPlace = {}): Promise<HilRecorder> {
+  const dataDir = place.dataDir ?? mkdtempSync(join(tmpdir(), 'hil-recorder-'));
+  const sipPort = place.sipPort ?? await freePort();
   const rtpBase = 41000 + 2 * Math.floor(Math.random() * 5000);
   const fullEnv = {
     HOTLINE_DATA_DIR: dataDir, HOTLINE_RECORDER_SIP_PORT: String(sipPort), HOTLINE_RECORDER_BIND: '127.0.0.1',
@@ -59,7 +65,7 @@ export async function startRecorder(env: Record<string, string> = {}, startTimeo
     },
     stop: async () => {
       await proc.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!place.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     logs: () => proc.output(),
   };

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readWavFile } from '@hotline/media';
 import { ControlClient, ControlRequestError } from '@hotline/appliance/control';
-import { buildToneRtpPcap } from '../src/pcap.ts';
-import { freePort, freeUdpPorts } from '../src/ports.ts';
-import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
+import { freePort } from '../src/ports.ts';
+import { runSipp, scenario } from '../src/sipp.ts';
+import { toneCall } from '../src/tone-call.ts';
 import { startPbx, type HilPbx } from '../src/pbx.ts';
 import { startRecorder, type HilRecorder } from '../src/recorder.ts';
 import { until } from '../src/siprec-client.ts';
@@ -29,24 +29,8 @@ async function pbxRecordingTo(rec: HilRecorder, extra: Record<string, unknown> =
 }
 
 /** One call 1001 → 1002: the caller plays 1 kHz, the callee 440 Hz, 2 s each; BYE after 2.5 s. */
-async function call(pbx: HilPbx, callerLaw: 'PCMU' | 'PCMA' = 'PCMU'): Promise<void> {
-  const target = `127.0.0.1:${pbx.sipPort}`;
-  const uasPort = await freePort();
-  const [uacRtp, uasRtp] = await freeUdpPorts(2);
-  const callee = startSipp({
-    scenarioFile: scenario('uas-media-answer'), localPort: uasPort, service: CALLEE.number, timeoutSec: 20,
-    vars: { rtp_port: uasRtp, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 440, durationMs: 2000, amplitude: 0.25 }) },
-  });
-  await waitForUdpBound(uasPort);
-  await runSipp({ scenarioFile: scenario('register'), remote: target, service: CALLEE.number, auth: { username: CALLEE.number, password: CALLEE.secret }, vars: { contact_port: uasPort, expires: 300 }, timeoutSec: 10 });
-  const caller = await runSipp({
-    scenarioFile: scenario('uac-media-call'), remote: target, service: CALLEE.number, timeoutSec: 20, localPort: await freePort(),
-    auth: { username: CALLER.number, password: CALLER.secret }, authUri: `${CALLEE.number}@${target}`,
-    vars: { caller: CALLER.number, rtp_port: uacRtp, pt: callerLaw === 'PCMU' ? 0 : 8, codec: callerLaw },
-    files: { 'audio.pcap': buildToneRtpPcap({ frequencyHz: 1000, durationMs: 2000, amplitude: 0.5, law: callerLaw === 'PCMU' ? 'pcmu' : 'pcma' }) },
-  });
-  assert.equal(caller.stats.successful, 1);
-  assert.equal((await callee.done).stats.successful, 1);
+function call(pbx: HilPbx, callerLaw: 'PCMU' | 'PCMA' = 'PCMU'): Promise<void> {
+  return toneCall(pbx, { caller: CALLER, callee: CALLEE, callerLaw });
 }
 
 test('an answered call is recorded over SIPREC: one file, caller on channel 1, callee on channel 2, checked with sox', async () => {

@@ -67,6 +67,37 @@ export class ControlClient {
     return { close: () => { closed = true; req.destroy(); } };
   }
 
+  /**
+   * Opens a binary streaming route (the recorder's `/v1/live?id=...`): `onOpen` once the service
+   * accepted (200), `onChunk` for every piece of bytes as it arrives (any boundaries), `onClose`
+   * when it ends; a refusal arrives as `onClose(ControlRequestError)` without `onOpen`. The caller
+   * must keep up or stop: the service disconnects a reader that falls behind.
+   */
+  openBinary(path: string, on: { onOpen(): void; onChunk(b: Buffer): void; onClose(err?: Error): void }): { close(): void } {
+    let closed = false;
+    const done = (err?: Error) => { if (!closed) { closed = true; on.onClose(err); } };
+    const req = request({ socketPath: this.socketPath, method: 'GET', path, headers: { accept: 'application/octet-stream' } }, (res) => {
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let body: ControlErrorBody;
+          try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ControlErrorBody; } catch { body = { error: `status ${res.statusCode}` }; }
+          done(new ControlRequestError(res.statusCode ?? 0, body, this.service));
+        });
+        return;
+      }
+      on.onOpen();
+      res.on('data', (c: Buffer) => { if (!closed) on.onChunk(c); });
+      res.on('end', () => done());
+      res.on('error', (err) => done(err));
+      res.on('close', () => done());
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ServiceNotRunningError(this.socketPath, err.code, this.service) : err));
+    req.end();
+    return { close: () => { closed = true; req.destroy(); } };
+  }
+
   /** One request; `body` is sent as JSON. Resolves with the parsed 2xx body, rejects with ControlRequestError otherwise. */
   call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);

@@ -38,6 +38,17 @@ function errorBody(err: unknown): ControlErrorBody {
   return Array.isArray(e.errors) ? { error: e.message ?? String(err), details: e.errors } : { error: e?.message ?? String(err) };
 }
 
+/** A refusal of a control request with its HTTP status (a binary stream route's 404, say). */
+export class ControlRouteError extends Error {
+  override readonly name = 'ControlRouteError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** How far a binary stream's reader may fall behind before it is disconnected (about 3 s of two G.711 channels). */
+export const BINARY_BACKLOG_BYTES = 64 * 1024;
+
 /** Control requests carry a few small JSON objects; anything bigger is a mistake. */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -88,6 +99,36 @@ async function route(routes: ControlRoutes, req: IncomingMessage, res: ServerRes
     res.setHeader('allow', r.method);
     req.resume();
     return send(res, 405, { error: `${req.method} not allowed on ${path}` });
+  }
+  if ('binary' in r) {
+    req.resume();
+    const query = new URL(req.url ?? '/', 'http://control').searchParams;
+    let stop: (() => void) | undefined;
+    let gone = false;
+    const out = {
+      write: (chunk: Uint8Array) => {
+        if (gone) return;
+        // Never queue without bound for a reader that does not keep up: drop it instead.
+        if (res.writableLength > BINARY_BACKLOG_BYTES) {
+          gone = true;
+          log.warn({ path, backlog: res.writableLength }, 'binary stream reader too slow: disconnected');
+          res.destroy();
+          return;
+        }
+        res.write(chunk);
+      },
+      end: () => { if (!gone) { gone = true; res.end(); } },
+    };
+    res.setHeader('content-type', 'application/octet-stream');
+    try {
+      stop = r.binary(query, out);
+    } catch (err) {
+      const status = err instanceof ControlRouteError ? err.status : err instanceof RangeError ? 400 : 500;
+      return send(res, status, errorBody(err));
+    }
+    res.on('close', () => { gone = true; stop?.(); });
+    if (!res.headersSent) res.flushHeaders();
+    return;
   }
   if ('stream' in r) {
     req.resume();

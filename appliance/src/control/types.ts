@@ -50,5 +50,21 @@ export interface ControlErrorBody {
   details?: Array<{ path: string; message: string }>;
 }
 
-/** A control API's routes by path: one method each; `run` gets the parsed JSON body (undefined when empty). */
-export type ControlRoutes = Record<string, { method: 'GET' | 'POST'; run(body: unknown): unknown } | { method: 'GET'; stream(write: (line: string) => void): () => void }>;
+/** Where a binary stream route writes; `write` never blocks (see {@link ControlRoutes}). */
+export interface BinaryOut {
+  write(chunk: Uint8Array): void;
+  /** Ends the response (the subject of the stream is gone). */
+  end(): void;
+}
+
+/**
+ * A control API's routes by path: one method each; `run` gets the parsed JSON body (undefined when
+ * empty); `stream` writes NDJSON lines; `binary` gets the query and writes raw bytes — it throws
+ * ControlRouteError to refuse (e.g. 404) before anything is written, and returns its stop function.
+ * A binary reader that falls more than BINARY_BACKLOG_BYTES behind is disconnected, so a slow
+ * reader never makes the service buffer without bound.
+ */
+export type ControlRoutes = Record<string,
+  | { method: 'GET' | 'POST'; run(body: unknown): unknown }
+  | { method: 'GET'; stream(write: (line: string) => void): () => void }
+  | { method: 'GET'; binary(query: URLSearchParams, out: BinaryOut): () => void }>;

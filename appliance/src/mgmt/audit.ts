@@ -47,7 +47,8 @@ export type AuditAction =
   | 'recording.downloaded'
   | 'recording.deleted'
   | 'recording.exported'
-  | 'recording.call_controlled';
+  | 'recording.call_controlled'
+  | 'recording.listened';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {
@@ -62,11 +63,16 @@ export interface AuditEvent {
 
 /** Appends an audit entry for the request: who, when, from where, what; secrets masked here, always. */
 export function audit(svc: MgmtServices, ctx: Context, user: { username: string; role: string } | undefined, e: AuditEvent): void {
+  auditFrom(svc, ctx.request.ip, user, e);
+}
+
+/** The same for a request that is not a Koa context (a WebSocket upgrade): `sourceAddress` is the peer's address. */
+export function auditFrom(svc: MgmtServices, sourceAddress: string | undefined, user: { username: string; role: string } | undefined, e: AuditEvent): void {
   svc.auditLog.append({
     at: svc.deps.now(),
     actor: e.actor ?? user?.username ?? '-',
     role: e.role ?? user?.role ?? '-',
-    sourceAddress: ctx.request.ip || '-',
+    sourceAddress: sourceAddress || '-',
     action: e.action,
     target: e.target,
     outcome: e.outcome,

@@ -21,6 +21,13 @@ export interface MonitorControl {
   reloadConfig(): Promise<{ configVersion: number }>;
 }
 
+/** What mgmt needs of the recorder's control API (`ControlClient` on `<data>/run/recorder.sock`); tests may pass a fake. */
+export interface RecorderControl {
+  call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** A binary streaming route (`/v1/live?id=`: live listen frames); ControlClient.openBinary. */
+  openBinary(path: string, on: { onOpen(): void; onChunk(b: Buffer): void; onClose(err?: Error): void }): { close(): void };
+}
+
 /** Host metrics for the dashboard. */
 export interface HostSnapshot {
   hostname: string;
@@ -72,6 +79,8 @@ export interface MgmtDeps {
   promptsDir?: string;
   /** The recorder's folder (`<data>/recordings` or HOTLINE_RECORDER_DIR): inspection items and the recordings routes read it. */
   recordingsDir?: string;
+  /** The recorder's control API: active recordings and live listen; absent, the page lists no live calls. */
+  recorder?: RecorderControl;
   /** The recorder's AES-256-GCM key file (HOTLINE_RECORDER_KEY_FILE), to play encrypted recordings; absent: they are refused. */
   recorderKeyFile?: string;
   /** Backup state for the inspection items; default: read from `backups` when present, else those items read "not available". */

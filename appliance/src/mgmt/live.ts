@@ -6,6 +6,7 @@ import { readCookie, SESSION_COOKIE } from './auth/cookies.ts';
 import { originAllowed } from './auth/guard.ts';
 import type { MgmtServices } from './services.ts';
 import { CTI_PATH } from './cti.ts';
+import { LISTEN_PATH } from './listen.ts';
 
 /** URL of the live WebSocket. */
 export const LIVE_PATH = '/api/v1/live';
@@ -71,8 +72,8 @@ export function attachLive(servers: Server[], svc: MgmtServices): LiveHub {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    // The CTI stream has its own hub on the same servers (cti.ts).
-    if (path === CTI_PATH) return;
+    // The CTI stream and live listen have their own hubs on the same servers (cti.ts, listen.ts).
+    if (path === CTI_PATH || path === LISTEN_PATH) return;
     if (path !== LIVE_PATH) return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
     const session = svc.sessions.touch(readCookie(req.headers.cookie, SESSION_COOKIE));

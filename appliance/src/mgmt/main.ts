@@ -16,6 +16,7 @@ import { recorderSettings } from '../recorder/index.ts';
 import { createMgmtApp } from './app.ts';
 import { attachLive } from './live.ts';
 import { attachCti } from './cti.ts';
+import { attachListen } from './listen.ts';
 import { systemInfoSource } from './system-info.ts';
 import { ensureCertificate } from './tls.ts';
 
@@ -70,6 +71,7 @@ const { app, services } = createMgmtApp(
     inspectionsDir: join(paths.root, 'inspections'),
     promptsDir: paths.prompts,
     recordingsDir: recorder.dir,
+    recorder: new ControlClient(paths.recorderControlSocket, 3000, 'recorder'),
     ...(recorder.keyFile ? { recorderKeyFile: recorder.keyFile } : {}),
     backups,
     onCertificateChanged: (p) => https.setSecureContext({ cert: p.certPem, key: p.keyPem, minVersion: 'TLSv1.2' }),
@@ -94,6 +96,7 @@ if (httpPort > 0) {
 }
 const live = attachLive(servers, services);
 const cti = attachCti(servers, services);
+const listen = attachListen(servers, services);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -104,6 +107,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     live.close();
     backups.stopScheduler();
     cti.close();
+    listen.close();
     for (const s of servers) s.closeAllConnections?.();
     void Promise.all(servers.map((s) => new Promise((r) => s.close(r)))).then(() => {
       records.close();

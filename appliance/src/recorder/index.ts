@@ -9,3 +9,4 @@ export { recorderSettings, RecorderSettingsError, DEFAULT_RETENTION, type Record
 export { decryptFile, encryptFile, loadKey, ENCRYPTED_MAGIC } from './encryption.ts';
 export type { RecorderStatus, ActiveRecordingStatus } from './status.ts';
 export { buildMetadataXml, buildRecordingOfferSdp, buildRecordingBody, type SrcParty } from './src-body.ts';
+export { encodeLiveFrame, decodeLiveFrame, LiveFrameSplitter, LiveFrameError, LIVE_HEADER_BYTES, LIVE_MAX_PAYLOAD, LIVE_LAW, type LiveFrame } from './live-frame.ts';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRtp, RtpPacket, RtpReceiveStats, recoverWav, isParseFailure } from '@hotline/media';
-import { serveControl, type ControlRoutes } from '../control/index.ts';
+import { ControlRouteError, serveControl, type BinaryOut, type ControlRoutes } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
 import { openRecords, RecordingStore, type RecordsDb, type RecordingParty, type RecordingPause } from '../records/index.ts';
@@ -28,6 +28,7 @@ import { SessionRecordingServer, type RecordingBackend } from './srs.ts';
 import { diskFigures, judgeDisk, newRecordingId, recordingRelPath, type DiskWatermarkState } from './storage.ts';
 import type { ActiveRecordingStatus, RecorderStatus } from './status.ts';
 import { sweepRetention } from './retention.ts';
+import { encodeLiveFrame } from './live-frame.ts';
 
 const log = moduleLogger('recorder');
 
@@ -66,7 +67,12 @@ interface ActiveRecording {
   paused: boolean;
   /** Pauses so far, as offsets into the file; indexed at every change (migration 16). */
   pauses: RecordingPause[];
+  /** Live listeners (supervisors through mgmt): every packet is copied to them as a live frame. Moves with the session to its next segment. */
+  listeners: Set<BinaryOut>;
 }
+
+/** Live listeners per recording: a handful of supervisors, never enough to load the recorder. */
+const MAX_LISTENERS_PER_RECORDING = 4;
 
 /** Options of {@link RecorderService.start}; tests pass temp folders and an environment. */
 export interface RecorderServiceOptions {
@@ -92,7 +98,8 @@ export class RecorderService {
   private lastFileClosed: RecorderStatus['lastFileClosed'] = null;
   private readonly errors: RecorderStatus['errors'] = [];
   private writeErrorSince: string | undefined;
-  private readonly totals = { packetsReceived: 0, packetsIgnored: 0, badPackets: 0, bytesWritten: 0, recordingsClosed: 0, recordingsRecovered: 0, recordingsLost: 0, refusedDisk: 0, refusedLimit: 0, latePackets: 0, reanchors: 0, missingMs: 0, retentionDeleted: 0, retentionArchived: 0, idleClosed: 0 };
+  private archive: RecorderStatus['archive'] = null;
+  private readonly totals = { packetsReceived: 0, packetsIgnored: 0, badPackets: 0, bytesWritten: 0, recordingsClosed: 0, recordingsRecovered: 0, recordingsLost: 0, refusedDisk: 0, refusedLimit: 0, latePackets: 0, reanchors: 0, missingMs: 0, retentionDeleted: 0, retentionArchived: 0, idleClosed: 0, liveListens: 0 };
 
   private constructor(readonly settings: RecorderSettings, private readonly records: RecordsDb, readonly index: RecordingStore, private readonly socketPath: string) {
     const pairs = Math.floor((settings.rtpPortMax - settings.rtpPortMin + 1) / 2);
@@ -135,6 +142,7 @@ export class RecorderService {
     const routes: ControlRoutes = {
       '/v1/status': { method: 'GET', run: () => this.status() },
       '/v1/retention/sweep': { method: 'POST', run: () => this.sweep() },
+      '/v1/live': { method: 'GET', binary: (query, out) => this.addListener(query.get('id') ?? '', out) },
     };
     this.control = await serveControl(this.socketPath, routes);
     this.timers.push(setInterval(() => this.flushAll(), s.flushIntervalMs));
@@ -191,7 +199,7 @@ export class RecorderService {
     const relPath = recordingRelPath(startedAt, id);
     const file = new RecordingFile(join(this.settings.recordingsDir, relPath), law, labels.length, this.settings.jitterAllowanceMs, this.settings.maxWaitMs);
     const rec: ActiveRecording = {
-      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0, paused: false, pauses: [],
+      id, sessionCallId, law, startedAt, relPath, file, streams: new Map(), labels, segment, callId: metadata?.hotline.callId ?? '', lastActivity: startedAt, packetsAtSegmentStart: 0, paused: false, pauses: [], listeners: new Set(),
       ...(metadata ? { metadata } : {}),
     };
     const info = this.indexInfo(rec);
@@ -249,6 +257,25 @@ export class RecorderService {
     stream.ssrc = pkt.ssrc;
     stream.stats.update(pkt.sequenceNumber, pkt.timestamp, now);
     rec.file.aligner.push(stream.channel, now, pkt.ssrc, pkt.timestamp, pkt.buffer, pkt.payloadOffset, pkt.payloadLength);
+    if (rec.listeners.size > 0) {
+      // One copy per packet for all listeners; each write is non-blocking (a slow reader is dropped by the control server).
+      const frame = encodeLiveFrame(stream.channel, rec.law, now - rec.startedAt, pkt.buffer, pkt.payloadOffset, pkt.payloadLength);
+      for (const l of rec.listeners) l.write(frame);
+    }
+  }
+
+  /**
+   * `GET /v1/live?id=<recording id>`: live frames of an active recording (either the id of its
+   * current segment or of its first) until it ends or the reader goes.
+   */
+  private addListener(id: string, out: BinaryOut): () => void {
+    const rec = this.current(id);
+    if (!rec) throw new ControlRouteError(404, `no active recording ${id}`);
+    if (rec.listeners.size >= MAX_LISTENERS_PER_RECORDING) throw new ControlRouteError(503, `recording ${id} already has ${rec.listeners.size} live listeners`);
+    const listeners = rec.listeners;
+    listeners.add(out);
+    this.totals.liveListens++;
+    return () => void listeners.delete(out);
   }
 
   private portsFor(rec: ActiveRecording, offered: OfferedStream[]): number[] {
@@ -284,6 +311,7 @@ export class RecorderService {
     const now = Date.now();
     const nextId = newRecordingId(now);
     const next = this.newSegment(nextId, rec.sessionCallId, rec.law, now, labels, o.metadata ?? rec.metadata, rec.segment + 1, rec.id);
+    next.listeners = rec.listeners; // a listener hears the call across a transfer
     for (const [label, st] of rec.streams) {
       if (labels.includes(label)) {
         st.channel = labels.indexOf(label);
@@ -329,6 +357,8 @@ export class RecorderService {
     if (!rec) return;
     this.recordings.delete(rec.id);
     for (const st of rec.streams.values()) this.releaseStream(st);
+    for (const l of rec.listeners) l.end();
+    rec.listeners.clear();
     this.finish(rec, reason);
   }
 
@@ -440,13 +470,29 @@ export class RecorderService {
     }
   }
 
-  /** Runs the retention policy once (also on POST /v1/retention/sweep). */
-  async sweep(): Promise<{ deleted: number; archived: number }> {
+  /** Runs the retention policy once (also on POST /v1/retention/sweep); a sweep already running is joined, not doubled. */
+  sweep(): Promise<{ deleted: number; archived: number; archiveError?: string }> {
+    this.sweeping ??= this.runSweep().finally(() => { this.sweeping = undefined; });
+    return this.sweeping;
+  }
+
+  private sweeping: Promise<{ deleted: number; archived: number; archiveError?: string }> | undefined;
+
+  private async runSweep(): Promise<{ deleted: number; archived: number; archiveError?: string }> {
     const r = await sweepRetention(this.index, this.settings, Date.now());
     this.totals.retentionDeleted += r.deleted;
     this.totals.retentionArchived += r.archived;
     for (const e of r.errors) this.error(`retention: ${e}`);
-    return { deleted: r.deleted, archived: r.archived };
+    if (r.archiveTarget) {
+      const at = new Date().toISOString();
+      const prev = this.archive;
+      // The alarm keeps the time of the first failure; a sweep that archives without error clears it.
+      this.archive = {
+        target: r.archiveTarget, lastSweepAt: at, archivedTotal: (prev?.archivedTotal ?? 0) + r.archived,
+        lastError: r.archiveError ? { at: prev?.lastError?.at ?? at, ...r.archiveError } : null,
+      };
+    }
+    return { deleted: r.deleted, archived: r.archived, ...(r.archiveError ? { archiveError: r.archiveError.message } : {}) };
   }
 
   // ---- crash safety ---------------------------------------------------------------------
@@ -486,6 +532,7 @@ export class RecorderService {
   status(): RecorderStatus {
     const recs: ActiveRecordingStatus[] = [...this.recordings.values()].map((r) => ({
       id: r.id, callId: r.callId, startedAt: new Date(r.startedAt).toISOString(), segment: r.segment, durationMs: r.file.durationMs, bytesWritten: r.file.bytesWritten,
+      codec: r.law, listeners: r.listeners.size,
       streams: [...r.streams.values()].map((st) => ({
         label: st.label, channel: st.channel, port: st.port, party: partyName(senderOfLabel(r.metadata, st.label)),
         packets: st.stats.received, lost: Math.max(0, st.stats.lost), late: r.file.aligner.stats(st.channel).late, ...(st.ssrc !== undefined ? { ssrc: st.ssrc } : {}),
@@ -510,6 +557,12 @@ export class RecorderService {
         en: 'Recording files cannot be written; affected recordings were ended', zh: '录音文件无法写入，受影响的录音已结束',
       } });
     }
+    if (this.archive?.lastError) {
+      alarms.push({ id: 'recorder-archive-failed', severity: 'major', source: 'recorder/archive', raisedAt: this.archive.lastError.at, text: {
+        en: `Recordings cannot be archived to ${this.archive.target}: ${this.archive.lastError.message} (kept on this disk, retried hourly)`,
+        zh: `录音无法归档到 ${this.archive.target}：${this.archive.lastError.messageZh}（已保留在本机磁盘，每小时重试）`,
+      } });
+    }
     return {
       startedAt: this.startedAt.toISOString(),
       listening: this.transport?.listening() ?? [],
@@ -525,6 +578,7 @@ export class RecorderService {
       lastFileClosed: this.lastFileClosed,
       disk: { ...this.disk, recordingsDir: this.settings.recordingsDir },
       alarms,
+      archive: this.archive,
       errors: [...this.errors],
       counters: {
         ...this.totals,

@@ -3,6 +3,7 @@
 // (DESIGN.md "Processes": it speaks only SIPREC and its control API). Bad values stop the
 // start with a message naming the variable.
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { SftpSettings } from '../sftp/index.ts';
 
 /** What happens to a recording whose retention period is over. */
 export interface RetentionClass {
@@ -41,6 +42,8 @@ export interface RecorderSettings {
   defaultClass: string;
   /** Where archived recordings go (a mounted path); required when a class archives. */
   archiveDir?: string;
+  /** Where archived recordings go when it is an SFTP server (HOTLINE_RECORDER_ARCHIVE_SFTP); excludes archiveDir. */
+  archiveSftp?: SftpSettings;
   /** AES-256-GCM key file for encryption at rest (outside the recordings folder); off when absent. */
   keyFile?: string;
   /** A session that receives no RTP and no SIP for this long is closed (the SRC vanished). 0 = never. */
@@ -88,7 +91,9 @@ export function recorderSettings(env: NodeJS.ProcessEnv, dataDir: string): Recor
   const defaultClass = env.HOTLINE_RECORDER_DEFAULT_CLASS || 'standard';
   if (!retention[defaultClass]) throw new RecorderSettingsError(`default retention class "${defaultClass}" is not among ${Object.keys(retention).join(', ')}`);
   const archiveDir = env.HOTLINE_RECORDER_ARCHIVE_DIR ? resolve(env.HOTLINE_RECORDER_ARCHIVE_DIR) : undefined;
-  if (Object.values(retention).some((c) => c.archive) && !archiveDir) throw new RecorderSettingsError('a retention class archives but HOTLINE_RECORDER_ARCHIVE_DIR is not set');
+  const archiveSftp = env.HOTLINE_RECORDER_ARCHIVE_SFTP ? sftpSettings(env.HOTLINE_RECORDER_ARCHIVE_SFTP) : undefined;
+  if (archiveDir && archiveSftp) throw new RecorderSettingsError('set HOTLINE_RECORDER_ARCHIVE_DIR or HOTLINE_RECORDER_ARCHIVE_SFTP, not both (one archive target)');
+  if (Object.values(retention).some((c) => c.archive) && !archiveDir && !archiveSftp) throw new RecorderSettingsError('a retention class archives but neither HOTLINE_RECORDER_ARCHIVE_DIR nor HOTLINE_RECORDER_ARCHIVE_SFTP is set');
   const keyFile = env.HOTLINE_RECORDER_KEY_FILE ? resolve(env.HOTLINE_RECORDER_KEY_FILE) : undefined;
   if (keyFile && isInside(keyFile, recordingsDir)) throw new RecorderSettingsError('HOTLINE_RECORDER_KEY_FILE must not be inside the recordings folder (a copy of the folder would carry its key)');
   return {
@@ -107,8 +112,37 @@ export function recorderSettings(env: NodeJS.ProcessEnv, dataDir: string): Recor
     retention,
     defaultClass,
     ...(archiveDir ? { archiveDir } : {}),
+    ...(archiveSftp ? { archiveSftp } : {}),
     ...(keyFile ? { keyFile } : {}),
     idleTimeoutSec: int(env, 'HOTLINE_RECORDER_IDLE_TIMEOUT_SEC', 300, 0, 86400),
+  };
+}
+
+/**
+ * HOTLINE_RECORDER_ARCHIVE_SFTP: JSON `{"host","port"(22),"username","path","privateKeyPath" or
+ * "password","hostKeySha256"}` — the same fields as a backup SFTP target. The host key fingerprint
+ * is required (as `ssh-keygen -lf` prints it), so recordings never go to an unverified server.
+ */
+function sftpSettings(text: string): SftpSettings {
+  const name = 'HOTLINE_RECORDER_ARCHIVE_SFTP';
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new RecorderSettingsError(`${name} is not JSON (e.g. {"host":"10.0.0.5","username":"rec","path":"/srv/recordings","privateKeyPath":"/etc/hotline/archive_key","hostKeySha256":"SHA256:..."})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RecorderSettingsError(`${name} must be a JSON object`);
+  const str = (k: string) => (typeof v[k] === 'string' && (v[k] as string).length > 0 ? (v[k] as string) : undefined);
+  for (const k of ['host', 'username', 'path', 'hostKeySha256']) if (!str(k)) throw new RecorderSettingsError(`${name}: "${k}" is required`);
+  const port = v.port ?? 22;
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) throw new RecorderSettingsError(`${name}: "port" must be an integer in 1..65535`);
+  if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(str('hostKeySha256')!)) throw new RecorderSettingsError(`${name}: "hostKeySha256" must be the server's fingerprint as ssh-keygen -lf prints it (SHA256:…)`);
+  if (!str('privateKeyPath') && !str('password')) throw new RecorderSettingsError(`${name}: "privateKeyPath" (preferred) or "password" is required`);
+  if (str('privateKeyPath') && !isAbsolute(str('privateKeyPath')!)) throw new RecorderSettingsError(`${name}: "privateKeyPath" must be absolute`);
+  return {
+    host: str('host')!, port: port as number, username: str('username')!, path: str('path')!, hostKeySha256: str('hostKeySha256')!,
+    ...(str('privateKeyPath') ? { privateKeyPath: str('privateKeyPath')! } : {}),
+    ...(str('password') ? { password: str('password')! } : {}),
   };
 }
 

@@ -9,6 +9,10 @@ export interface ActiveRecordingStatus {
   segment: number;
   durationMs: number;
   bytesWritten: number;
+  /** The file's law (both channels). */
+  codec: 'PCMU' | 'PCMA';
+  /** Live listeners now (GET /v1/live). */
+  listeners: number;
   streams: Array<{ label: string; channel: number; port: number; party: string; packets: number; lost: number; late: number; ssrc?: number }>;
 }
 
@@ -30,6 +34,11 @@ export interface RecorderStatus {
   disk: DiskWatermarkState & { recordingsDir: string };
   /** Active alarms: disk watermarks, write errors. */
   alarms: Alarm[];
+  /**
+   * The retention archive target (a folder or SFTP server) and how its last sweep went; null until
+   * a sweep ran with a target configured. `lastError` stays until a sweep archives without error.
+   */
+  archive: { target: string; lastSweepAt: string; archivedTotal: number; lastError: { at: string; message: string; messageZh: string } | null } | null;
   /** The last errors (newest last), for the monitor. */
   errors: Array<{ at: string; message: string }>;
   counters: Record<string, number>;

@@ -1,4 +1,5 @@
 import { sortAlarms, type Alarm } from '../../alarms/index.ts';
+import type { RecorderStatus } from '../../recorder/index.ts';
 import { OPERATIONS_READERS } from '../roles.ts';
 import { route, type AnyRoute } from '../route-types.ts';
 
@@ -23,7 +24,7 @@ const alarmListSchema = {
     services: {
       type: 'object',
       required: ['pbx', 'analog'],
-      properties: { pbx: { type: 'boolean' }, analog: { type: 'boolean' } },
+      properties: { pbx: { type: 'boolean' }, analog: { type: 'boolean' }, recorder: { type: 'boolean' } },
     },
   },
 } as const;
@@ -36,16 +37,17 @@ export const alarmRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/alarms',
     access: OPERATIONS_READERS,
-    summary: 'Active alarms of the PBX (trunks) and the analog gateway (card, spans, ports), newest first',
+    summary: 'Active alarms of the PBX (trunks), the analog gateway (card, spans, ports) and the recorder (disk watermarks, write errors, archive failures), newest first',
     tag: 'alarms',
     response: { status: 200, schema: alarmListSchema },
     async handler({ svc }) {
-      const [pbx, analog] = await Promise.all([
+      const [pbx, analog, recorder] = await Promise.all([
         svc.deps.pbx.status().catch(() => undefined),
         svc.deps.analog?.status().catch(() => undefined),
+        svc.deps.recorder?.call<RecorderStatus>('GET', '/v1/status').catch(() => undefined),
       ]);
-      const items = sortAlarms([...(pbx?.alarms ?? []), ...(analog?.alarms ?? [])].map(copy));
-      return { items, services: { pbx: pbx !== undefined, analog: analog !== undefined } };
+      const items = sortAlarms([...(pbx?.alarms ?? []), ...(analog?.alarms ?? []), ...(recorder?.alarms ?? [])].map(copy));
+      return { items, services: { pbx: pbx !== undefined, analog: analog !== undefined, ...(svc.deps.recorder ? { recorder: recorder !== undefined } : {}) } };
     },
   }),
 ];

@@ -8,7 +8,7 @@ import { stat, unlink } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import archiver from 'archiver';
-import { decryptFile, loadKey } from '../../recorder/index.ts';
+import { decryptFile, loadKey, type RecorderStatus } from '../../recorder/index.ts';
 import { RecordingStore, type RecordingState, type StoredRecording } from '../../records/index.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
@@ -127,6 +127,36 @@ const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max })
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } } };
 const obj = { type: 'object' };
 
+/** One call being recorded, as the Recordings page lists it for live listening. */
+export interface ActiveRecordingView {
+  id: string;
+  callId: string;
+  startedAt: string;
+  durationMs: number;
+  codec: 'PCMU' | 'PCMA';
+  listeners: number;
+  parties: Array<{ channel: number; name: string }>;
+}
+
+/** The recorder's active recordings; an unreachable recorder is `recorderRunning: false`, not an error (the page says so). */
+async function activeRecordings(svc: MgmtServices): Promise<{ recorderRunning: boolean; items: ActiveRecordingView[] }> {
+  const rec = svc.deps.recorder;
+  if (!rec) return { recorderRunning: false, items: [] };
+  let st: RecorderStatus;
+  try {
+    st = await rec.call<RecorderStatus>('GET', '/v1/status');
+  } catch {
+    return { recorderRunning: false, items: [] };
+  }
+  return {
+    recorderRunning: true,
+    items: st.recordings.map((r) => ({
+      id: r.id, callId: r.callId, startedAt: r.startedAt, durationMs: r.durationMs, codec: r.codec, listeners: r.listeners,
+      parties: [...r.streams].sort((a, b) => a.channel - b.channel).map((s) => ({ channel: s.channel, name: s.party })),
+    })),
+  };
+}
+
 /** `/recordings`: search, metadata, audio, delete, export. */
 export const recordingRoutes: AnyRoute[] = [
   route<SearchQuery>({
@@ -159,6 +189,17 @@ export const recordingRoutes: AnyRoute[] = [
       };
       const s = store(svc);
       return { items: s.search({ ...q, offset: query.offset, limit: query.limit }).map(view), total: s.count(q) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/recordings/live',
+    access: RECORDING_LISTENERS,
+    summary: 'Calls being recorded now (from the recorder\'s status), to listen to over the WebSocket /api/v1/recordings/listen?id=',
+    tag: 'recordings',
+    response: { status: 200, schema: { type: 'object', required: ['recorderRunning', 'items'], properties: { recorderRunning: { type: 'boolean' }, items: { type: 'array', items: obj } } } },
+    async handler({ svc }) {
+      return activeRecordings(svc);
     },
   }),
   route({

@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -86,6 +86,7 @@ export const api = {
     streamUrl: (id: string) => apiUrl(`/recordings/${encodeURIComponent(id)}/audio`),
     exportZip: (ids: string[]) => fetchBinary('POST', '/recordings/export', { body: { ids } }),
     remove: (id: string, reason: string) => request<unknown>('DELETE', `/recordings/${encodeURIComponent(id)}`, { body: { reason } }),
+    live: () => request<{ recorderRunning: boolean; items: LiveRecording[] }>('GET', '/recordings/live'),
   },
   users: {
     list: () => request<UserAccount[]>('GET', '/users'),
@@ -171,6 +172,12 @@ export const api = {
 export function ctiUrl(agent?: string): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${location.host}/api/v1/cti${agent ? `?agent=${encodeURIComponent(agent)}` : ''}`;
+}
+
+/** URL of the live listen WebSocket of an active recording (supervisors and admins). */
+export function listenUrl(id: string): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/v1/recordings/listen?id=${encodeURIComponent(id)}`;
 }
 
 export function liveUrl(): string {

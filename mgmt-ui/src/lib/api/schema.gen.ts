@@ -198,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active alarms of the PBX (trunks) and the analog gateway (card, spans, ports), newest first */
+        /** Active alarms of the PBX (trunks), the analog gateway (card, spans, ports) and the recorder (disk watermarks, write errors, archive failures), newest first */
         get: operations["getAlarms"];
         put?: never;
         post?: never;
@@ -1075,6 +1075,23 @@ export interface paths {
         };
         /** Search recordings by start time, party (number or name), call id, agent, queue, trunk, duration (s) and state; newest first */
         get: operations["getRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls being recorded now (from the recorder's status), to listen to over the WebSocket /api/v1/recordings/listen?id= */
+        get: operations["getRecordingsLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2241,6 +2258,7 @@ export interface operations {
                         services: {
                             pbx: boolean;
                             analog: boolean;
+                            recorder?: boolean;
                         };
                     };
                 };
@@ -5939,6 +5957,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRecordingsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorderRunning: boolean;
+                        items: Record<string, never>[];
+                    };
                 };
             };
             /** @description UNAUTHENTICATED */

@@ -112,7 +112,7 @@ export interface Alarm {
 /** Answer of `GET /alarms`, newest first; `services` says which services answered. */
 export interface AlarmList {
   items: Alarm[];
-  services: { pbx: boolean; analog: boolean };
+  services: { pbx: boolean; analog: boolean; recorder?: boolean };
 }
 
 /** Where an inbound call goes. */
@@ -573,6 +573,19 @@ export interface RecordingParty {
   aor?: string;
   name?: string;
   role?: string;
+}
+
+/** A call being recorded now, as GET /recordings/live lists it for live listening. */
+export interface LiveRecording {
+  id: string;
+  callId: string;
+  startedAt: string;
+  durationMs: number;
+  codec: 'PCMU' | 'PCMA';
+  /** Live listeners now. */
+  listeners: number;
+  /** One per channel, in channel order (0 = left when listening in stereo). */
+  parties: Array<{ channel: number; name: string }>;
 }
 
 /** A recording as GET /recordings lists it (times ISO). */

@@ -703,6 +703,21 @@ export const en = {
   'snmp.saved': 'Saved as version {version}; the SNMP agent restarted with it.',
   'snmp.savedNotApplied': 'Saved as version {version}; the monitor is not running and will use it when it starts.',
   'snmp.savedApplyError': 'Saved as version {version}, but the monitor did not apply it: {error}',
+  'rec.live.title': 'Calls being recorded now',
+  'rec.live.none': 'No call is being recorded.',
+  'rec.live.recorderDown': 'The recorder is not running: no live calls to listen to.',
+  'rec.live.listen': 'Listen',
+  'rec.live.stop': 'Stop listening',
+  'rec.live.listening': 'Listening live: {parties}',
+  'rec.live.mode': 'Channels',
+  'rec.live.stereo': 'One party per ear',
+  'rec.live.mixed': 'Both parties mixed',
+  'rec.live.left': 'left',
+  'rec.live.right': 'right',
+  'rec.live.ended': 'The call has ended.',
+  'rec.live.tooSlow': 'Disconnected: this browser could not keep up with the audio. Listen again to resume.',
+  'rec.live.lost': 'The live audio was interrupted (recorder or connection lost).',
+  'rec.live.refused': 'Listening could not start: the call has ended, or your role may not listen.',
 } as const;
 
 /** A message key. */
