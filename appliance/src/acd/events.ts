@@ -28,7 +28,7 @@ export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'w
 export type StopRingingWhy = 'answered-elsewhere' | 'timeout' | 'abandoned' | 'overflowed' | 'rejected' | 'no-answer';
 
 /** Why a caller overflows. */
-export type OverflowWhy = 'full' | 'empty' | 'max-wait';
+export type OverflowWhy = 'full' | 'empty' | 'max-wait' | 'queue-removed';
 
 /** What the engine decides; the PBX adapter carries it out. */
 export type AcdCommand =
@@ -43,6 +43,11 @@ export type AcdCommand =
   | { type: 'CallbackAccepted'; callId: string; queue: string; number: string }
   /** Send the caller to the destination; the engine has forgotten the call. */
   | { type: 'CallOverflowed'; callId: string; queue: string; destination: AcdOverflowDestination; why: OverflowWhy }
+  /**
+   * A configuration change removed the caller's queue and its overflow (or the fallback) is another
+   * queue: the caller is in `to` now, keeping its join time, priority, own skills and callback.
+   */
+  | { type: 'CallerMoved'; callId: string; from: string; to: string; why: 'queue-removed' }
   | { type: 'MusicOnHoldStarted'; callId: string; queue: string; musicClass?: string }
   | { type: 'PositionAnnounced'; callId: string; queue: string; position: number }
   | { type: 'EstimatedWaitAnnounced'; callId: string; queue: string; seconds: number }
