@@ -42,7 +42,7 @@ export interface CallCenterDeps {
   now?: () => Date;
 }
 
-/** Call-center settings from config, replaced on reload for new calls (the ACD engine keeps the queues it started with). */
+/** Call-center settings from config, replaced on reload (the ACD engine takes its part through AcdEngine.reconfigure). */
 export interface CallCenterSettings {
   acd: AcdSettings;
   ivr: IvrSettings;
@@ -94,9 +94,22 @@ export class CallCenter implements CallHost {
     this.restore();
   }
 
-  /** New IVR settings and screen-pop lead (config reload); queues and agents need a restart. */
+  /**
+   * A config reload: IVR menus and the screen-pop lead for what comes next, and queues, agents
+   * and skills into the running engine (docs/acd.md, "Configuration changes"): nobody waiting is
+   * dropped, logged-in agents stay. Should the engine refuse the ACD part, it keeps the old one.
+   */
   update(settings: CallCenterSettings): void {
-    this.settings = { ...settings, acd: this.settings.acd };
+    const previous = this.settings.acd;
+    // Set first: the engine's commands during the change (agents removed, logged out) read the new agent list.
+    this.settings = settings;
+    try {
+      this.engine.reconfigure(settings.acd);
+    } catch (err) {
+      if (!(err instanceof AcdError)) throw err;
+      log.error({ err: err.message }, 'ACD configuration not applied; the running queues and agents stay');
+      this.settings = { ...settings, acd: previous };
+    }
     this.deps.prompts.setLanguage(settings.ivr.language);
   }
 
@@ -331,6 +344,15 @@ export class CallCenter implements CallHost {
         else this.hangupAfter(h, [GOODBYE_PROMPT]);
         return;
       }
+      case 'CallerMoved': {
+        // Its queue left the configuration: the caller waits on in another one (music goes on).
+        const h = this.byCallId.get(c.callId);
+        if (!h) return;
+        this.deps.publish({ type: 'CallEnded', at: this.deps.clock.now(), callId: c.callId, queue: c.from, outcome: 'overflowed' });
+        h.queue = c.to;
+        h.queuesVisited.push(c.to);
+        return;
+      }
       case 'MusicOnHoldStarted': {
         const h = this.byCallId.get(c.callId);
         if (h?.call.media.session) { h.playId = 0; this.deps.media.setMusicOnHold(h.call.media.session.sessionId, 'a', true); }
@@ -428,7 +450,10 @@ export class CallCenter implements CallHost {
       this.pendingSpells.push({ agent, state: prev.state, reason: prev.reason ?? null, startedAt: prev.since, endedAt: now, durationMs: Math.max(0, now - prev.since) });
       this.spellFlush ??= this.deps.clock.setTimer(250, () => this.flush());
     }
-    if (state === 'logged-out') this.spell.delete(agent);
+    if (state === 'logged-out') {
+      this.spell.delete(agent);
+      this.forgetRemovedAgent(agent);
+    }
     else this.spell.set(agent, { state, ...(reason ? { reason } : {}), since: now });
     const extension = this.agentExt.get(agent);
     this.deps.publish({ type: 'AgentStateChanged', at: now, agent, state, ...(reason ? { reason } : {}), ...(extension ? { extension } : {}) });
@@ -507,6 +532,16 @@ export class CallCenter implements CallHost {
       confirm = 'feature-failed';
     }
     this.hangupAfter(h, [confirm]);
+  }
+
+  /** An agent taken out of the configuration was logged out by the engine: its extension and saved state go too. */
+  private forgetRemovedAgent(agent: string): void {
+    if (this.settings.acd.agents.some((a) => a.number === agent)) return;
+    const ext = this.agentExt.get(agent);
+    if (ext === undefined) return;
+    this.agentExt.delete(agent);
+    this.extAgent.delete(ext);
+    this.deps.persistence?.clear(agent);
   }
 
   private agentOn(extension: string): string {
