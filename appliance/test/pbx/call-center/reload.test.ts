@@ -10,10 +10,10 @@ import { FakeClock } from '../../../src/sip/clock.ts';
 import { CallCenter, PromptSet, type CtiEvent } from '../../../src/pbx/call-center/index.ts';
 import { FakeMediaAnchor } from '../fake-media.ts';
 
-const extensions = [{ number: '2001', secret: 'abcdefgh' }, { number: '2002', secret: 'abcdefgh' }];
+const base = validateConfig({ ...defaultConfig(), extensions: [{ number: '2001', secret: 'abcdefgh' }, { number: '2002', secret: 'abcdefgh' }] });
+/** Call-center settings of `acd`; validated like a saved config unless `validate` is false (to reach the engine's own checks). */
 const settings = (acd: AcdConfig, validate = true) => {
-  const c = { ...defaultConfig(), extensions, acd };
-  const config = validate ? validateConfig(c) : c;
+  const config = validate ? validateConfig({ ...base, acd }) : { ...base, acd };
   return { acd: acdSettings(config), ivr: ivrSettings(config), screenPopLeadMs: 0 };
 };
 const before: AcdConfig = {
