@@ -123,7 +123,7 @@ export function routeSettings(config: HotlineConfig): RouteSettings {
 }
 
 /** A queue with every default filled in (overflow stays optional in form: hangup when absent). */
-export type AcdQueueSettings = Required<Omit<AcdQueueConfig, 'musicOnHold'>> & Pick<AcdQueueConfig, 'musicOnHold'>;
+export type AcdQueueSettings = Required<Omit<AcdQueueConfig, 'musicOnHold' | 'number'>> & Pick<AcdQueueConfig, 'musicOnHold'>;
 
 /** An agent with its defaults filled in. */
 export interface AcdAgentSettings {
@@ -208,7 +208,7 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
 }
 
 /** A menu with its defaults filled in. */
-export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options'>> & { options: NonNullable<IvrMenuConfig['options']>; collect?: IvrMenuConfig['collect'] };
+export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options' | 'number'>> & { options: NonNullable<IvrMenuConfig['options']>; collect?: IvrMenuConfig['collect'] };
 
 /** The IVR section with defaults filled in. */
 export interface IvrSettings {

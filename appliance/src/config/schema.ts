@@ -13,6 +13,8 @@ const DIAL_MATCHER = '^_?[0-9XZNxzn*#+.!\\[\\],-]{1,64}$';
 
 /** Names of ACD skills, queues and reason codes: they appear in stats, CTI events and logs. */
 const ACD_NAME = '^[A-Za-z0-9_.-]{1,32}$';
+/** A number dialled to reach a queue or an IVR menu from an extension. */
+const DIAL_NUMBER = { type: 'string', pattern: '^[0-9]{2,8}$' } as const;
 /** A label a user reads (zh-CN or English). */
 const LABEL = { type: 'string', minLength: 1, maxLength: 64 } as const;
 /** Skill levels run 1 (novice) to 10 (expert). */
@@ -312,6 +314,7 @@ export const configSchema = {
             required: ['name'],
             properties: {
               name: { type: 'string', pattern: ACD_NAME },
+              number: DIAL_NUMBER,
               strategy: { enum: ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'random', 'linear'] },
               ringTimeoutSec: seconds(1, 600),
               retrySec: seconds(0, 600),
@@ -428,6 +431,7 @@ export const configSchema = {
             required: ['name', 'prompt'],
             properties: {
               name: { type: 'string', pattern: ACD_NAME },
+              number: DIAL_NUMBER,
               prompt: PROMPT_NAME,
               options: {
                 type: 'array',

@@ -418,6 +418,8 @@ export interface AcdRelaxStep {
 /** One ACD queue. Optional fields have defaults in `acdSettings()`. */
 export interface AcdQueueConfig {
   name: string;
+  /** Number an extension dials (or a blind transfer names) to join the queue; 2 to 8 digits, unique among extensions, queues and menus. */
+  number?: string;
   /** Default longest-idle. */
   strategy?: AcdStrategy;
   /** Seconds an offered call rings an agent before the next one is tried; default 15. */
@@ -524,6 +526,8 @@ export interface IvrCollectConfig {
  */
 export interface IvrMenuConfig {
   name: string;
+  /** Number an extension dials (or a blind transfer names) to hear the menu; 2 to 8 digits, unique among extensions, queues and menus. */
+  number?: string;
   prompt: string;
   options?: IvrOptionConfig[];
   collect?: IvrCollectConfig;

@@ -91,6 +91,7 @@ export class B2bua {
       route: (transferor, dialled, transferee) => this.transferRoute(transferor, dialled, transferee),
       findDialog: (callId, t1, t2) => this.dialogs.get(dialogKey(callId, t1, t2)) ?? this.dialogs.get(dialogKey(callId, t2, t1)),
       segmentEnded: (call, leg) => this.writeSegment(call, leg),
+      transferIn: (call, to, by) => this.host?.transferIn?.(call, to, by) ?? false,
       bump: (extension, by) => this.bump(extension, by),
     });
     deps.media.onEvent((e) => {
@@ -192,7 +193,9 @@ export class B2bua {
       void call.start(targets, this.settings.noAnswerTimeoutMs, true);
       return;
     }
-    const callee = decision.number;
+    // Dialling an agent rings the extension it is logged in on (issue 6); logged out is unavailable.
+    const callee = decision.kind === 'agent' ? this.host?.agentExtension?.(decision.agent) : decision.number;
+    if (callee === undefined) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     const extension = this.deps.directory.get(callee);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
     if (this.deps.recording?.refusing && this.deps.recording.wants(caller, callee)) {
@@ -203,7 +206,7 @@ export class B2bua {
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
-    if (decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
+    if (decision.kind === 'extension' && decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
     const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
     const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
     void call.start(targets, this.settings.noAnswerTimeoutMs);
@@ -225,15 +228,17 @@ export class B2bua {
           .filter((t): t is ForkTarget => t !== undefined);
         return { targets, sequential: true, number: dialled, extension: false };
       }
-      // The PBX answers these itself (call-host); transferring a caller into an IVR menu, a
-      // queue or a feature code is not carried out yet, and the transferor hears it failed.
+      // The call center takes the transferee into a queue or menu (transfer/hosted-transfer.ts).
       case 'ivr':
       case 'queue':
+        return this.host?.transferIn ? { hosted: decision } : { status: 503 };
+      // A feature code acts on the phone that dials it: nothing to transfer anyone into.
       case 'feature':
         return { status: 403 };
       default:
     }
-    const callee = decision.number;
+    const callee = decision.kind === 'agent' ? this.host?.agentExtension?.(decision.agent) : decision.number;
+    if (callee === undefined) return { status: 480 };
     const extension = this.deps.directory.get(callee);
     if (!extension) return { status: 404 };
     const bindings = this.deps.location.lookup(callee);

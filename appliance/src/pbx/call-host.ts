@@ -5,6 +5,9 @@ import type { RouteDecision } from './routing/index.ts';
 /** A call the PBX answers itself, as the router decided it. */
 export type HostedDecision = Extract<RouteDecision, { kind: 'ivr' | 'queue' | 'feature' }>;
 
+/** Where a blind transfer may send a caller the PBX then hosts: a queue or an IVR menu. */
+export type HostedTransfer = Extract<RouteDecision, { kind: 'ivr' | 'queue' }>;
+
 /**
  * What the B2BUA hands calls it does not bridge to an extension or carrier: IVR menus, ACD
  * queues and agent feature codes (issue 6). The B2BUA only knows this interface; the call
@@ -17,4 +20,11 @@ export interface CallHost {
   onMediaEvent(e: MediaEvent): void;
   /** A call ended (any call: the host ignores those it does not know). */
   ended(call: Call): void;
+  /** The extension agent `agent` is logged in on now (an extension dialled the agent's number); undefined when logged out. */
+  agentExtension?(agent: string): string | undefined;
+  /**
+   * Leg a of an answered call, whose leg-b party has just left by a blind transfer, goes into a
+   * queue or IVR menu: the host answers for the PBX from now on. False when it cannot.
+   */
+  transferIn?(call: Call, to: HostedTransfer, by: string): boolean;
 }

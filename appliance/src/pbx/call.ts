@@ -228,6 +228,17 @@ export class Call {
     return true;
   }
 
+  /**
+   * The PBX becomes the far end of leg a again: its leg-b party left by a blind transfer into a
+   * queue or IVR menu (transfer/hosted-transfer.ts). Afterwards as after answerHere. False when
+   * the call is not answered or leg b is still there.
+   */
+  hostAgain(listener: HostedCallListener): boolean {
+    if (this.state !== 'answered' || this.bDialog) return false;
+    this.host = listener;
+    return true;
+  }
+
   /** A hosted call not yet bridged to an agent. */
   get waitingForAgent(): boolean { return this.host !== undefined && this.state === 'answered' && !this.bDialog; }
 

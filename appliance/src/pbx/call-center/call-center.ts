@@ -11,7 +11,7 @@ import type { AgentStateSpell, SavedAgentState } from '../../records/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
 import type { Call, ForkTarget, HostedCallListener } from '../call.ts';
-import type { CallHost, HostedDecision } from '../call-host.ts';
+import type { CallHost, HostedDecision, HostedTransfer } from '../call-host.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { CtiEvent } from './cti-events.ts';
 import type { PromptSet } from './prompt-set.ts';
@@ -68,6 +68,8 @@ interface Hosted {
   ringing: Map<string, { extension: string; timer?: TimerHandle }>;
   /** Queues already joined on this call (overflow loops end in a hang-up). */
   queuesVisited: string[];
+  /** Skills the caller's IVR choice added, kept for a transfer to another queue. */
+  skills?: AcdSkillRequirement[];
 }
 
 /** Default lead of the screen pop over the agent's INVITE. */
@@ -116,9 +118,7 @@ export class CallCenter implements CallHost {
   // ---- CallHost ----
 
   accept(call: Call, decision: HostedDecision): void {
-    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [], ringing: new Map() };
-    this.byCall.set(call, h);
-    this.byCallId.set(call.callId, h);
+    const h = this.host(call);
     void call.answerHere(this.listenerFor(h)).then((ok) => {
       if (!ok || call.state === 'ended') return;
       this.bySession.set(call.media.session!.sessionId, h);
@@ -149,12 +149,49 @@ export class CallCenter implements CallHost {
     next?.();
   }
 
+  agentExtension(agent: string): string | undefined {
+    return this.agentExt.get(agent);
+  }
+
+  /**
+   * A caller transferred into a queue or menu (CallHost.transferIn). It keeps its number, IVR
+   * choices, collected digits and the skills of its IVR choice; in a queue it waits from now
+   * (a new join: the agent already served it once, so it does not overtake callers who waited).
+   * A queue call's agent who transferred it ends that call for the engine (wrap-up follows).
+   */
+  transferIn(call: Call, to: HostedTransfer, by: string): boolean {
+    const session = call.media.session;
+    if (!session) return false;
+    const known = this.byCall.get(call);
+    const h = known ?? this.host(call);
+    if (!call.hostAgain(this.listenerFor(h))) {
+      if (!known) this.forget(call);
+      return false;
+    }
+    const now = this.deps.clock.now();
+    const fromQueue = h.phase === 'connected' ? h.queue : undefined;
+    const agent = h.agent;
+    if (fromQueue) {
+      this.feed({ type: 'CallEnded', callId: call.callId });
+      this.deps.publish({ type: 'CallEnded', at: now, callId: call.callId, queue: fromQueue, ...(agent ? { agent } : {}), outcome: 'transferred' });
+    }
+    this.deps.publish({ type: 'CallTransferred', at: now, callId: call.callId, by, ...(agent ? { agent } : {}), ...(fromQueue ? { fromQueue } : {}), to: to.kind === 'queue' ? { queue: to.name } : { menu: to.menu } });
+    if (!known) {
+      this.bySession.set(session.sessionId, h);
+      this.deps.media.detectInbandDtmf?.(session.sessionId, 'a', true);
+    }
+    h.agent = undefined;
+    h.ringing.clear();
+    h.queuesVisited.length = 0;
+    if (to.kind === 'queue') this.joinQueue(h, to.name, h.skills ?? []);
+    else this.startIvr(h, to.menu);
+    return true;
+  }
+
   ended(call: Call): void {
     const h = this.byCall.get(call);
     if (!h) return;
-    this.byCall.delete(call);
-    this.byCallId.delete(call.callId);
-    if (call.media.session) this.bySession.delete(call.media.session.sessionId);
+    this.forget(call);
     h.timer?.cancel();
     for (const r of h.ringing.values()) r.timer?.cancel();
     const at = this.deps.clock.now();
@@ -244,7 +281,10 @@ export class CallCenter implements CallHost {
   private startIvr(h: Hosted, menu: string): void {
     this.counters.ivrCalls++;
     h.phase = 'ivr';
+    const before = h.run;
     h.run = new IvrRun(this.settings.ivr, this.deps.timeZone, this.deps.now ?? (() => new Date()));
+    // A caller transferred into a menu keeps the keys and digits of its earlier menus.
+    if (before) { h.run.choices.push(...before.choices); Object.assign(h.run.digits, before.digits); }
     this.apply(h, h.run.start(menu));
   }
 
@@ -297,6 +337,7 @@ export class CallCenter implements CallHost {
     h.queue = queue;
     h.joinedAt = this.deps.clock.now();
     h.queuesVisited.push(queue);
+    h.skills = skills;
     const lastDigit = h.run?.choices.at(-1)?.digit;
     this.feed({
       type: 'CallerJoined', callId: h.call.callId, queue, callerNumber: h.call.caller,
@@ -551,6 +592,20 @@ export class CallCenter implements CallHost {
   }
 
   // ---- helpers ----
+
+  /** Files a new hosted call. */
+  private host(call: Call): Hosted {
+    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [], ringing: new Map() };
+    this.byCall.set(call, h);
+    this.byCallId.set(call.callId, h);
+    return h;
+  }
+
+  private forget(call: Call): void {
+    this.byCall.delete(call);
+    this.byCallId.delete(call.callId);
+    if (call.media.session) this.bySession.delete(call.media.session.sessionId);
+  }
 
   private toExtension(h: Hosted, number: string): void {
     h.phase = 'to-extension';
