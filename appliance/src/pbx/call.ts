@@ -135,6 +135,8 @@ export class Call {
   readonly media: CallMedia;
   /** Final media figures, filled in by the B2BUA when the relay session is released. */
   quality: { a: LegStats; b: LegStats } | undefined;
+  /** Extension of the agent's phone bridged to a hosted call on leg b (it may transfer the caller); the record's callee stays the number dialled. */
+  agentExtension: string | undefined;
   /** Set by answerHere: the PBX is the caller's far end until an agent answers. */
   private host: HostedCallListener | undefined;
 
@@ -322,7 +324,7 @@ export class Call {
   }
 
   /** The number of the party on `leg` (the caller on a, the callee on b). */
-  partyOn(leg: Leg): string { return leg === 'a' ? this.caller : this.callee; }
+  partyOn(leg: Leg): string { return leg === 'a' ? this.caller : this.agentExtension ?? this.callee; }
 
   /**
    * Transfer hook: `dialog` (a new call, or a dialog taken over from another call) becomes
@@ -344,7 +346,7 @@ export class Call {
   detach(leg: Leg): Dialog | undefined {
     const dialog = this.dialogOf(leg);
     if (dialog) this.formerDialogs.add(dialog.key);
-    if (leg === 'a') this.aDialog = undefined; else this.bDialog = undefined;
+    if (leg === 'a') this.aDialog = undefined; else { this.bDialog = undefined; this.agentExtension = undefined; }
     this.pending2xx[leg]?.retransmit?.stop();
     delete this.pending2xx[leg];
     return dialog;
@@ -512,6 +514,7 @@ export class Call {
       return;
     }
     this.bDialog = dialog;
+    this.agentExtension = fork.target.toUser;
     this.ctx.addDialog(dialog.key, this, 'b');
     for (const f of this.forks) if (f !== fork && f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
     this.host!.bridged(fork.target);

@@ -76,7 +76,8 @@ export class CallTransfers {
       return;
     }
     const transferor = call.partyOn(leg);
-    if (!call.extensions.includes(transferor)) {
+    // An agent bridged to a hosted call (queue, IVR) is an extension too, though the call does not count it busy.
+    if (!call.extensions.includes(transferor) && !(leg === 'b' && call.agentExtension === transferor)) {
       // Only an extension may transfer: a carrier or outside caller must never reach the box's routes.
       tx.respond(createResponse(request, 403, 'Forbidden'));
       return;
