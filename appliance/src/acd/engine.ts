@@ -151,7 +151,7 @@ export class AcdEngine {
 
   private process(e: AcdEvent): void {
     switch (e.type) {
-      case 'CallerJoined': return this.join(e.callId, e.queue, e.callerNumber, e.priority, e.skills, e.ivrDigit);
+      case 'CallerJoined': return this.join(e.callId, e.queue, e.callerNumber, e.priority, e.skills, e.ivrDigit, e.callbackNumber);
       case 'CallerAbandoned': return this.callerGone(this.caller(e.callId));
       case 'CallEnded': return this.callerGone(this.caller(e.callId));
       case 'CallbackRequested': return this.requestCallback(this.caller(e.callId), e.number);
@@ -166,7 +166,7 @@ export class AcdEngine {
     }
   }
 
-  private join(callId: string, queueName: string, number?: string, priority?: number, skills?: AcdSkillRequirement[], ivrDigit?: string): void {
+  private join(callId: string, queueName: string, number?: string, priority?: number, skills?: AcdSkillRequirement[], ivrDigit?: string, callback?: string): void {
     const q = this.queue(queueName);
     if (this.callers.has(callId)) throw new AcdError('duplicate-call', `call ${callId} is already queued`);
     if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0 && priority <= 100)) throw new AcdError('bad-priority', `priority must be an integer 0..100, not ${priority}`);
@@ -184,12 +184,12 @@ export class AcdEngine {
     const baseReq = mergeRequirements(d.requiredSkills, skills ?? []);
     const c: Caller = {
       id: callId, queue: q, seq: ++this.callerSeq, priority: Math.max(priority ?? 0, vip ? d.vipPriority : 0), joinedAt: now,
-      ...(number !== undefined ? { number } : {}), ownSkills: skills ?? [], baseReq, step: 0, cls: this.classFor(q, baseReq), state: 'waiting', ringing: new Set(),
+      ...(number !== undefined ? { number } : {}), ...(callback !== undefined ? { callback } : {}), ownSkills: skills ?? [], baseReq, step: 0, cls: this.classFor(q, baseReq), state: 'waiting', ringing: new Set(),
     };
     this.callers.set(callId, c);
     q.waiting.set(callId, c);
     q.totals.offered++;
-    this.emit({ type: 'MusicOnHoldStarted', callId, queue: q.name, ...(d.musicOnHold !== undefined ? { musicClass: d.musicOnHold } : {}) });
+    if (callback === undefined) this.emit({ type: 'MusicOnHoldStarted', callId, queue: q.name, ...(d.musicOnHold !== undefined ? { musicClass: d.musicOnHold } : {}) });
     this.armCallerTimers(c);
     c.cls.callers.push(c);
     this.matchCaller(c);

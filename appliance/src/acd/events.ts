@@ -3,8 +3,11 @@ import type { AgentStats, QueueStats } from './stats.ts';
 
 /** What the PBX and agent phones tell the engine. Noun+verb names (STYLE.md 15). */
 export type AcdEvent =
-  /** A caller enters a queue (after the IVR). `skills` add to the queue's required skills; `ivrDigit` may mark a VIP. */
-  | { type: 'CallerJoined'; callId: string; queue: string; callerNumber?: string; priority?: number; skills?: AcdSkillRequirement[]; ivrDigit?: string }
+  /**
+   * A caller enters a queue (after the IVR). `skills` add to the queue's required skills; `ivrDigit` may mark a VIP.
+   * `callbackNumber`: a callback request joins again (its attempt failed and is retried): it waits off the line, as after CallbackRequested.
+   */
+  | { type: 'CallerJoined'; callId: string; queue: string; callerNumber?: string; priority?: number; skills?: AcdSkillRequirement[]; ivrDigit?: string; callbackNumber?: string }
   /** The caller hung up before an agent answered (also accepted for a connected call: it ends it). */
   | { type: 'CallerAbandoned'; callId: string }
   /** The caller pressed the callback key: they hang up and keep their place; `number` defaults to the caller number. */

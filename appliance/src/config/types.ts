@@ -450,6 +450,12 @@ export interface AcdQueueConfig {
   announceWaitSec?: number;
   /** Whether a caller may press a key to be called back instead of waiting; default false. */
   callbackAllowed?: boolean;
+  /** The key a waiting caller presses for a callback; default `*`. */
+  callbackDigit?: string;
+  /** Further attempts when the called-back customer is busy or does not answer; default 2. */
+  callbackRetries?: number;
+  /** Seconds between callback attempts; default 60. */
+  callbackRetrySec?: number;
   /** Caller numbers served as VIP (they jump ahead); default none. */
   vipNumbers?: string[];
   /** An IVR digit that marks the caller VIP; default none. */

@@ -15,7 +15,7 @@ import type { ExtensionDirectory } from './extension-directory.ts';
 import type { RecordedCall } from './recording/recording-client.ts';
 import { CallTransfers, type TransferRoute } from './transfer/call-transfers.ts';
 import type { LocationService } from './location-service.ts';
-import type { CallHost } from './call-host.ts';
+import type { CallHost, CallOrigination, DialogOwner } from './call-host.ts';
 
 const log = moduleLogger('pbx.b2bua');
 
@@ -66,6 +66,8 @@ export interface CallRecorder {
 export class B2bua {
   private readonly calls = new Map<string, Call>();
   private readonly dialogs = new Map<string, { call: Call; leg: Leg }>();
+  /** Dialogs of calls the PBX placed itself (callbacks), not Calls. */
+  private readonly owners = new Map<string, DialogOwner>();
   /** Calls each extension is in (as caller or callee), for the busy rule. */
   private readonly inCall = new Map<string, number>();
   private readonly context: CallContext;
@@ -112,6 +114,16 @@ export class B2bua {
       }
       this.host?.onMediaEvent(e);
     });
+  }
+
+  /** What the call center needs to place calls itself (callbacks); see CallOrigination. */
+  origination(): CallOrigination {
+    return {
+      tx: this.deps.tx, local: this.deps.local, userAgent: () => this.settings.userAgent,
+      addDialog: (key, owner) => this.owners.set(key, owner), removeDialog: (key) => this.owners.delete(key),
+      route: (from, number) => this.transferRoute(from, number, from),
+      noAnswerTimeoutMs: () => this.settings.noAnswerTimeoutMs, writeRecord: (r) => this.write(r),
+    };
   }
 
   /** Registers the call center, which answers IVR, queue and feature-code calls. */
@@ -271,9 +283,12 @@ export class B2bua {
 
   /** A request with a To tag; false when it belongs to no dialog of ours (the caller answers 481). */
   handleInDialog(request: SipRequest, tx: ServerTransaction): boolean {
-    const entry = this.dialogs.get(keyOfIncoming(request));
-    if (!entry) return false;
-    entry.call.onInDialogRequest(entry.leg, request, tx);
+    const key = keyOfIncoming(request);
+    const entry = this.dialogs.get(key);
+    if (entry) { entry.call.onInDialogRequest(entry.leg, request, tx); return true; }
+    const owner = this.owners.get(key);
+    if (!owner) return false;
+    owner.onInDialogRequest(request, tx);
     return true;
   }
 

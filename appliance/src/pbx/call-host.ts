@@ -1,4 +1,9 @@
+import type { SipRequest } from '../sip/message/index.ts';
+import type { ServerTransaction, TransactionLayer } from '../sip/transaction/index.ts';
+import type { LocalIdentity } from '../sip/local-address.ts';
+import type { CallRecord } from '../records/index.ts';
 import type { Call } from './call.ts';
+import type { TransferRoute } from './transfer/call-transfers.ts';
 import type { MediaEvent } from './media-anchor.ts';
 import type { RouteDecision } from './routing/index.ts';
 
@@ -27,4 +32,23 @@ export interface CallHost {
    * queue or IVR menu: the host answers for the PBX from now on. False when it cannot.
    */
   transferIn?(call: Call, to: HostedTransfer, by: string): boolean;
+}
+
+/** A party of a call the PBX places itself, receiving the requests of its dialog (BYE, re-INVITE…). */
+export interface DialogOwner { onInDialogRequest(request: SipRequest, tx: ServerTransaction): void }
+
+/**
+ * What the B2BUA lends the call center to place calls itself (callbacks): transactions, our
+ * addresses, its dialog table, its routing (as if extension `from` dialled `number`), its ring
+ * time and the call records.
+ */
+export interface CallOrigination {
+  tx: TransactionLayer;
+  local: LocalIdentity;
+  userAgent(): string;
+  addDialog(key: string, owner: DialogOwner): void;
+  removeDialog(key: string): void;
+  route(from: string, number: string): TransferRoute;
+  noAnswerTimeoutMs(): number;
+  writeRecord(r: CallRecord): void;
 }

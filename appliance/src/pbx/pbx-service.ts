@@ -83,7 +83,7 @@ export class PbxService {
     const callCenter = new CallCenter({
       clock: opts.clock ?? systemClock, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language),
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
-      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
+      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config), origination: stack.b2bua.origination(),
     }, callCenterSettings(config));
     stack.b2bua.setHost(callCenter);
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);

@@ -11,7 +11,8 @@ import type { AgentStateSpell, SavedAgentState } from '../../records/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
 import type { Call, ForkTarget, HostedCallListener } from '../call.ts';
-import type { CallHost, HostedDecision, HostedTransfer } from '../call-host.ts';
+import type { CallHost, CallOrigination, HostedDecision, HostedTransfer } from '../call-host.ts';
+import { CallbackDialer } from './callbacks.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { CtiEvent } from './cti-events.ts';
 import type { PromptSet } from './prompt-set.ts';
@@ -40,6 +41,8 @@ export interface CallCenterDeps {
   timeZone: string;
   /** Wall time for time conditions (tests pin it). */
   now?: () => Date;
+  /** The B2BUA's means to place calls (B2bua.origination); without it callbacks are refused. */
+  origination?: CallOrigination;
 }
 
 /** Call-center settings from config, replaced on reload (the ACD engine takes its part through AcdEngine.reconfigure). */
@@ -89,10 +92,16 @@ export class CallCenter implements CallHost {
   private pendingSpells: AgentStateSpell[] = [];
   private spellFlush: TimerHandle | undefined;
   private nextPlayId = 1;
+  /** Callbacks waiting in queues and being placed (callbacks.ts). */
+  private readonly callbacks: CallbackDialer | undefined;
   readonly counters = { ivrCalls: 0, queuedCalls: 0, offers: 0, connected: 0, abandoned: 0, overflowed: 0, featureCodes: 0, announcements: 0, promptsMissing: 0, engineErrors: 0 };
 
   constructor(private readonly deps: CallCenterDeps, private settings: CallCenterSettings) {
     this.engine = new AcdEngine({ settings: settings.acd, clock: deps.clock, listener: (c) => this.carryOut(c) });
+    this.callbacks = deps.origination && new CallbackDialer({
+      ...deps.origination, clock: deps.clock, media: deps.media, contactsOf: deps.contactsOf, publish: deps.publish,
+      feed: (e) => this.feed(e), queue: (name) => this.settings.acd.queues.find((q) => q.name === name),
+    });
     this.restore();
   }
 
@@ -138,6 +147,7 @@ export class CallCenter implements CallHost {
     if (!h || e.leg !== 'a') return;
     if (e.type === 'dtmf') {
       if (h.phase === 'ivr' && h.run) this.apply(h, h.run.digit(e.digit));
+      else if (h.phase === 'queue') this.callbackKey(h, e.digit);
       return;
     }
     if (e.playId !== h.playId) return;
@@ -348,8 +358,12 @@ export class CallCenter implements CallHost {
   /** Carries out one engine command. Runs after the engine finished an event; may feed it again. */
   private carryOut(c: AcdCommand): void {
     switch (c.type) {
-      case 'CallOffered': this.offer(c.callId, c.agent, c.queue); return;
+      case 'CallOffered':
+        if (c.callback) this.callbacks?.offer(c.callId, c.agent, this.agentExt.get(c.agent) ?? '');
+        else this.offer(c.callId, c.agent, c.queue);
+        return;
       case 'RingingStopped': {
+        if (this.callbacks?.has(c.callId)) { this.callbacks.stopRinging(c.callId); return; }
         const h = this.byCallId.get(c.callId);
         const r = h?.ringing.get(c.agent);
         if (!h || !r || h.phase !== 'queue') return;
@@ -371,7 +385,7 @@ export class CallCenter implements CallHost {
       }
       case 'CallOverflowed': {
         const h = this.byCallId.get(c.callId);
-        if (!h) return;
+        if (!h) { this.callbacks?.lost(c.callId); return; }
         this.counters.overflowed++;
         for (const r of h.ringing.values()) r.timer?.cancel();
         h.ringing.clear();
@@ -387,6 +401,7 @@ export class CallCenter implements CallHost {
       }
       case 'CallerMoved': {
         // Its queue left the configuration: the caller waits on in another one (music goes on).
+        this.callbacks?.moved(c.callId, c.to);
         const h = this.byCallId.get(c.callId);
         if (!h) return;
         this.deps.publish({ type: 'CallEnded', at: this.deps.clock.now(), callId: c.callId, queue: c.from, outcome: 'overflowed' });
@@ -410,13 +425,36 @@ export class CallCenter implements CallHost {
       case 'QueueStatsUpdated':
         this.deps.publish({ type: 'QueueStatsUpdated', at: this.deps.clock.now(), queue: c.queue, stats: c.stats });
         return;
-      case 'CallbackAccepted':
+      case 'CallbackAccepted': {
+        // The caller on the line hears the confirmation and is hung up; a retry's rejoin has nobody to tell.
+        const h = this.byCallId.get(c.callId);
+        if (h?.phase === 'queue') this.hangupAfter(h, ['callback-accepted']);
+        return;
+      }
       case 'CallbackPlaced':
-        // Callbacks over SIP are not wired yet (issue 6 remainder); the engine only offers them when a queue allows it.
-        log.warn({ command: c.type, callId: c.callId }, 'callback command not carried out');
+        this.callbacks?.placed(c.callId, c.number);
         return;
       default:
     }
+  }
+
+  /** A key from a waiting caller: the queue's callback key asks for a callback (queues that offer it). */
+  private callbackKey(h: Hosted, digit: string): void {
+    const q = this.settings.acd.queues.find((x) => x.name === h.queue);
+    if (!this.callbacks || !q?.callbackAllowed || digit !== q.callbackDigit || h.ringing.size > 0) return;
+    const callId = h.call.callId;
+    try {
+      this.engine.handle({ type: 'CallbackRequested', callId });
+    } catch (err) {
+      if (!(err instanceof AcdError)) throw err;
+      log.info({ callId, err: err.message }, 'callback refused');
+      return;
+    }
+    log.info({ callId, queue: q.name }, 'callback requested');
+    this.callbacks.requested({
+      callId, queue: q.name, number: h.call.caller, ...(h.call.callerName ? { callerName: h.call.callerName } : {}),
+      ivr: { choices: h.run?.choices ?? [], digits: h.run?.digits ?? {} },
+    });
   }
 
   /** Plays an announcement to a waiting caller (not while an agent's phone rings), then music on hold again. */

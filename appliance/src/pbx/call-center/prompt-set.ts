@@ -13,7 +13,7 @@ import { wavHeader } from '@hotline/media';
 /** Prompt names the PBX itself uses; IVR menus name their own prompts too. */
 export const PROMPT_NAMES = [
   'welcome', 'invalid', 'timeout', 'goodbye', 'closed', 'enter-account', 'position', 'please-hold', 'estimated-wait', 'minutes',
-  'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed',
+  'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed', 'callback-accepted',
   ...Array.from({ length: 10 }, (_, i) => `digit-${i}`),
 ] as const;
 
