@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ControlClient } from '@hotline/appliance/control';
 import { freePort, freeUdpPorts } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
-import { agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
+import { DTMF_1_PCAP, agentPhone as phone, trunkCall } from '../src/acd-phones.ts';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpAnalyzer, toneEnergyRatio } from '../src/rtp-analyzer.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
@@ -152,3 +152,54 @@ test('an extension dials a queue\'s number (a group) and an agent\'s number: the
     await agentB.stop();
   }
 });
+
+test('attended transfer through a queue: the agent consults the other queue by its number, then REFERs with Replaces; the consulted agent keeps the caller (engine and CTI), the first is freed', async () => {
+  await control.call('POST', '/v1/acd/agent', { agent: '8001', action: 'login', extension: '2001' });
+  await eventually(async () => ((await control.call<{ agents: Array<{ agent: string; state: string }> }>('GET', '/v1/acd/snapshot')).agents.every((a) => a.state === 'ready') ? true : undefined), 5000, 'agents ready');
+  const [aPort, bPort] = [await freePort(), await freePort()];
+  const ear = await startRtpAnalyzer((await freeUdpPorts(1))[0]!);
+  const a = startSipp({
+    scenarioFile: scenario('uas-answer-consult-refer'), localPort: aPort, service: '2001', timeoutSec: 30,
+    auth: { username: '2001', password: 'secret-2001' }, authUri: `5002@127.0.0.1:${pbx.sipPort}`,
+    vars: { rtp_port: (await freeUdpPorts(1))[0]!, target: '5002', pbx: `127.0.0.1:${pbx.sipPort}` }, extraArgs: ['-trace_logs', '-log_file', 'logs.log'], keepDir: true,
+  });
+  const b = startSipp({
+    scenarioFile: scenario('uas-answer-reinvited'), localPort: bPort, service: '2002', timeoutSec: 30,
+    vars: { rtp_port: (await freeUdpPorts(1))[0]!, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': buildToneRtpPcap({ durationMs: 4000 }) },
+  });
+  await waitForUdpBound(aPort);
+  await waitForUdpBound(bPort);
+  await register('2001', aPort);
+  await register('2002', bPort);
+  try {
+    const caller = runSipp({
+      scenarioFile: scenario('acd-callback-caller'), remote: `127.0.0.1:${pbx.sipPort}`, service: '95598', localPort: callerPort, timeoutSec: 30,
+      vars: { caller: '13800000033', rtp_port: ear.port }, files: { 'dtmf.pcap': readFileSync(DTMF_1_PCAP) },
+    });
+    const moved = await eventually(async () => cti.find((e) => e.type === 'CallTransferred' && isObject(e.to) && 'agent' in e.to), 15000, 'the attended transfer');
+    assert.deepEqual({ agent: moved.agent, fromQueue: moved.fromQueue, to: moved.to }, { agent: '8001', fromQueue: 'first', to: { agent: '8002' } });
+    const states = await eventually(async () => {
+      const s = (await control.call<{ agents: Array<{ agent: string; state: string }> }>('GET', '/v1/acd/snapshot')).agents;
+      const of = (n: string) => s.find((x) => x.agent === n)?.state;
+      return of('8001') !== 'on-call' ? { a: of('8001'), b: of('8002') } : undefined;
+    }, 3000, 'the transferor freed');
+    assert.equal(states.b, 'on-call', 'the consulted agent is on the call with the caller');
+    assert.ok(states.a === 'wrap-up' || states.a === 'ready', `the transferor is ${states.a}`);
+    assert.equal((await caller).stats.successful, 1, 'the caller talked to the consulted agent until it hung up');
+    assert.equal((await a.done).stats.successful, 1, 'the transferor got 202, the NOTIFYs and a BYE on both dialogs');
+    assert.equal((await b.done).stats.successful, 1, 'the consulted agent was re-INVITEd onto the caller\'s call');
+    let blocks = 0;
+    const pcm = ear.analysis.pcm();
+    for (let i = 0; i + 160 <= pcm.length; i += 160) if (toneEnergyRatio(pcm, 1000, i, i + 160) >= 0.7) blocks++;
+    assert.ok(blocks * 0.02 >= 1, `the caller heard ${blocks * 0.02} s of the consulted agent's tone`);
+    await eventually(async () => ((await control.call<{ agents: Array<{ agent: string; state: string }> }>('GET', '/v1/acd/snapshot')).agents.find((x) => x.agent === '8002')?.state !== 'on-call' ? true : undefined), 5000, 'the consulted agent free after the call');
+  } finally {
+    await ear.stop();
+    await register('2001', aPort, 0);
+    await register('2002', bPort, 0);
+  }
+});
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}

@@ -154,6 +154,7 @@ export class AcdEngine {
       case 'CallerJoined': return this.join(e.callId, e.queue, e.callerNumber, e.priority, e.skills, e.ivrDigit, e.callbackNumber);
       case 'CallerAbandoned': return this.callerGone(this.caller(e.callId));
       case 'CallEnded': return this.callerGone(this.caller(e.callId));
+      case 'ConsultTransferred': return this.exchangeAgents(this.caller(e.callId), this.caller(e.consultCallId));
       case 'CallbackRequested': return this.requestCallback(this.caller(e.callId), e.number);
       case 'AgentLoggedIn': return this.login(this.agent(e.agent));
       case 'AgentLoggedOut': return this.logout(this.agent(e.agent));
@@ -336,6 +337,25 @@ export class AcdEngine {
       this.requeue(c);
     }
     this.afterMissed(a, noAnswer);
+  }
+
+  /** See ConsultTransferred: the two connected calls swap agents; each agent's talk time counts from now on its new call. */
+  private exchangeAgents(x: Caller, y: Caller): void {
+    if (x.state !== 'connected' || y.state !== 'connected' || x === y) throw new AcdError('bad-state', `calls ${x.id} and ${y.id} are not two connected calls`);
+    const a = x.agent!;
+    const b = y.agent!;
+    const now = this.clock.now();
+    // Talk so far stays with the agent who had it.
+    a.totals.talkMs += now - x.answeredAt!;
+    b.totals.talkMs += now - y.answeredAt!;
+    x.queue.totals.handleMs += now - x.answeredAt!;
+    y.queue.totals.handleMs += now - y.answeredAt!;
+    x.agent = b;
+    y.agent = a;
+    x.answeredAt = now;
+    y.answeredAt = now;
+    a.call = y;
+    b.call = x;
   }
 
   /** A caller leaves: abandons while waiting or ringing, or hangs up a connected call. */

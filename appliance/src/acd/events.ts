@@ -22,7 +22,13 @@ export type AcdEvent =
   /** The phone could not be reached or did not answer (the PBX saw 408/480); handled like the ring timeout. */
   | { type: 'AgentNoAnswer'; agent: string; callId: string }
   /** A connected call ended (either side hung up). */
-  | { type: 'CallEnded'; callId: string };
+  | { type: 'CallEnded'; callId: string }
+  /**
+   * Attended transfer through a queue: the agent connected to `consultCallId` (the transferor's
+   * consult call) now has `callId`'s caller, and `callId`'s agent (the transferor) is left with the
+   * consult call, which ends next. Both calls must be connected.
+   */
+  | { type: 'ConsultTransferred'; callId: string; consultCallId: string };
 
 /** Agent states as supervisors see them. */
 export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'wrap-up' | 'not-ready';

@@ -94,6 +94,7 @@ export class B2bua {
       findDialog: (callId, t1, t2) => this.dialogs.get(dialogKey(callId, t1, t2)) ?? this.dialogs.get(dialogKey(callId, t2, t1)),
       segmentEnded: (call, leg) => this.writeSegment(call, leg),
       transferIn: (call, to, by) => this.host?.transferIn?.(call, to, by) ?? false,
+      consultTransferred: (call, consult) => this.host?.consultTransferred?.(call, consult),
       bump: (extension, by) => this.bump(extension, by),
     });
     deps.media.onEvent((e) => {

@@ -32,6 +32,8 @@ export interface CallHost {
    * queue or IVR menu: the host answers for the PBX from now on. False when it cannot.
    */
   transferIn?(call: Call, to: HostedTransfer, by: string): boolean;
+  /** An attended transfer bridged `consult`'s far party (an agent reached through a queue) to `call`'s transferee; `consult` ends next. */
+  consultTransferred?(call: Call, consult: Call): void;
 }
 
 /** A party of a call the PBX places itself, receiving the requests of its dialog (BYE, re-INVITE…). */

@@ -198,6 +198,23 @@ export class CallCenter implements CallHost {
     return true;
   }
 
+  /**
+   * Attended transfer through a queue: the transferor (the agent of `call`) consulted an agent
+   * reached by dialling a queue (`consult`) and connected them. The engine swaps the two calls'
+   * agents, so the consulted agent stays on call with the caller and the transferor is freed
+   * (wrap-up) when the consult call ends, which it does next.
+   */
+  consultTransferred(call: Call, consult: Call): void {
+    const x = this.byCall.get(call);
+    const y = this.byCall.get(consult);
+    if (x?.phase !== 'connected' || y?.phase !== 'connected' || !x.queue || !y.queue || !x.agent || !y.agent) return;
+    const [a, b] = [x.agent, y.agent];
+    this.feed({ type: 'ConsultTransferred', callId: call.callId, consultCallId: consult.callId });
+    x.agent = b;
+    y.agent = a;
+    this.deps.publish({ type: 'CallTransferred', at: this.deps.clock.now(), callId: call.callId, by: consult.caller, agent: a, fromQueue: x.queue, to: { agent: b } });
+  }
+
   ended(call: Call): void {
     const h = this.byCall.get(call);
     if (!h) return;

@@ -18,7 +18,7 @@ export type CtiEvent =
   | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
   | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: 'completed' | 'abandoned' | 'overflowed' | 'hung-up' | 'transferred' | 'callback-retry' | 'callback-failed' }
   /** A blind transfer put the caller into a queue or IVR menu; `by` is the transferor's number, `agent` set when it was a queue call's agent. */
-  | { type: 'CallTransferred'; at: number; callId: string; by: string; agent?: string; fromQueue?: string; to: { queue: string } | { menu: string } }
+  | { type: 'CallTransferred'; at: number; callId: string; by: string; agent?: string; fromQueue?: string; to: { queue: string } | { menu: string } | { agent: string } }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueStats };
 

@@ -38,6 +38,8 @@ export interface TransferDeps {
   bump(extension: string, by: number): void;
   /** Hands the transferee on leg a to the call center (CallHost.transferIn). */
   transferIn(call: Call, to: HostedTransfer, by: string): boolean;
+  /** An attended transfer put `consult`'s far party on `call` (the call center moves its agent); `consult` ends next. */
+  consultTransferred(call: Call, consult: Call): void;
 }
 
 const opposite = (leg: Leg): Leg => (leg === 'a' ? 'b' : 'a');
@@ -181,6 +183,7 @@ export class CallTransfers {
         const extension = other.extensions.includes(number);
         other.detach(farLeg);
         this.complete(call, leg, far, number, extension, other.carrier, notifier);
+        this.deps.consultTransferred(call, other);
         // The transferor's leg of the other call is the last one left there.
         other.endTransferred(found.leg === 'a' ? 'caller' : 'callee');
       },
