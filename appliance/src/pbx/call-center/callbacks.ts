@@ -8,7 +8,7 @@
 import type { AcdEvent } from '../../acd/index.ts';
 import type { AcdQueueSettings } from '../../config/index.ts';
 import type { IvrChoice } from '../../ivr/index.ts';
-import { type CallRecord, callDurations } from '../../records/index.ts';
+import { type CallRecord, type HangupSide, callDurations } from '../../records/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
 import type { ForkTarget } from '../call.ts';
@@ -156,7 +156,7 @@ export class CallbackDialer {
     p.call?.hangup('system');
   }
 
-  private ended(p: Pending, side: 'caller' | 'callee' | 'system'): void {
+  private ended(p: Pending, side: HangupSide): void {
     const call = p.call;
     p.call = undefined;
     p.noAnswer?.cancel();
@@ -190,7 +190,7 @@ export class CallbackDialer {
     this.deps.publish({ type: 'CallEnded', at: this.deps.clock.now(), callId: p.callId, queue: p.queue, outcome: 'callback-failed' });
   }
 
-  private write(p: Pending, call: CallbackCall | undefined, end: number, side: 'caller' | 'callee' | 'system', status: number): void {
+  private write(p: Pending, call: CallbackCall | undefined, end: number, side: HangupSide, status: number): void {
     const started = p.startedAt ?? end;
     const answeredAt = p.answeredAt ?? null;
     const disposition: CallRecord['disposition'] = answeredAt !== null ? 'answered' : status === 486 || status === 600 ? 'busy' : status === 480 || status === 408 ? 'no-answer' : 'failed';
