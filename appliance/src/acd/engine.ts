@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../sip/clock.ts';
-import { ACD_NO_ANSWER_REASON, type AcdSettings } from '../config/defaults.ts';
-import type { AcdSkillRequirement } from '../config/types.ts';
+import { ACD_NO_ANSWER_REASON, type AcdQueueSettings, type AcdSettings } from '../config/defaults.ts';
+import type { AcdOverflowDestination, AcdSkillRequirement } from '../config/types.ts';
 import { AcdError, type AcdCommand, type AcdEvent, type AcdListener, type AgentStateName, type OverflowWhy, type StopRingingWhy } from './events.ts';
 import {
   callerBefore, callerBeforeAcrossQueues, matchScore, newAgent, newClass, newQueue, relaxedRequirement, requirementKey,
@@ -46,8 +46,8 @@ export class AcdEngine {
   private readonly agents = new Map<string, AgentState>();
   private readonly agentList: AgentState[] = [];
   private readonly callers = new Map<string, Caller>();
-  private readonly reasons: Set<string>;
-  private readonly skills: Set<string>;
+  private readonly reasons = new Set<string>();
+  private readonly skills = new Set<string>();
   private readonly outbox: AcdCommand[] = [];
   private flushing = false;
   private callerSeq = 0;
@@ -57,30 +57,7 @@ export class AcdEngine {
     this.listener = options.listener;
     this.random = options.random ?? Math.random;
     this.decider = options.decider ?? 'index';
-    const s = options.settings;
-    this.reasons = new Set([...s.notReadyReasons.map((r) => r.code), ACD_NO_ANSWER_REASON.code]);
-    this.skills = new Set(s.skills.map((k) => k.name));
-    for (const q of s.queues) this.queues.set(q.name, newQueue(q));
-    const now = this.clock.now();
-    for (const def of s.agents) {
-      if (this.agents.has(def.number)) throw new AcdError('unknown-agent', `agent ${def.number} is configured twice`);
-      const a = newAgent(def, this.agentList.length, now);
-      this.agents.set(a.id, a);
-      this.agentList.push(a);
-      for (const { queue, penalty } of def.queues) {
-        const q = this.queues.get(queue);
-        if (!q) throw new AcdError('unknown-queue', `agent ${a.id} names no configured queue (${queue})`);
-        const m: Membership = { agent: a, queue: q, penalty, position: q.members.length, calls: 0, rrSeq: 0, classes: new Map() };
-        q.members.push(m);
-        a.memberships.push(m);
-        a.byQueue.set(q.name, m);
-      }
-      a.memberships.sort((x, y) => y.queue.priority - x.queue.priority);
-    }
-    // Round-robin memory starts in member order: the first member is the least recently offered.
-    for (const q of this.queues.values()) {
-      for (const m of q.members) m.rrSeq = m.position - q.members.length;
-    }
+    this.install(options.settings);
   }
 
   /** Processes one event; commands reach the listener when the state is consistent again. Throws AcdError on bad input. */
@@ -92,16 +69,41 @@ export class AcdEngine {
     }
   }
 
+  /**
+   * Takes a changed configuration without a restart (docs/acd.md, "Configuration changes"):
+   * queues added, removed or changed, agents added, removed or given other skills and queues.
+   * Logged-in agents stay logged in, in their state; rings and connected calls go on. Callers
+   * of a removed queue go to its overflow; when that is a hang-up or a queue removed too, to
+   * the first queue of the new configuration (a hang-up only when no queue is left). Moved to a
+   * queue they keep their join time, priority and own skills. Callers of a changed queue keep
+   * their place; its skills, relaxation steps and timers apply as if they had joined under
+   * them. Throws AcdError, changing nothing, when the settings contradict themselves.
+   */
+  reconfigure(settings: AcdSettings): void {
+    try {
+      this.install(settings);
+      for (const q of this.queues.values()) this.emitQueueStats(q);
+    } finally {
+      this.flush();
+    }
+  }
+
   /** Figures of a queue now. */
   queueStats(queue: string): QueueStats {
-    const q = this.queue(queue);
+    return this.queueStatsOf(this.queue(queue));
+  }
+
+  private queueStatsOf(q: QueueState): QueueStats {
     const oldest = q.waiting.values().next().value as Caller | undefined;
     return q.totals.snapshot(q.waiting.size, oldest ? this.clock.now() - oldest.joinedAt : 0);
   }
 
   /** Figures of an agent now (the current not-ready spell included). */
   agentStats(agent: string): AgentStats {
-    const a = this.agent(agent);
+    return this.statsOf(this.agent(agent));
+  }
+
+  private statsOf(a: AgentState): AgentStats {
     return a.totals.snapshot(a.state === 'not-ready' ? { reason: a.reason!, ms: this.clock.now() - a.since } : undefined);
   }
 
@@ -149,9 +151,10 @@ export class AcdEngine {
 
   private process(e: AcdEvent): void {
     switch (e.type) {
-      case 'CallerJoined': return this.join(e.callId, e.queue, e.callerNumber, e.priority, e.skills, e.ivrDigit);
+      case 'CallerJoined': return this.join(e.callId, e.queue, e.callerNumber, e.priority, e.skills, e.ivrDigit, e.callbackNumber);
       case 'CallerAbandoned': return this.callerGone(this.caller(e.callId));
       case 'CallEnded': return this.callerGone(this.caller(e.callId));
+      case 'ConsultTransferred': return this.exchangeAgents(this.caller(e.callId), this.caller(e.consultCallId));
       case 'CallbackRequested': return this.requestCallback(this.caller(e.callId), e.number);
       case 'AgentLoggedIn': return this.login(this.agent(e.agent));
       case 'AgentLoggedOut': return this.logout(this.agent(e.agent));
@@ -164,7 +167,7 @@ export class AcdEngine {
     }
   }
 
-  private join(callId: string, queueName: string, number?: string, priority?: number, skills?: AcdSkillRequirement[], ivrDigit?: string): void {
+  private join(callId: string, queueName: string, number?: string, priority?: number, skills?: AcdSkillRequirement[], ivrDigit?: string, callback?: string): void {
     const q = this.queue(queueName);
     if (this.callers.has(callId)) throw new AcdError('duplicate-call', `call ${callId} is already queued`);
     if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0 && priority <= 100)) throw new AcdError('bad-priority', `priority must be an integer 0..100, not ${priority}`);
@@ -182,16 +185,13 @@ export class AcdEngine {
     const baseReq = mergeRequirements(d.requiredSkills, skills ?? []);
     const c: Caller = {
       id: callId, queue: q, seq: ++this.callerSeq, priority: Math.max(priority ?? 0, vip ? d.vipPriority : 0), joinedAt: now,
-      ...(number !== undefined ? { number } : {}), baseReq, step: 0, cls: this.classFor(q, baseReq), state: 'waiting', ringing: new Set(),
+      ...(number !== undefined ? { number } : {}), ...(callback !== undefined ? { callback } : {}), ownSkills: skills ?? [], baseReq, step: 0, cls: this.classFor(q, baseReq), state: 'waiting', ringing: new Set(),
     };
     this.callers.set(callId, c);
     q.waiting.set(callId, c);
     q.totals.offered++;
-    this.emit({ type: 'MusicOnHoldStarted', callId, queue: q.name, ...(d.musicOnHold !== undefined ? { musicClass: d.musicOnHold } : {}) });
-    if (d.maxWaitSec > 0) c.maxWaitTimer = this.timer(d.maxWaitSec * 1000, () => this.overflowWaiting(c));
-    this.scheduleRelax(c);
-    if (d.announcePositionSec > 0) c.positionTimer = this.every(d.announcePositionSec * 1000, () => this.announcePosition(c));
-    if (d.announceWaitSec > 0) c.waitTimer = this.every(d.announceWaitSec * 1000, () => this.announceWait(c));
+    if (callback === undefined) this.emit({ type: 'MusicOnHoldStarted', callId, queue: q.name, ...(d.musicOnHold !== undefined ? { musicClass: d.musicOnHold } : {}) });
+    this.armCallerTimers(c);
     c.cls.callers.push(c);
     this.matchCaller(c);
     this.emitQueueStats(q);
@@ -313,7 +313,9 @@ export class AcdEngine {
     q.totals.answeredWaitMs += wait;
     if (wait <= q.def.serviceLevelSec * 1000) q.totals.withinSl++;
     if (wait > q.totals.longestWaitMs) q.totals.longestWaitMs = wait;
-    a.byQueue.get(q.name)!.calls++;
+    // A configuration change may have taken the agent out of the queue while its phone rang.
+    const m = a.byQueue.get(q.name);
+    if (m) m.calls++;
     a.totals.calls++;
     this.setState(a, 'on-call');
     if (c.callback !== undefined) this.emit({ type: 'CallbackPlaced', callId: c.id, agent: a.id, queue: q.name, number: c.callback, waitMs: wait });
@@ -335,6 +337,25 @@ export class AcdEngine {
       this.requeue(c);
     }
     this.afterMissed(a, noAnswer);
+  }
+
+  /** See ConsultTransferred: the two connected calls swap agents; each agent's talk time counts from now on its new call. */
+  private exchangeAgents(x: Caller, y: Caller): void {
+    if (x.state !== 'connected' || y.state !== 'connected' || x === y) throw new AcdError('bad-state', `calls ${x.id} and ${y.id} are not two connected calls`);
+    const a = x.agent!;
+    const b = y.agent!;
+    const now = this.clock.now();
+    // Talk so far stays with the agent who had it.
+    a.totals.talkMs += now - x.answeredAt!;
+    b.totals.talkMs += now - y.answeredAt!;
+    x.queue.totals.handleMs += now - x.answeredAt!;
+    y.queue.totals.handleMs += now - y.answeredAt!;
+    x.agent = b;
+    y.agent = a;
+    x.answeredAt = now;
+    y.answeredAt = now;
+    a.call = y;
+    b.call = x;
   }
 
   /** A caller leaves: abandons while waiting or ringing, or hangs up a connected call. */
@@ -378,8 +399,8 @@ export class AcdEngine {
 
   // ---- timers ----
 
-  private overflowWaiting(c: Caller): void {
-    if (c.state === 'connected' || !this.callers.has(c.id)) return;
+  private overflowWaiting(c: Caller, why: OverflowWhy = 'max-wait', destination = c.queue.def.overflow): AgentState[] | undefined {
+    if (c.state === 'connected' || !this.callers.has(c.id)) return undefined;
     const q = c.queue;
     this.callers.delete(c.id);
     q.waiting.delete(c.id);
@@ -395,9 +416,12 @@ export class AcdEngine {
     const wait = this.clock.now() - c.joinedAt;
     if (wait > q.totals.longestWaitMs) q.totals.longestWaitMs = wait;
     q.totals.overflowed++;
-    this.emit({ type: 'CallOverflowed', callId: c.id, queue: q.name, destination: q.def.overflow, why: 'max-wait' });
+    this.emit({ type: 'CallOverflowed', callId: c.id, queue: q.name, destination, why });
     this.emitQueueStats(q);
+    // A configuration change frees the agents itself, once every queue is rebuilt.
+    if (why === 'queue-removed') return rung;
     for (const a of rung) this.becomeFree(a, false);
+    return undefined;
   }
 
   private ringTimedOut(c: Caller): void {
@@ -642,6 +666,155 @@ export class AcdEngine {
     c.retryTimer?.cancel();
   }
 
+  /** (Re)arms a waiting caller's timers from its join time: max wait, relaxation, announcements. */
+  private armCallerTimers(c: Caller): void {
+    c.maxWaitTimer?.cancel();
+    c.relaxTimer?.cancel();
+    c.positionTimer?.cancel();
+    c.waitTimer?.cancel();
+    const d = c.queue.def;
+    // Someone waiting for a callback is off the line: no overflow, no announcements.
+    const onLine = c.callback === undefined;
+    if (onLine && d.maxWaitSec > 0) c.maxWaitTimer = this.timer(c.joinedAt + d.maxWaitSec * 1000 - this.clock.now(), () => this.overflowWaiting(c));
+    this.scheduleRelax(c);
+    if (onLine && d.announcePositionSec > 0) c.positionTimer = this.every(d.announcePositionSec * 1000, () => this.announcePosition(c));
+    if (onLine && d.announceWaitSec > 0) c.waitTimer = this.every(d.announceWaitSec * 1000, () => this.announceWait(c));
+  }
+
+  // ---- configuration ----
+
+  /** Builds or rebuilds queues, agents and indexes from `s`; see reconfigure. */
+  private install(s: AcdSettings): void {
+    const queueNames = new Set(s.queues.map((q) => q.name));
+    const agentNumbers = new Set<string>();
+    for (const def of s.agents) {
+      if (agentNumbers.has(def.number)) throw new AcdError('unknown-agent', `agent ${def.number} is configured twice`);
+      agentNumbers.add(def.number);
+      for (const { queue } of def.queues) if (!queueNames.has(queue)) throw new AcdError('unknown-queue', `agent ${def.number} names no configured queue (${queue})`);
+    }
+    replaceAll(this.reasons, [...s.notReadyReasons.map((r) => r.code), ACD_NO_ANSWER_REASON.code]);
+    replaceAll(this.skills, s.skills.map((k) => k.name));
+
+    // Queues: a queue that stays is the same object (callers and agents point at it), its settings replaced.
+    const kept = new Map<string, QueueState>();
+    for (const def of s.queues) {
+      const q = this.queues.get(def.name) ?? newQueue(def);
+      q.def = def;
+      q.priority = def.priority;
+      q.vipNumbers = new Set(def.vipNumbers);
+      q.members = [];
+      q.classes.clear();
+      q.loggedIn = 0;
+      q.readyCount = 0;
+      kept.set(def.name, q);
+    }
+    this.queues.clear();
+    for (const [name, q] of kept) this.queues.set(name, q);
+
+    // Agents: the same object too, keeping state, timers and totals; memberships are rebuilt.
+    const now = this.clock.now();
+    const removedAgents = this.agentList.filter((a) => !agentNumbers.has(a.id));
+    this.agentList.length = 0;
+    const newMembers: Membership[] = [];
+    for (const def of s.agents) {
+      const a = this.agents.get(def.number) ?? newAgent(def, 0, now);
+      const before = new Map(a.byQueue);
+      a.def = def;
+      a.seq = this.agentList.length;
+      a.skills = new Map(def.skills.map((k) => [k.skill, k.level]));
+      a.memberships.length = 0;
+      a.byQueue.clear();
+      for (const { queue, penalty } of def.queues) {
+        const q = kept.get(queue)!;
+        const old = before.get(queue);
+        const m: Membership = { agent: a, queue: q, penalty, position: q.members.length, calls: old?.calls ?? 0, rrSeq: old?.rrSeq ?? 0, classes: new Map() };
+        if (!old) newMembers.push(m);
+        q.members.push(m);
+        a.memberships.push(m);
+        a.byQueue.set(q.name, m);
+      }
+      a.memberships.sort((x, y) => y.queue.priority - x.queue.priority);
+      if (a.state !== 'logged-out') {
+        for (const m of a.memberships) { m.queue.loggedIn++; if (a.state !== 'not-ready') m.queue.readyCount++; }
+      }
+      this.agents.set(a.id, a);
+      this.agentList.push(a);
+    }
+    // Round-robin memory: new members come before everyone already offered, in member order.
+    const lowest = new Map<QueueState, number>();
+    for (const q of kept.values()) lowest.set(q, Math.min(0, ...q.members.filter((m) => !newMembers.includes(m)).map((m) => m.rrSeq)));
+    for (const m of newMembers) m.rrSeq = lowest.get(m.queue)! - m.queue.members.length + m.position;
+
+    // Agents no longer configured: logged out now when free, after their call or ring otherwise.
+    const leaving: AgentState[] = [];
+    for (const a of removedAgents) {
+      this.agents.delete(a.id);
+      a.memberships.length = 0;
+      a.byQueue.clear();
+      if (a.state === 'ready' || a.state === 'not-ready') {
+        if (a.state === 'not-ready') this.closeNotReady(a);
+        delete a.pendingNotReady;
+        this.setState(a, 'logged-out');
+        this.emitAgentStats(a);
+      } else if (a.state !== 'logged-out') {
+        a.pendingLogout = true;
+        if (a.state === 'ringing') leaving.push(a);
+      }
+    }
+
+    // Callers: connected ones keep their queue object to the end of the call; the others are re-indexed.
+    const freed: AgentState[] = [];
+    for (const c of [...this.callers.values()]) {
+      if (c.state === 'connected') continue;
+      if (kept.get(c.queue.name) === c.queue) { this.refit(c); continue; }
+      const to = removedQueueDestination(c.queue.def.overflow, s.queues, c.callback !== undefined);
+      if (to.kind === 'queue') freed.push(...this.moveCaller(c, kept.get(to.name)!));
+      else freed.push(...(this.overflowWaiting(c, 'queue-removed', to) ?? []));
+    }
+    for (const a of leaving) if (a.state === 'ringing' && a.call) this.declined(a, a.call, false);
+    for (const a of freed) {
+      if (a.pendingLogout) this.afterCall(a);
+      else this.becomeFree(a, false);
+    }
+    // Every decision the new indexes allow, best caller first (the invariant holds again after).
+    const waiting = [...this.callers.values()].filter((c) => c.state === 'waiting').sort((x, y) => (callerBeforeAcrossQueues(x, y) ? -1 : 1));
+    for (const c of waiting) if (c.state === 'waiting') this.matchCaller(c);
+  }
+
+  /** A caller of a queue whose settings changed: requirement, class and timers as if it had joined under them. */
+  private refit(c: Caller): void {
+    const d = c.queue.def;
+    c.baseReq = mergeRequirements(d.requiredSkills, c.ownSkills.filter((r) => this.skills.has(r.skill)));
+    const waited = this.clock.now() - c.joinedAt;
+    c.step = 0;
+    if (c.baseReq.length > 0) while (c.step < d.relaxation.length && d.relaxation[c.step]!.afterSec * 1000 <= waited) c.step++;
+    c.cls = this.classFor(c.queue, relaxedRequirement(d, c.baseReq, c.step));
+    if (c.state === 'waiting') c.cls.callers.push(c);
+    this.armCallerTimers(c);
+  }
+
+  /** Moves a caller of a removed queue into `to`, keeping its join time; returns the agents whose ring stopped. */
+  private moveCaller(c: Caller, to: QueueState): AgentState[] {
+    const from = c.queue;
+    from.waiting.delete(c.id);
+    c.ringTimer?.cancel();
+    c.retryTimer?.cancel();
+    const rung = [...c.ringing];
+    c.ringing.clear();
+    for (const a of rung) {
+      this.emit({ type: 'RingingStopped', callId: c.id, agent: a.id, why: 'overflowed' });
+      delete a.call;
+    }
+    from.totals.overflowed++;
+    c.queue = to;
+    c.state = 'waiting';
+    to.waiting.set(c.id, c);
+    to.totals.offered++;
+    this.emit({ type: 'CallerMoved', callId: c.id, from: from.name, to: to.name, why: 'queue-removed' });
+    this.refit(c);
+    return rung;
+  }
+
   private overflowOnJoin(q: QueueState, callId: string, why: OverflowWhy): void {
     q.totals.overflowed++;
     this.emit({ type: 'CallOverflowed', callId, queue: q.name, destination: q.def.overflow, why });
@@ -689,11 +862,13 @@ export class AcdEngine {
   }
 
   private emitQueueStats(q: QueueState): void {
-    this.emit({ type: 'QueueStatsUpdated', queue: q.name, stats: this.queueStats(q.name) });
+    // By object: a queue removed from the configuration still counts the calls it had connected.
+    this.emit({ type: 'QueueStatsUpdated', queue: q.name, stats: this.queueStatsOf(q) });
   }
 
   private emitAgentStats(a: AgentState): void {
-    this.emit({ type: 'AgentStatsUpdated', agent: a.id, stats: this.agentStats(a.id) });
+    // statsOf, not agentStats: an agent removed from the configuration still finishes its call.
+    this.emit({ type: 'AgentStatsUpdated', agent: a.id, stats: this.statsOf(a) });
   }
 
   private queue(name: string): QueueState {
@@ -720,6 +895,24 @@ export class AcdEngine {
     if (a.state !== 'ringing' || a.call !== c) throw new AcdError('bad-state', `agent ${agent} is not ringing with call ${callId}`);
     return c;
   }
+}
+
+/**
+ * Where callers of a removed queue go: its overflow when that is a queue still configured or an
+ * extension (not for a callback, whose caller is off the line), else the first queue configured,
+ * else a hang-up.
+ */
+function removedQueueDestination(overflow: AcdOverflowDestination, queues: readonly AcdQueueSettings[], callback: boolean): AcdOverflowDestination {
+  if (overflow.kind === 'queue' && queues.some((q) => q.name === overflow.name)) return overflow;
+  if (overflow.kind === 'extension' && !callback) return overflow;
+  const first = queues[0];
+  return first ? { kind: 'queue', name: first.name } : { kind: 'hangup' };
+}
+
+/** Replaces a set's contents in place. */
+function replaceAll<T>(set: Set<T>, items: Iterable<T>): void {
+  set.clear();
+  for (const i of items) set.add(i);
 }
 
 /** Ring-all rings in the class order (the commands then come in a stable order). O(k log k). */

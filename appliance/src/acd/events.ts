@@ -3,8 +3,11 @@ import type { AgentStats, QueueStats } from './stats.ts';
 
 /** What the PBX and agent phones tell the engine. Noun+verb names (STYLE.md 15). */
 export type AcdEvent =
-  /** A caller enters a queue (after the IVR). `skills` add to the queue's required skills; `ivrDigit` may mark a VIP. */
-  | { type: 'CallerJoined'; callId: string; queue: string; callerNumber?: string; priority?: number; skills?: AcdSkillRequirement[]; ivrDigit?: string }
+  /**
+   * A caller enters a queue (after the IVR). `skills` add to the queue's required skills; `ivrDigit` may mark a VIP.
+   * `callbackNumber`: a callback request joins again (its attempt failed and is retried): it waits off the line, as after CallbackRequested.
+   */
+  | { type: 'CallerJoined'; callId: string; queue: string; callerNumber?: string; priority?: number; skills?: AcdSkillRequirement[]; ivrDigit?: string; callbackNumber?: string }
   /** The caller hung up before an agent answered (also accepted for a connected call: it ends it). */
   | { type: 'CallerAbandoned'; callId: string }
   /** The caller pressed the callback key: they hang up and keep their place; `number` defaults to the caller number. */
@@ -19,7 +22,13 @@ export type AcdEvent =
   /** The phone could not be reached or did not answer (the PBX saw 408/480); handled like the ring timeout. */
   | { type: 'AgentNoAnswer'; agent: string; callId: string }
   /** A connected call ended (either side hung up). */
-  | { type: 'CallEnded'; callId: string };
+  | { type: 'CallEnded'; callId: string }
+  /**
+   * Attended transfer through a queue: the agent connected to `consultCallId` (the transferor's
+   * consult call) now has `callId`'s caller, and `callId`'s agent (the transferor) is left with the
+   * consult call, which ends next. Both calls must be connected.
+   */
+  | { type: 'ConsultTransferred'; callId: string; consultCallId: string };
 
 /** Agent states as supervisors see them. */
 export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'wrap-up' | 'not-ready';
@@ -28,7 +37,7 @@ export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'w
 export type StopRingingWhy = 'answered-elsewhere' | 'timeout' | 'abandoned' | 'overflowed' | 'rejected' | 'no-answer';
 
 /** Why a caller overflows. */
-export type OverflowWhy = 'full' | 'empty' | 'max-wait';
+export type OverflowWhy = 'full' | 'empty' | 'max-wait' | 'queue-removed';
 
 /** What the engine decides; the PBX adapter carries it out. */
 export type AcdCommand =
@@ -43,6 +52,11 @@ export type AcdCommand =
   | { type: 'CallbackAccepted'; callId: string; queue: string; number: string }
   /** Send the caller to the destination; the engine has forgotten the call. */
   | { type: 'CallOverflowed'; callId: string; queue: string; destination: AcdOverflowDestination; why: OverflowWhy }
+  /**
+   * A configuration change removed the caller's queue and its overflow (or the fallback) is another
+   * queue: the caller is in `to` now, keeping its join time, priority, own skills and callback.
+   */
+  | { type: 'CallerMoved'; callId: string; from: string; to: string; why: 'queue-removed' }
   | { type: 'MusicOnHoldStarted'; callId: string; queue: string; musicClass?: string }
   | { type: 'PositionAnnounced'; callId: string; queue: string; position: number }
   | { type: 'EstimatedWaitAnnounced'; callId: string; queue: string; seconds: number }

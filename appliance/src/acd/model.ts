@@ -1,6 +1,7 @@
 // The engine's in-memory state and the orders its indexes keep. Internal to src/acd.
 import type { TimerHandle } from '../sip/clock.ts';
 import type { AcdAgentSettings, AcdQueueSettings } from '../config/defaults.ts';
+import type { AcdSkillRequirement } from '../config/types.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import type { AgentStateName } from './events.ts';
 import { AgentTotals, QueueTotals } from './stats.ts';
@@ -10,13 +11,14 @@ export type Requirement = ReadonlyArray<readonly [string, number]>;
 
 /** A queue and everything indexed under it. */
 export interface QueueState {
-  readonly def: AcdQueueSettings;
+  /** Settings; replaced in place by a configuration change (AcdEngine.reconfigure), as are priority, VIP numbers and members. */
+  def: AcdQueueSettings;
   readonly name: string;
-  readonly priority: number;
+  priority: number;
   /** VIP caller numbers, as a set: a join looks one up in O(1). */
-  readonly vipNumbers: ReadonlySet<string>;
+  vipNumbers: ReadonlySet<string>;
   /** Members in configuration order (linear strategy). */
-  readonly members: Membership[];
+  members: Membership[];
   /** Requirement classes created so far, by key. */
   readonly classes: Map<string, ReqClass>;
   /** Callers not yet connected, in arrival order (oldest first): positions, oldest wait, max length. */
@@ -64,10 +66,11 @@ export interface ReqClass {
 
 /** A logged-in or configured agent. */
 export interface AgentState {
-  readonly def: AcdAgentSettings;
+  /** Settings; replaced in place by a configuration change, with seq, skills and memberships. */
+  def: AcdAgentSettings;
   readonly id: string;
-  readonly seq: number;
-  readonly skills: ReadonlyMap<string, number>;
+  seq: number;
+  skills: ReadonlyMap<string, number>;
   /** Memberships, highest queue priority first (a shared agent serves the higher queue first). */
   readonly memberships: Membership[];
   readonly byQueue: Map<string, Membership>;
@@ -93,13 +96,16 @@ export interface AgentState {
 /** A caller from joining until connected (or gone). */
 export interface Caller {
   readonly id: string;
-  readonly queue: QueueState;
+  /** The queue; a caller of a queue removed by a configuration change moves to another one. */
+  queue: QueueState;
   readonly seq: number;
   readonly priority: number;
   readonly joinedAt: number;
   readonly number?: string;
+  /** Skills the caller itself needs (from the IVR), kept to merge again with a changed queue's. */
+  readonly ownSkills: readonly AcdSkillRequirement[];
   /** Queue requirement merged with the caller's own, before relaxation. */
-  readonly baseReq: Requirement;
+  baseReq: Requirement;
   /** Relaxation steps applied so far. */
   step: number;
   /** The class matching the requirement at the current step. */

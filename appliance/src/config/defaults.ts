@@ -123,7 +123,7 @@ export function routeSettings(config: HotlineConfig): RouteSettings {
 }
 
 /** A queue with every default filled in (overflow stays optional in form: hangup when absent). */
-export type AcdQueueSettings = Required<Omit<AcdQueueConfig, 'musicOnHold'>> & Pick<AcdQueueConfig, 'musicOnHold'>;
+export type AcdQueueSettings = Required<Omit<AcdQueueConfig, 'musicOnHold' | 'number'>> & Pick<AcdQueueConfig, 'musicOnHold'>;
 
 /** An agent with its defaults filled in. */
 export interface AcdAgentSettings {
@@ -179,6 +179,9 @@ export function acdQueueSettings(q: AcdQueueConfig): AcdQueueSettings {
     announcePositionSec: q.announcePositionSec ?? 60,
     announceWaitSec: q.announceWaitSec ?? 0,
     callbackAllowed: q.callbackAllowed ?? false,
+    callbackDigit: q.callbackDigit ?? '*',
+    callbackRetries: q.callbackRetries ?? 2,
+    callbackRetrySec: q.callbackRetrySec ?? 60,
     vipNumbers: q.vipNumbers ?? [],
     vipIvrDigit: q.vipIvrDigit ?? '',
     vipPriority: q.vipPriority ?? 10,
@@ -215,7 +218,7 @@ export function acdSettings(config: HotlineConfig): AcdSettings {
 }
 
 /** A menu with its defaults filled in. */
-export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options'>> & { options: NonNullable<IvrMenuConfig['options']>; collect?: IvrMenuConfig['collect'] };
+export type IvrMenuSettings = Required<Omit<IvrMenuConfig, 'collect' | 'options' | 'number'>> & { options: NonNullable<IvrMenuConfig['options']>; collect?: IvrMenuConfig['collect'] };
 
 /** The IVR section with defaults filled in. */
 export interface IvrSettings {

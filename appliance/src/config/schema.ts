@@ -13,6 +13,8 @@ const DIAL_MATCHER = '^_?[0-9XZNxzn*#+.!\\[\\],-]{1,64}$';
 
 /** Names of ACD skills, queues and reason codes: they appear in stats, CTI events and logs. */
 const ACD_NAME = '^[A-Za-z0-9_.-]{1,32}$';
+/** A number dialled to reach a queue or an IVR menu from an extension. */
+const DIAL_NUMBER = { type: 'string', pattern: '^[0-9]{2,8}$' } as const;
 /** A label a user reads (zh-CN or English). */
 const LABEL = { type: 'string', minLength: 1, maxLength: 64 } as const;
 /** Skill levels run 1 (novice) to 10 (expert). */
@@ -320,6 +322,7 @@ export const configSchema = {
             required: ['name'],
             properties: {
               name: { type: 'string', pattern: ACD_NAME },
+              number: DIAL_NUMBER,
               strategy: { enum: ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'random', 'linear'] },
               ringTimeoutSec: seconds(1, 600),
               retrySec: seconds(0, 600),
@@ -365,6 +368,9 @@ export const configSchema = {
               announcePositionSec: seconds(0, 3600),
               announceWaitSec: seconds(0, 3600),
               callbackAllowed: { type: 'boolean' },
+              callbackDigit: { type: 'string', pattern: '^[0-9*#]$' },
+              callbackRetries: { type: 'integer', minimum: 0, maximum: 10 },
+              callbackRetrySec: seconds(1, 3600),
               vipNumbers: { type: 'array', maxItems: 10000, items: { type: 'string', pattern: '^[0-9*#+]{1,32}$' } },
               vipIvrDigit: { type: 'string', pattern: '^[0-9*#]$' },
               vipPriority: { type: 'integer', minimum: 1, maximum: 100 },
@@ -438,6 +444,7 @@ export const configSchema = {
             required: ['name', 'prompt'],
             properties: {
               name: { type: 'string', pattern: ACD_NAME },
+              number: DIAL_NUMBER,
               prompt: PROMPT_NAME,
               options: {
                 type: 'array',

@@ -527,6 +527,8 @@ export interface AcdRelaxStep {
 /** One ACD queue. Optional fields have defaults in `acdSettings()`. */
 export interface AcdQueueConfig {
   name: string;
+  /** Number an extension dials (or a blind transfer names) to join the queue; 2 to 8 digits, unique among extensions, queues and menus. */
+  number?: string;
   /** Default longest-idle. */
   strategy?: AcdStrategy;
   /** Seconds an offered call rings an agent before the next one is tried; default 15. */
@@ -557,6 +559,12 @@ export interface AcdQueueConfig {
   announceWaitSec?: number;
   /** Whether a caller may press a key to be called back instead of waiting; default false. */
   callbackAllowed?: boolean;
+  /** The key a waiting caller presses for a callback; default `*`. */
+  callbackDigit?: string;
+  /** Further attempts when the called-back customer is busy or does not answer; default 2. */
+  callbackRetries?: number;
+  /** Seconds between callback attempts; default 60. */
+  callbackRetrySec?: number;
   /** Caller numbers served as VIP (they jump ahead); default none. */
   vipNumbers?: string[];
   /** An IVR digit that marks the caller VIP; default none. */
@@ -635,6 +643,8 @@ export interface IvrCollectConfig {
  */
 export interface IvrMenuConfig {
   name: string;
+  /** Number an extension dials (or a blind transfer names) to hear the menu; 2 to 8 digits, unique among extensions, queues and menus. */
+  number?: string;
   prompt: string;
   options?: IvrOptionConfig[];
   collect?: IvrCollectConfig;

@@ -127,6 +127,27 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...gatewayIssues(doc));
   out.push(...ivrIssues(doc));
   out.push(...recordingIssues(doc));
+  out.push(...dialNumberIssues(doc));
+  return out;
+}
+
+/** Queue and menu numbers (dialled from extensions) unique, and never an extension's or an agent's number. */
+function dialNumberIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObj) : []);
+  const acd = isObj(doc.acd) ? doc.acd : {};
+  const ivr = isObj(doc.ivr) ? doc.ivr : {};
+  const taken = new Map<unknown, string>();
+  list(doc.extensions).forEach((e, i) => { if (typeof e.number === 'string') taken.set(e.number, `extension /extensions/${i}`); });
+  list(acd.agents).forEach((a, i) => { if (typeof a.number === 'string' && !taken.has(a.number)) taken.set(a.number, `agent /acd/agents/${i}`); });
+  const claim = (n: unknown, path: string, what: string) => {
+    if (typeof n !== 'string') return;
+    const first = taken.get(n);
+    if (first !== undefined) out.push({ path, message: `number ${n} is already the number of ${first}` });
+    else taken.set(n, `${what} ${path}`);
+  };
+  list(acd.queues).forEach((q, i) => claim(q.number, `/acd/queues/${i}/number`, 'queue'));
+  list(ivr.menus).forEach((m, i) => claim(m.number, `/ivr/menus/${i}/number`, 'menu'));
   return out;
 }
 

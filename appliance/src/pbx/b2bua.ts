@@ -17,7 +17,7 @@ import type { RecordingSubjects } from './recording/recording-policy.ts';
 import { answeredCallOf, directionOf, subjectsOfNewCall } from './recording/answered-call.ts';
 import { CallTransfers, type TransferRoute } from './transfer/call-transfers.ts';
 import type { LocationService } from './location-service.ts';
-import type { CallHost } from './call-host.ts';
+import type { CallHost, CallOrigination, DialogOwner } from './call-host.ts';
 
 const log = moduleLogger('pbx.b2bua');
 
@@ -65,6 +65,8 @@ export interface CallRecorder {
 export class B2bua {
   private readonly calls = new Map<string, Call>();
   private readonly dialogs = new Map<string, { call: Call; leg: Leg }>();
+  /** Dialogs of calls the PBX placed itself (callbacks), not Calls. */
+  private readonly owners = new Map<string, DialogOwner>();
   /** Calls each extension is in (as caller or callee), for the busy rule. */
   private readonly inCall = new Map<string, number>();
   private readonly context: CallContext;
@@ -90,6 +92,8 @@ export class B2bua {
       route: (transferor, dialled, transferee) => this.transferRoute(transferor, dialled, transferee),
       findDialog: (callId, t1, t2) => this.dialogs.get(dialogKey(callId, t1, t2)) ?? this.dialogs.get(dialogKey(callId, t2, t1)),
       segmentEnded: (call, leg) => this.writeSegment(call, leg),
+      transferIn: (call, to, by) => this.host?.transferIn?.(call, to, by) ?? false,
+      consultTransferred: (call, consult) => this.host?.consultTransferred?.(call, consult),
       bump: (extension, by) => this.bump(extension, by),
     });
     deps.media.onEvent((e) => {
@@ -111,6 +115,16 @@ export class B2bua {
       }
       this.host?.onMediaEvent(e);
     });
+  }
+
+  /** What the call center needs to place calls itself (callbacks); see CallOrigination. */
+  origination(): CallOrigination {
+    return {
+      tx: this.deps.tx, local: this.deps.local, userAgent: () => this.settings.userAgent,
+      addDialog: (key, owner) => this.owners.set(key, owner), removeDialog: (key) => this.owners.delete(key),
+      route: (from, number) => this.transferRoute(from, number, from),
+      noAnswerTimeoutMs: () => this.settings.noAnswerTimeoutMs, writeRecord: (r) => this.write(r),
+    };
   }
 
   /** Registers the call center, which answers IVR, queue and feature-code calls. */
@@ -203,13 +217,15 @@ export class B2bua {
       void call.start(targets, this.settings.noAnswerTimeoutMs, true);
       return;
     }
-    const callee = decision.number;
+    // Dialling an agent rings the extension it is logged in on (issue 6); logged out is unavailable.
+    const callee = decision.kind === 'agent' ? this.host?.agentExtension?.(decision.agent) : decision.number;
+    if (callee === undefined) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     const extension = this.deps.directory.get(callee);
     if (!extension) { refuse(404, 'Not Found', 'failed'); return; }
     const bindings = this.deps.location.lookup(callee);
     if (bindings.length === 0) { refuse(480, 'Temporarily Unavailable', 'failed'); return; }
     if (!extension.callWaiting && (this.inCall.get(callee) ?? 0) > 0) { refuse(486, 'Busy Here', 'busy'); return; }
-    if (decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
+    if (decision.kind === 'extension' && decision.route) log.info({ callId: request.callId, route: decision.route, trunk: inboundTrunk }, 'inbound call');
     const call = this.begin(request, tx, source, caller, callerName, callee, [...callerExtensions, callee], mergeKey, inboundTrunk ?? undefined);
     call.recordingFacts = facts;
     const targets = bindings.map((b): ForkTarget => ({ requestUri: b.contact, dest: b.target, fromUser: caller, toUser: callee }));
@@ -232,15 +248,17 @@ export class B2bua {
           .filter((t): t is ForkTarget => t !== undefined);
         return { targets, sequential: true, number: dialled, extension: false };
       }
-      // The PBX answers these itself (call-host); transferring a caller into an IVR menu, a
-      // queue or a feature code is not carried out yet, and the transferor hears it failed.
+      // The call center takes the transferee into a queue or menu (transfer/hosted-transfer.ts).
       case 'ivr':
       case 'queue':
+        return this.host?.transferIn ? { hosted: decision } : { status: 503 };
+      // A feature code acts on the phone that dials it: nothing to transfer anyone into.
       case 'feature':
         return { status: 403 };
       default:
     }
-    const callee = decision.number;
+    const callee = decision.kind === 'agent' ? this.host?.agentExtension?.(decision.agent) : decision.number;
+    if (callee === undefined) return { status: 480 };
     const extension = this.deps.directory.get(callee);
     if (!extension) return { status: 404 };
     const bindings = this.deps.location.lookup(callee);
@@ -273,9 +291,12 @@ export class B2bua {
 
   /** A request with a To tag; false when it belongs to no dialog of ours (the caller answers 481). */
   handleInDialog(request: SipRequest, tx: ServerTransaction): boolean {
-    const entry = this.dialogs.get(keyOfIncoming(request));
-    if (!entry) return false;
-    entry.call.onInDialogRequest(entry.leg, request, tx);
+    const key = keyOfIncoming(request);
+    const entry = this.dialogs.get(key);
+    if (entry) { entry.call.onInDialogRequest(entry.leg, request, tx); return true; }
+    const owner = this.owners.get(key);
+    if (!owner) return false;
+    owner.onInDialogRequest(request, tx);
     return true;
   }
 

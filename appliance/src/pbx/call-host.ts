@@ -1,9 +1,17 @@
+import type { SipRequest } from '../sip/message/index.ts';
+import type { ServerTransaction, TransactionLayer } from '../sip/transaction/index.ts';
+import type { LocalIdentity } from '../sip/local-address.ts';
+import type { CallRecord } from '../records/index.ts';
 import type { Call } from './call.ts';
+import type { TransferRoute } from './transfer/call-transfers.ts';
 import type { MediaEvent } from './media-anchor.ts';
 import type { RouteDecision } from './routing/index.ts';
 
 /** A call the PBX answers itself, as the router decided it. */
 export type HostedDecision = Extract<RouteDecision, { kind: 'ivr' | 'queue' | 'feature' }>;
+
+/** Where a blind transfer may send a caller the PBX then hosts: a queue or an IVR menu. */
+export type HostedTransfer = Extract<RouteDecision, { kind: 'ivr' | 'queue' }>;
 
 /**
  * What the B2BUA hands calls it does not bridge to an extension or carrier: IVR menus, ACD
@@ -17,4 +25,32 @@ export interface CallHost {
   onMediaEvent(e: MediaEvent): void;
   /** A call ended (any call: the host ignores those it does not know). */
   ended(call: Call): void;
+  /** The extension agent `agent` is logged in on now (an extension dialled the agent's number); undefined when logged out. */
+  agentExtension?(agent: string): string | undefined;
+  /**
+   * Leg a of an answered call, whose leg-b party has just left by a blind transfer, goes into a
+   * queue or IVR menu: the host answers for the PBX from now on. False when it cannot.
+   */
+  transferIn?(call: Call, to: HostedTransfer, by: string): boolean;
+  /** An attended transfer bridged `consult`'s far party (an agent reached through a queue) to `call`'s transferee; `consult` ends next. */
+  consultTransferred?(call: Call, consult: Call): void;
+}
+
+/** A party of a call the PBX places itself, receiving the requests of its dialog (BYE, re-INVITE…). */
+export interface DialogOwner { onInDialogRequest(request: SipRequest, tx: ServerTransaction): void }
+
+/**
+ * What the B2BUA lends the call center to place calls itself (callbacks): transactions, our
+ * addresses, its dialog table, its routing (as if extension `from` dialled `number`), its ring
+ * time and the call records.
+ */
+export interface CallOrigination {
+  tx: TransactionLayer;
+  local: LocalIdentity;
+  userAgent(): string;
+  addDialog(key: string, owner: DialogOwner): void;
+  removeDialog(key: string): void;
+  route(from: string, number: string): TransferRoute;
+  noAnswerTimeoutMs(): number;
+  writeRecord(r: CallRecord): void;
 }

@@ -149,6 +149,8 @@ export class Call {
   recordingFacts: RecordingFacts = {};
   /** The conference room this call's legs are mixed in, if any (pbx/conference). */
   mixing: CallMixing | undefined;
+  /** Extension of the agent's phone bridged to a hosted call on leg b (it may transfer the caller); the record's callee stays the number dialled. */
+  agentExtension: string | undefined;
   /** Set by answerHere: the PBX is the caller's far end until an agent answers. */
   private host: HostedCallListener | undefined;
 
@@ -242,6 +244,17 @@ export class Call {
     return true;
   }
 
+  /**
+   * The PBX becomes the far end of leg a again: its leg-b party left by a blind transfer into a
+   * queue or IVR menu (transfer/hosted-transfer.ts). Afterwards as after answerHere. False when
+   * the call is not answered or leg b is still there.
+   */
+  hostAgain(listener: HostedCallListener): boolean {
+    if (this.state !== 'answered' || this.bDialog) return false;
+    this.host = listener;
+    return true;
+  }
+
   /** A hosted call not yet bridged to an agent. */
   get waitingForAgent(): boolean { return this.host !== undefined && this.state === 'answered' && !this.bDialog; }
 
@@ -326,7 +339,7 @@ export class Call {
   }
 
   /** The number of the party on `leg` (the caller on a, the callee on b). */
-  partyOn(leg: Leg): string { return leg === 'a' ? this.caller : this.callee; }
+  partyOn(leg: Leg): string { return leg === 'a' ? this.caller : this.agentExtension ?? this.callee; }
 
   /**
    * Transfer hook: `dialog` (a new call, or a dialog taken over from another call) becomes
@@ -348,7 +361,7 @@ export class Call {
   detach(leg: Leg): Dialog | undefined {
     const dialog = this.dialogOf(leg);
     if (dialog) this.formerDialogs.add(dialog.key);
-    if (leg === 'a') this.aDialog = undefined; else this.bDialog = undefined;
+    if (leg === 'a') this.aDialog = undefined; else { this.bDialog = undefined; this.agentExtension = undefined; }
     this.pending2xx[leg]?.retransmit?.stop();
     delete this.pending2xx[leg];
     return dialog;
@@ -529,6 +542,7 @@ export class Call {
       return;
     }
     this.bDialog = dialog;
+    this.agentExtension = fork.target.toUser;
     this.ctx.addDialog(dialog.key, this, 'b');
     for (const f of this.forks) if (f !== fork && f.finalStatus === undefined) { f.tx.cancel(); f.finalStatus = 487; }
     this.host!.bridged(fork.target);

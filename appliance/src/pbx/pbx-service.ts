@@ -92,7 +92,7 @@ export class PbxService {
     const callCenter = new CallCenter({
       clock: opts.clock ?? systemClock, media: relay, prompts,
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
-      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
+      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config), origination: stack.b2bua.origination(),
     }, callCenterSettings(config));
     // Supervision and conferences mix legs of several calls in the relay (issue 6).
     const rooms = new CallRooms(relay);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** Prompt names the PBX itself uses; IVR menus name their own prompts too. */
 export const PROMPT_NAMES = [
   'welcome', 'invalid', 'timeout', 'goodbye', 'closed', 'enter-account', 'position', 'please-hold', 'estimated-wait', 'minutes',
-  'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed',
+  'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed', 'callback-accepted',
   'record-after-beep', 'beep', 'record-review', 'record-saved',
   ...Array.from({ length: 10 }, (_, i) => `digit-${i}`),
 ] as const;

@@ -36,3 +36,15 @@ test('callback is refused where the queue does not offer it', () => {
   b.join('c1', 'q', { callerNumber: '13800000001' });
   assert.throws(() => b.send({ type: 'CallbackRequested', callId: 'c1' }), (e: Error & { code?: string }) => e.code === 'callback-not-allowed');
 });
+
+test('a retried callback joins again already waiting for its callback: no music, offered as a callback, not overflowed', () => {
+  const b = new Bench({ queues: [{ name: 'q', callbackAllowed: true, maxWaitSec: 10 }], agents: agents(1, ['q']) });
+  b.join('c1', 'q', { callerNumber: '13800000001', callbackNumber: '13800000001' });
+  assert.deepEqual(b.all('MusicOnHoldStarted'), [], 'nobody on the line to hear music');
+  b.advanceSec(20);
+  assert.deepEqual(b.all('CallOverflowed'), []);
+  b.login('8001');
+  assert.deepEqual(b.all('CallOffered').map((o) => [o.callId, o.callback]), [['c1', true]]);
+  b.answer('8001', 'c1');
+  assert.deepEqual(b.all('CallbackPlaced').map((p) => p.number), ['13800000001']);
+});

@@ -15,6 +15,12 @@ export class Bench {
     this.engine = new AcdEngine({ settings, clock: this.clock, listener: (c) => this.commands.push(c), ...opts });
   }
 
+  /** A configuration change (AcdEngine.reconfigure) to a new `acd` section. */
+  reconfigure(acd: AcdConfig): this {
+    this.engine.reconfigure(acdSettings({ ...defaultConfig(), acd }));
+    return this;
+  }
+
   /** Feeds events in order. */
   send(...events: AcdEvent[]): this {
     for (const e of events) this.engine.handle(e);

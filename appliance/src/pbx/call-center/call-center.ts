@@ -11,7 +11,8 @@ import type { AgentStateSpell, SavedAgentState } from '../../records/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import { moduleLogger } from '../../log.ts';
 import type { Call, ForkTarget, HostedCallListener } from '../call.ts';
-import type { CallHost, HostedDecision } from '../call-host.ts';
+import type { CallHost, CallOrigination, HostedDecision, HostedTransfer } from '../call-host.ts';
+import { CallbackDialer } from './callbacks.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { CtiEvent } from './cti-events.ts';
 import type { PromptSet } from './prompt-set.ts';
@@ -40,9 +41,11 @@ export interface CallCenterDeps {
   timeZone: string;
   /** Wall time for time conditions (tests pin it). */
   now?: () => Date;
+  /** The B2BUA's means to place calls (B2bua.origination); without it callbacks are refused. */
+  origination?: CallOrigination;
 }
 
-/** Call-center settings from config, replaced on reload for new calls (the ACD engine keeps the queues it started with). */
+/** Call-center settings from config, replaced on reload (the ACD engine takes its part through AcdEngine.reconfigure). */
 export interface CallCenterSettings {
   acd: AcdSettings;
   ivr: IvrSettings;
@@ -68,6 +71,8 @@ interface Hosted {
   ringing: Map<string, { extension: string; timer?: TimerHandle }>;
   /** Queues already joined on this call (overflow loops end in a hang-up). */
   queuesVisited: string[];
+  /** Skills the caller's IVR choice added, kept for a transfer to another queue. */
+  skills?: AcdSkillRequirement[];
 }
 
 /** Default lead of the screen pop over the agent's INVITE. */
@@ -87,25 +92,42 @@ export class CallCenter implements CallHost {
   private pendingSpells: AgentStateSpell[] = [];
   private spellFlush: TimerHandle | undefined;
   private nextPlayId = 1;
+  /** Callbacks waiting in queues and being placed (callbacks.ts). */
+  private readonly callbacks: CallbackDialer | undefined;
   readonly counters = { ivrCalls: 0, queuedCalls: 0, offers: 0, connected: 0, abandoned: 0, overflowed: 0, featureCodes: 0, announcements: 0, promptsMissing: 0, engineErrors: 0 };
 
   constructor(private readonly deps: CallCenterDeps, private settings: CallCenterSettings) {
     this.engine = new AcdEngine({ settings: settings.acd, clock: deps.clock, listener: (c) => this.carryOut(c) });
+    this.callbacks = deps.origination && new CallbackDialer({
+      ...deps.origination, clock: deps.clock, media: deps.media, contactsOf: deps.contactsOf, publish: deps.publish,
+      feed: (e) => this.feed(e), queue: (name) => this.settings.acd.queues.find((q) => q.name === name),
+    });
     this.restore();
   }
 
-  /** New IVR settings and screen-pop lead (config reload); queues and agents need a restart. */
+  /**
+   * A config reload: IVR menus and the screen-pop lead for what comes next, and queues, agents
+   * and skills into the running engine (docs/acd.md, "Configuration changes"): nobody waiting is
+   * dropped, logged-in agents stay. Should the engine refuse the ACD part, it keeps the old one.
+   */
   update(settings: CallCenterSettings): void {
-    this.settings = { ...settings, acd: this.settings.acd };
+    const previous = this.settings.acd;
+    // Set first: the engine's commands during the change (agents removed, logged out) read the new agent list.
+    this.settings = settings;
+    try {
+      this.engine.reconfigure(settings.acd);
+    } catch (err) {
+      if (!(err instanceof AcdError)) throw err;
+      log.error({ err: err.message }, 'ACD configuration not applied; the running queues and agents stay');
+      this.settings = { ...settings, acd: previous };
+    }
     this.deps.prompts.setLanguage(settings.ivr.language);
   }
 
   // ---- CallHost ----
 
   accept(call: Call, decision: HostedDecision): void {
-    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [], ringing: new Map() };
-    this.byCall.set(call, h);
-    this.byCallId.set(call.callId, h);
+    const h = this.host(call);
     void call.answerHere(this.listenerFor(h)).then((ok) => {
       if (!ok || call.state === 'ended') return;
       this.bySession.set(call.media.session!.sessionId, h);
@@ -126,6 +148,7 @@ export class CallCenter implements CallHost {
     if (!h || e.leg !== 'a') return;
     if (e.type === 'dtmf') {
       if (h.phase === 'ivr' && h.run) this.apply(h, h.run.digit(e.digit));
+      else if (h.phase === 'queue') this.callbackKey(h, e.digit);
       return;
     }
     if (e.playId !== h.playId) return;
@@ -137,12 +160,66 @@ export class CallCenter implements CallHost {
     next?.();
   }
 
+  agentExtension(agent: string): string | undefined {
+    return this.agentExt.get(agent);
+  }
+
+  /**
+   * A caller transferred into a queue or menu (CallHost.transferIn). It keeps its number, IVR
+   * choices, collected digits and the skills of its IVR choice; in a queue it waits from now
+   * (a new join: the agent already served it once, so it does not overtake callers who waited).
+   * A queue call's agent who transferred it ends that call for the engine (wrap-up follows).
+   */
+  transferIn(call: Call, to: HostedTransfer, by: string): boolean {
+    const session = call.media.session;
+    if (!session) return false;
+    const known = this.byCall.get(call);
+    const h = known ?? this.host(call);
+    if (!call.hostAgain(this.listenerFor(h))) {
+      if (!known) this.forget(call);
+      return false;
+    }
+    const now = this.deps.clock.now();
+    const fromQueue = h.phase === 'connected' ? h.queue : undefined;
+    const agent = h.agent;
+    if (fromQueue) {
+      this.feed({ type: 'CallEnded', callId: call.callId });
+      this.deps.publish({ type: 'CallEnded', at: now, callId: call.callId, queue: fromQueue, ...(agent ? { agent } : {}), outcome: 'transferred' });
+    }
+    this.deps.publish({ type: 'CallTransferred', at: now, callId: call.callId, by, ...(agent ? { agent } : {}), ...(fromQueue ? { fromQueue } : {}), to: to.kind === 'queue' ? { queue: to.name } : { menu: to.menu } });
+    if (!known) {
+      this.bySession.set(session.sessionId, h);
+      this.deps.media.detectInbandDtmf?.(session.sessionId, 'a', true);
+    }
+    h.agent = undefined;
+    h.ringing.clear();
+    h.queuesVisited.length = 0;
+    if (to.kind === 'queue') this.joinQueue(h, to.name, h.skills ?? []);
+    else this.startIvr(h, to.menu);
+    return true;
+  }
+
+  /**
+   * Attended transfer through a queue: the transferor (the agent of `call`) consulted an agent
+   * reached by dialling a queue (`consult`) and connected them. The engine swaps the two calls'
+   * agents, so the consulted agent stays on call with the caller and the transferor is freed
+   * (wrap-up) when the consult call ends, which it does next.
+   */
+  consultTransferred(call: Call, consult: Call): void {
+    const x = this.byCall.get(call);
+    const y = this.byCall.get(consult);
+    if (x?.phase !== 'connected' || y?.phase !== 'connected' || !x.queue || !y.queue || !x.agent || !y.agent) return;
+    const [a, b] = [x.agent, y.agent];
+    this.feed({ type: 'ConsultTransferred', callId: call.callId, consultCallId: consult.callId });
+    x.agent = b;
+    y.agent = a;
+    this.deps.publish({ type: 'CallTransferred', at: this.deps.clock.now(), callId: call.callId, by: consult.caller, agent: a, fromQueue: x.queue, to: { agent: b } });
+  }
+
   ended(call: Call): void {
     const h = this.byCall.get(call);
     if (!h) return;
-    this.byCall.delete(call);
-    this.byCallId.delete(call.callId);
-    if (call.media.session) this.bySession.delete(call.media.session.sessionId);
+    this.forget(call);
     h.timer?.cancel();
     for (const r of h.ringing.values()) r.timer?.cancel();
     const at = this.deps.clock.now();
@@ -243,7 +320,10 @@ export class CallCenter implements CallHost {
   private startIvr(h: Hosted, menu: string): void {
     this.counters.ivrCalls++;
     h.phase = 'ivr';
+    const before = h.run;
     h.run = new IvrRun(this.settings.ivr, this.deps.timeZone, this.deps.now ?? (() => new Date()));
+    // A caller transferred into a menu keeps the keys and digits of its earlier menus.
+    if (before) { h.run.choices.push(...before.choices); Object.assign(h.run.digits, before.digits); }
     this.apply(h, h.run.start(menu));
   }
 
@@ -296,6 +376,7 @@ export class CallCenter implements CallHost {
     h.queue = queue;
     h.joinedAt = this.deps.clock.now();
     h.queuesVisited.push(queue);
+    h.skills = skills;
     const lastDigit = h.run?.choices.at(-1)?.digit;
     this.feed({
       type: 'CallerJoined', callId: h.call.callId, queue, callerNumber: h.call.caller,
@@ -306,8 +387,12 @@ export class CallCenter implements CallHost {
   /** Carries out one engine command. Runs after the engine finished an event; may feed it again. */
   private carryOut(c: AcdCommand): void {
     switch (c.type) {
-      case 'CallOffered': this.offer(c.callId, c.agent, c.queue); return;
+      case 'CallOffered':
+        if (c.callback) this.callbacks?.offer(c.callId, c.agent, this.agentExt.get(c.agent) ?? '');
+        else this.offer(c.callId, c.agent, c.queue);
+        return;
       case 'RingingStopped': {
+        if (this.callbacks?.has(c.callId)) { this.callbacks.stopRinging(c.callId); return; }
         const h = this.byCallId.get(c.callId);
         const r = h?.ringing.get(c.agent);
         if (!h || !r || h.phase !== 'queue') return;
@@ -332,7 +417,7 @@ export class CallCenter implements CallHost {
       }
       case 'CallOverflowed': {
         const h = this.byCallId.get(c.callId);
-        if (!h) return;
+        if (!h) { this.callbacks?.lost(c.callId); return; }
         this.counters.overflowed++;
         for (const r of h.ringing.values()) r.timer?.cancel();
         h.ringing.clear();
@@ -344,6 +429,16 @@ export class CallCenter implements CallHost {
         if (d.kind === 'queue') this.joinQueue(h, d.name, []);
         else if (d.kind === 'extension') this.toExtension(h, d.number);
         else this.hangupAfter(h, [GOODBYE_PROMPT]);
+        return;
+      }
+      case 'CallerMoved': {
+        // Its queue left the configuration: the caller waits on in another one (music goes on).
+        this.callbacks?.moved(c.callId, c.to);
+        const h = this.byCallId.get(c.callId);
+        if (!h) return;
+        this.deps.publish({ type: 'CallEnded', at: this.deps.clock.now(), callId: c.callId, queue: c.from, outcome: 'overflowed' });
+        h.queue = c.to;
+        h.queuesVisited.push(c.to);
         return;
       }
       case 'MusicOnHoldStarted': {
@@ -362,13 +457,36 @@ export class CallCenter implements CallHost {
       case 'QueueStatsUpdated':
         this.deps.publish({ type: 'QueueStatsUpdated', at: this.deps.clock.now(), queue: c.queue, stats: c.stats });
         return;
-      case 'CallbackAccepted':
+      case 'CallbackAccepted': {
+        // The caller on the line hears the confirmation and is hung up; a retry's rejoin has nobody to tell.
+        const h = this.byCallId.get(c.callId);
+        if (h?.phase === 'queue') this.hangupAfter(h, ['callback-accepted']);
+        return;
+      }
       case 'CallbackPlaced':
-        // Callbacks over SIP are not wired yet (issue 6 remainder); the engine only offers them when a queue allows it.
-        log.warn({ command: c.type, callId: c.callId }, 'callback command not carried out');
+        this.callbacks?.placed(c.callId, c.number);
         return;
       default:
     }
+  }
+
+  /** A key from a waiting caller: the queue's callback key asks for a callback (queues that offer it). */
+  private callbackKey(h: Hosted, digit: string): void {
+    const q = this.settings.acd.queues.find((x) => x.name === h.queue);
+    if (!this.callbacks || !q?.callbackAllowed || digit !== q.callbackDigit || h.ringing.size > 0) return;
+    const callId = h.call.callId;
+    try {
+      this.engine.handle({ type: 'CallbackRequested', callId });
+    } catch (err) {
+      if (!(err instanceof AcdError)) throw err;
+      log.info({ callId, err: err.message }, 'callback refused');
+      return;
+    }
+    log.info({ callId, queue: q.name }, 'callback requested');
+    this.callbacks.requested({
+      callId, queue: q.name, number: h.call.caller, ...(h.call.callerName ? { callerName: h.call.callerName } : {}),
+      ivr: { choices: h.run?.choices ?? [], digits: h.run?.digits ?? {} },
+    });
   }
 
   /** Plays an announcement to a waiting caller (not while an agent's phone rings), then music on hold again. */
@@ -443,7 +561,10 @@ export class CallCenter implements CallHost {
       this.pendingSpells.push({ agent, state: prev.state, reason: prev.reason ?? null, startedAt: prev.since, endedAt: now, durationMs: Math.max(0, now - prev.since) });
       this.spellFlush ??= this.deps.clock.setTimer(250, () => this.flush());
     }
-    if (state === 'logged-out') this.spell.delete(agent);
+    if (state === 'logged-out') {
+      this.spell.delete(agent);
+      this.forgetRemovedAgent(agent);
+    }
     else this.spell.set(agent, { state, ...(reason ? { reason } : {}), since: now });
     const extension = this.agentExt.get(agent);
     this.deps.publish({ type: 'AgentStateChanged', at: now, agent, state, ...(reason ? { reason } : {}), ...(extension ? { extension } : {}) });
@@ -527,6 +648,16 @@ export class CallCenter implements CallHost {
     this.hangupAfter(h, [confirm]);
   }
 
+  /** An agent taken out of the configuration was logged out by the engine: its extension and saved state go too. */
+  private forgetRemovedAgent(agent: string): void {
+    if (this.settings.acd.agents.some((a) => a.number === agent)) return;
+    const ext = this.agentExt.get(agent);
+    if (ext === undefined) return;
+    this.agentExt.delete(agent);
+    this.extAgent.delete(ext);
+    this.deps.persistence?.clear(agent);
+  }
+
   private agentOn(extension: string): string {
     const agent = this.extAgent.get(extension);
     if (!agent) throw new AcdError('unknown-agent', `no agent is logged in on ${extension}`);
@@ -534,6 +665,20 @@ export class CallCenter implements CallHost {
   }
 
   // ---- helpers ----
+
+  /** Files a new hosted call. */
+  private host(call: Call): Hosted {
+    const h: Hosted = { call, phase: 'answering', playId: 0, queuesVisited: [], ringing: new Map() };
+    this.byCall.set(call, h);
+    this.byCallId.set(call.callId, h);
+    return h;
+  }
+
+  private forget(call: Call): void {
+    this.byCall.delete(call);
+    this.byCallId.delete(call.callId);
+    if (call.media.session) this.bySession.delete(call.media.session.sessionId);
+  }
 
   private toExtension(h: Hosted, number: string): void {
     h.phase = 'to-extension';

@@ -14,9 +14,13 @@ export type CtiEvent =
     type: 'CallOffered'; at: number; callId: string; agent: string; extension: string;
     callerNumber: string; callerName?: string; queue: string; waitMs: number;
     ivr: { choices: IvrChoice[]; digits: Record<string, string> };
+    /** Set for a callback: the PBX calls the agent, then `callerNumber`; `attempt` counts from 1. */
+    callback?: { attempt: number };
   }
   | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
-  | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: 'completed' | 'abandoned' | 'overflowed' | 'hung-up' }
+  | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: 'completed' | 'abandoned' | 'overflowed' | 'hung-up' | 'transferred' | 'callback-retry' | 'callback-failed' }
+  /** A blind transfer put the caller into a queue or IVR menu; `by` is the transferor's number, `agent` set when it was a queue call's agent. */
+  | { type: 'CallTransferred'; at: number; callId: string; by: string; agent?: string; fromQueue?: string; to: { queue: string } | { menu: string } | { agent: string } }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueStats }
   | SupervisionCtiEvent

@@ -30,6 +30,8 @@ export type RouteDecision =
   | { kind: 'queue'; name: string; route?: string }
   /** An agent feature code dialled from an extension. */
   | { kind: 'feature'; code: FeatureCode }
+  /** An agent's number dialled from an extension: ring the extension the agent is logged in on (the call center knows which). */
+  | { kind: 'agent'; agent: string }
   /** An inbound route that refuses the call. */
   | { kind: 'hangup'; route: string }
   /** Nothing matches: 404, or 484 when more digits could still make a number (RFC 3261 §21.4.22). */
@@ -64,6 +66,8 @@ export class Router {
   private readonly inbound: CompiledInbound[];
   private readonly outbound: CompiledOutbound[];
   private readonly emergency: Set<string>;
+  /** Numbers of queues and IVR menus (issue 6: dial a group, transfer to a queue or menu), and agents' numbers. */
+  private readonly hosted: Map<string, RouteDecision>;
 
   constructor(config: HotlineConfig) {
     const routes: RouteSettings = routeSettings(config);
@@ -73,6 +77,10 @@ export class Router {
     this.inbound = routes.inbound.map((route) => ({ route, did: matcher(route.did), caller: matcher(route.callerNumber) }));
     this.outbound = routes.outbound.map((o) => ({ name: o.name, patterns: o.patterns.map((p) => new DialPattern(p)), strip: o.strip, prepend: o.prepend, carriers: o.trunks }));
     this.emergency = new Set(routes.emergencyNumbers);
+    this.hosted = new Map();
+    for (const a of config.acd?.agents ?? []) this.hosted.set(a.number, { kind: 'agent', agent: a.number });
+    for (const q of config.acd?.queues ?? []) if (q.number) this.hosted.set(q.number, { kind: 'queue', name: q.name });
+    for (const m of config.ivr?.menus ?? []) if (m.number) this.hosted.set(m.number, { kind: 'ivr', menu: m.name });
   }
 
   /** Decides where a new call goes; `stateOf` gives each SIP trunk's current state. */
@@ -88,7 +96,7 @@ export class Router {
   dialVerdict(digits: string): PatternMatch {
     // Feature codes are complete numbers too (an analog agent phone dials *23 and is done).
     const feature = featureCodeVerdict(digits);
-    const full = feature.full || this.emergency.has(digits) || this.extensions.has(digits) || this.outbound.some((o) => o.patterns.some((p) => p.matches(digits)));
+    const full = feature.full || this.emergency.has(digits) || this.extensions.has(digits) || this.hosted.has(digits) || this.outbound.some((o) => o.patterns.some((p) => p.matches(digits)));
     const canExtend = feature.canExtend || this.couldExtend(digits) || this.outbound.some((o) => o.patterns.some((p) => p.match(digits).canExtend));
     return { full, canExtend };
   }
@@ -130,6 +138,9 @@ export class Router {
       return { kind: 'outbound', number: dialled, carriers: this.everyCarrier(stateOf), route: EMERGENCY_ROUTE, emergency: true };
     }
     if (this.extensions.has(dialled)) return { kind: 'extension', number: dialled };
+    // After extensions: an agent number that is also an extension rings the extension.
+    const hosted = this.hosted.get(dialled);
+    if (hosted) return hosted;
     const code = parseFeatureCode(dialled);
     if (code) return { kind: 'feature', code };
     if (route) {
@@ -165,7 +176,7 @@ export class Router {
   /** Whether more digits could turn `dialled` into an extension, an emergency number or a route's number. */
   private couldExtend(dialled: string): boolean {
     const prefixOf = (n: string) => n.length > dialled.length && n.startsWith(dialled);
-    if ([...this.extensions].some(prefixOf) || [...this.emergency].some(prefixOf)) return true;
+    if ([...this.extensions].some(prefixOf) || [...this.emergency].some(prefixOf) || [...this.hosted.keys()].some(prefixOf)) return true;
     return this.outbound.some((o) => o.patterns.some((p) => { const m = p.match(dialled); return !m.full && m.canExtend; }));
   }
 }

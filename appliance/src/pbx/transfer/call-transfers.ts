@@ -5,6 +5,8 @@ import type { Clock } from '../../sip/clock.ts';
 import type { LocalIdentity } from '../../sip/local-address.ts';
 import { moduleLogger } from '../../log.ts';
 import type { Call, ForkTarget, Leg } from '../call.ts';
+import type { HostedTransfer } from '../call-host.ts';
+import { transferIntoHost } from './hosted-transfer.ts';
 import { ReferNotifier } from './refer-notifier.ts';
 import { ReferToError, type ReplacesTarget, parseReferTo } from './refer-to.ts';
 import { TargetCall } from './target-call.ts';
@@ -14,6 +16,8 @@ const log = moduleLogger('pbx.transfer');
 /** Where a blind transfer's new call goes, as the router decided for the transferor; or the SIP status it fails with. */
 export type TransferRoute =
   | { targets: ForkTarget[]; sequential: boolean; number: string; extension: boolean }
+  /** A queue or IVR menu: the call center takes the transferee (hosted-transfer.ts). */
+  | { hosted: HostedTransfer }
   | { status: number };
 
 /** What the transfer service needs from the B2BUA. */
@@ -32,6 +36,10 @@ export interface TransferDeps {
   segmentEnded(call: Call, transferorLeg: Leg): void;
   /** Moves a busy count: -1 for the transferor's extension, +1 for the new party's. */
   bump(extension: string, by: number): void;
+  /** Hands the transferee on leg a to the call center (CallHost.transferIn). */
+  transferIn(call: Call, to: HostedTransfer, by: string): boolean;
+  /** An attended transfer put `consult`'s far party on `call` (the call center moves its agent); `consult` ends next. */
+  consultTransferred(call: Call, consult: Call): void;
 }
 
 const opposite = (leg: Leg): Leg => (leg === 'a' ? 'b' : 'a');
@@ -70,7 +78,8 @@ export class CallTransfers {
       return;
     }
     const transferor = call.partyOn(leg);
-    if (!call.extensions.includes(transferor)) {
+    // An agent bridged to a hosted call (queue, IVR) is an extension too, though the call does not count it busy.
+    if (!call.extensions.includes(transferor) && !(leg === 'b' && call.agentExtension === transferor)) {
       // Only an extension may transfer: a carrier or outside caller must never reach the box's routes.
       tx.respond(createResponse(request, 403, 'Forbidden'));
       return;
@@ -87,6 +96,15 @@ export class CallTransfers {
     const transferor = call.partyOn(leg);
     const route = this.deps.route(transferor, dialled, call.partyOn(opposite(leg)));
     if ('status' in route) { this.fail(call, notifier, route.status); return; }
+    if ('hosted' in route) {
+      transferIntoHost({
+        releaseTransferor: (c, l) => { this.counters.completed++; this.release(c, l); },
+        transferIn: (c, to, by) => this.deps.transferIn(c, to, by),
+        fail: (c, n, status) => this.fail(c, n, status),
+        now: () => this.deps.clock.now(),
+      }, call, leg, dialled, route.hosted, notifier);
+      return;
+    }
     log.info({ callId: call.callId, leg, targets: route.targets.length }, 'blind transfer');
     const attempt = new TargetCall(
       { tx: this.deps.tx, local: this.deps.local, userAgent: this.deps.userAgent() },
@@ -165,6 +183,7 @@ export class CallTransfers {
         const extension = other.extensions.includes(number);
         other.detach(farLeg);
         this.complete(call, leg, far, number, extension, other.carrier, notifier);
+        this.deps.consultTransferred(call, other);
         // The transferor's leg of the other call is the last one left there.
         other.endTransferred(found.leg === 'a' ? 'caller' : 'callee');
       },
@@ -177,15 +196,26 @@ export class CallTransfers {
     call.transfer = undefined;
     this.counters.completed++;
     notifier.notify(200, 'OK');
+    const old = this.release(call, leg, false);
+    if (extension) { call.extensions.push(number); this.deps.bump(number, 1); }
+    call.replaceParty(leg, dialog, number, extension ? undefined : carrier);
+    call.media.musicOnHold(opposite(leg), false);
+    if (old) this.bye(old);
+  }
+
+  /** Writes the segment before the transfer and takes the transferor off `leg` (its busy count too); BYE now, or by the caller. */
+  private release(call: Call, leg: Leg, byeNow = true): Dialog | undefined {
     this.deps.segmentEnded(call, leg);
     const transferor = call.partyOn(leg);
     const old = call.detach(leg);
     const i = call.extensions.indexOf(transferor);
     if (i >= 0) { call.extensions.splice(i, 1); this.deps.bump(transferor, -1); }
-    if (extension) { call.extensions.push(number); this.deps.bump(number, 1); }
-    call.replaceParty(leg, dialog, number, extension ? undefined : carrier);
-    call.media.musicOnHold(opposite(leg), false);
-    if (old) this.deps.tx.request(old.createRequest('BYE', this.deps.local), old.destination, { onResponse() {}, onTimeout() {} });
+    if (old && byeNow) this.bye(old);
+    return old;
+  }
+
+  private bye(dialog: Dialog): void {
+    this.deps.tx.request(dialog.createRequest('BYE', this.deps.local), dialog.destination, { onResponse() {}, onTimeout() {} });
   }
 
   /** The transfer failed with `status`: tell the transferor; the call goes on, or ends if the transferor already left. */

@@ -7,7 +7,7 @@ import { acdSettings, defaultConfig, ivrSettings, validateConfig } from '../../.
 import { AgentStateStore, openRecords } from '../../../src/records/index.ts';
 import { FakeClock } from '../../../src/sip/clock.ts';
 import { AcdError } from '../../../src/acd/index.ts';
-import { CallCenter, PromptSet, installDefaultPrompts, PROMPT_NAMES, type CtiEvent } from '../../../src/pbx/call-center/index.ts';
+import { CallCenter, PROMPT_LANGUAGES, PROMPT_NAMES, PromptSet, installDefaultPrompts, type CtiEvent } from '../../../src/pbx/call-center/index.ts';
 import { parseWav } from '@hotline/media';
 import { FakeMediaAnchor } from '../fake-media.ts';
 
@@ -96,7 +96,8 @@ test('the call-control API refuses a wrong PIN, an unknown reason and commands f
 test('the default prompt set: both languages, every name, 8 kHz A-law speech, a localized file wins over a plain one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-prompts-'));
   try {
-    assert.equal(installDefaultPrompts(dir), PROMPT_NAMES.length * 2);
+    // Every name the PBX uses, in both languages (zh-CN, en).
+    assert.equal(installDefaultPrompts(dir), PROMPT_NAMES.length * PROMPT_LANGUAGES.length);
     assert.equal(installDefaultPrompts(dir), 0, 'existing files are kept');
     const wav = parseWav(readFileSync(join(dir, 'en', 'welcome.wav')));
     assert.equal(wav.sampleRate, 8000);

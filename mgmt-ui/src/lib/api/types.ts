@@ -554,9 +554,10 @@ export interface ConferenceCommand { action: 'merge' | 'leave' }
 
 /** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
 export type CtiEvent =
-  | { type: 'CallOffered'; at: number; callId: string; agent: string; extension: string; callerNumber: string; callerName?: string; queue: string; waitMs: number; ivr: { choices: Array<{ menu: string; digit: string }>; digits: Record<string, string> } }
+  | { type: 'CallOffered'; at: number; callId: string; agent: string; extension: string; callerNumber: string; callerName?: string; queue: string; waitMs: number; ivr: { choices: Array<{ menu: string; digit: string }>; digits: Record<string, string> }; callback?: { attempt: number } }
   | { type: 'CallAnswered'; at: number; callId: string; agent: string; queue: string; waitMs: number }
   | { type: 'CallEnded'; at: number; callId: string; queue?: string; agent?: string; outcome: string }
+  | { type: 'CallTransferred'; at: number; callId: string; by: string; agent?: string; fromQueue?: string; to: { queue: string } | { menu: string } }
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] }
   | { type: 'SupervisionStarted' | 'SupervisionModeChanged'; at: number; agent: string; supervisor: string; callId: string; mode: 'listen' | 'whisper' | 'barge' }

@@ -515,6 +515,8 @@ export const en = {
   'agent.call': 'Current call',
   'agent.caller': 'Caller',
   'agent.queue': 'Queue',
+  'agent.callback': 'Callback',
+  'agent.callbackNote': 'your phone rings first, then the PBX calls the customer',
   'agent.wait': 'Waited',
   'agent.ivr': 'IVR choices',
   'agent.status': 'Status',

@@ -515,6 +515,8 @@ export const zhCN: Catalog = {
   'agent.call': '当前来电',
   'agent.caller': '主叫号码',
   'agent.queue': '队列',
+  'agent.callback': '回拨',
+  'agent.callbackNote': '先呼叫您的话机，再由系统呼叫客户',
   'agent.wait': '等待时长',
   'agent.ivr': '语音导航选择',
   'agent.status': '状态',
