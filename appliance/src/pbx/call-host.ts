@@ -54,3 +54,34 @@ export interface CallOrigination {
   noAnswerTimeoutMs(): number;
   writeRecord(r: CallRecord): void;
 }
+
+/**
+ * A host in front of another (prompt recording by phone, supervision): it takes the calls it
+ * owns and hands everything else to `inner` — the optional parts too, so a transfer into a queue
+ * or an agent's number dialled still reaches the call center however many hosts stand before it.
+ */
+export abstract class ForwardingCallHost implements CallHost {
+  constructor(protected readonly inner: CallHost) {}
+
+  abstract accept(call: Call, decision: HostedDecision): void;
+
+  onMediaEvent(e: MediaEvent): void {
+    this.inner.onMediaEvent(e);
+  }
+
+  ended(call: Call): void {
+    this.inner.ended(call);
+  }
+
+  agentExtension(agent: string): string | undefined {
+    return this.inner.agentExtension?.(agent);
+  }
+
+  transferIn(call: Call, to: HostedTransfer, by: string): boolean {
+    return this.inner.transferIn?.(call, to, by) ?? false;
+  }
+
+  consultTransferred(call: Call, consult: Call): void {
+    this.inner.consultTransferred?.(call, consult);
+  }
+}

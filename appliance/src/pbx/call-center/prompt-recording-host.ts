@@ -12,7 +12,7 @@ import { moduleLogger } from '../../log.ts';
 import { PromptStore } from '../../prompts/index.ts';
 import type { Clock, TimerHandle } from '../../sip/clock.ts';
 import type { Call } from '../call.ts';
-import type { CallHost, HostedDecision } from '../call-host.ts';
+import { ForwardingCallHost, type CallHost, type HostedDecision } from '../call-host.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { PromptSet } from './prompt-set.ts';
 import { openRtpCapture, type RtpCapture } from './rtp-capture.ts';
@@ -50,14 +50,16 @@ interface Session {
 }
 
 /** The CallHost in front of the call center; see the file comment. */
-export class PromptRecordingHost implements CallHost {
+export class PromptRecordingHost extends ForwardingCallHost {
   private readonly byCall = new Map<Call, Session>();
   private readonly bySession = new Map<string, Session>();
   private nextPlayId = 1_000_000_000; // apart from the call center's ids, for readable logs
   readonly counters = { started: 0, refused: 0, kept: 0, discarded: 0 };
 
   /** `recorders` answers the extensions allowed to record from the current configuration (asked per call, so a reload applies). */
-  constructor(private readonly inner: CallHost, private readonly deps: PromptRecordingDeps, private readonly recorders: () => readonly string[]) {}
+  constructor(inner: CallHost, private readonly deps: PromptRecordingDeps, private readonly recorders: () => readonly string[]) {
+    super(inner);
+  }
 
   accept(call: Call, decision: HostedDecision): void {
     if (decision.kind !== 'feature' || decision.code.kind !== 'record-prompt') {
@@ -93,7 +95,7 @@ export class PromptRecordingHost implements CallHost {
     });
   }
 
-  onMediaEvent(e: MediaEvent): void {
+  override onMediaEvent(e: MediaEvent): void {
     const s = (e.type === 'dtmf' || e.type === 'prompt-finished') ? this.bySession.get(e.sessionId) : undefined;
     if (!s) { this.inner.onMediaEvent(e); return; }
     if (e.type === 'dtmf' && e.leg === 'a') { if (!s.refused) this.apply(s, s.dialog.digit(e.digit)); return; }
@@ -104,7 +106,7 @@ export class PromptRecordingHost implements CallHost {
     this.apply(s, s.dialog.promptFinished());
   }
 
-  ended(call: Call): void {
+  override ended(call: Call): void {
     const s = this.byCall.get(call);
     if (!s) { this.inner.ended(call); return; }
     this.byCall.delete(call);

@@ -2,27 +2,29 @@
 // (*31–*36) go to Supervision, everything else to the call center; relay events and call ends
 // reach all three. So the call center needs no knowledge of supervision (layers point one way).
 import type { Call } from '../call.ts';
-import type { CallHost, HostedDecision } from '../call-host.ts';
+import { ForwardingCallHost, type CallHost, type HostedDecision } from '../call-host.ts';
 import type { MediaEvent } from '../media-anchor.ts';
 import type { Conferences } from '../conference/conferences.ts';
 import type { Supervision } from './supervision.ts';
 
 /** The call center, with supervisor codes and conference bookkeeping in front of it. */
-export class SupervisedCallHost implements CallHost {
-  constructor(private readonly callCenter: CallHost, private readonly supervision: Supervision, private readonly conferences: Conferences) {}
+export class SupervisedCallHost extends ForwardingCallHost {
+  constructor(callCenter: CallHost, private readonly supervision: Supervision, private readonly conferences: Conferences) {
+    super(callCenter);
+  }
 
   accept(call: Call, decision: HostedDecision): void {
     if (decision.kind === 'feature' && decision.code.kind === 'supervise') this.supervision.accept(call, decision.code);
-    else this.callCenter.accept(call, decision);
+    else this.inner.accept(call, decision);
   }
 
-  onMediaEvent(e: MediaEvent): void {
-    this.callCenter.onMediaEvent(e);
+  override onMediaEvent(e: MediaEvent): void {
+    this.inner.onMediaEvent(e);
     this.supervision.onMediaEvent(e);
   }
 
-  ended(call: Call): void {
-    this.callCenter.ended(call);
+  override ended(call: Call): void {
+    this.inner.ended(call);
     this.supervision.ended(call);
     this.conferences.ended(call);
   }
