@@ -36,7 +36,7 @@ before(async () => {
         agents: [{ number: '8001', queues: [{ queue: 'first' }] }, { number: '8002', queues: [{ queue: 'second' }] }],
         screenPopLeadMs: 0,
       };
-      d.ivr = { menus: [{ name: 'service', number: '5100', prompt: 'welcome', timeoutSec: 1, maxRetries: 0, options: [{ digit: '9', destination: { kind: 'hangup' } }], failDestination: { kind: 'queue', name: 'second' } }] };
+      d.ivr = { menus: [{ name: 'service', number: '5100', prompt: 'beep', timeoutSec: 1, maxRetries: 0, options: [{ digit: '9', destination: { kind: 'hangup' } }], failDestination: { kind: 'queue', name: 'second' } }] };
       d.routes = { inbound: [{ name: 'hotline', did: '95598', destination: { kind: 'queue', name: 'first' } }] };
     },
   });
