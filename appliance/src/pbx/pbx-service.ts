@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigStore, type HotlineConfig, acdSettings, applyEnvOverrides, ivrSettings, mediaSettings, siteTimeZone } from '../config/index.ts';
 import { MediaRelay } from '../media-relay/index.ts';
 import { AcdError } from '../acd/index.ts';
-import { AgentStateStore, CdrWriter, openRecords, type RecordsDb } from '../records/index.ts';
+import { AgentStateStore, CdrWriter, QueueCallStore, QueueCallWriter, openRecords, type RecordsDb } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
@@ -12,7 +12,7 @@ import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
-import { CallCenter, CtiBus, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { CallCenter, CtiBus, PromptSet, QueueCallLog, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -45,6 +45,7 @@ export class PbxService {
     private readonly callCenter: CallCenter,
     private readonly cti: CtiBus,
     private readonly agentRecords: RecordsDb,
+    private readonly queueCalls: { log: QueueCallLog; writer: QueueCallWriter },
   ) {}
 
   /** Opens the stores, binds the SIP listeners and the control socket. */
@@ -80,13 +81,17 @@ export class PbxService {
     const written = installDefaultPrompts(paths.prompts);
     if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (generated audio, not speech: replace with recordings)');
     const cti = new CtiBus();
+    // One row per queue call for reports, batched on the same connection as the agent spells.
+    const queueCallWriter = new QueueCallWriter(new QueueCallStore(agentRecords));
+    const queueCallLog = new QueueCallLog((row) => queueCallWriter.write(row));
     const callCenter = new CallCenter({
       clock: opts.clock ?? systemClock, media: relay, prompts: new PromptSet(paths.prompts, ivrSettings(config).language),
-      contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
-      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config),
+      contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from),
+      publish: (e) => { queueCallLog.cti(e); cti.publish(e); },
+      persistence: new AgentStateStore(agentRecords), queueCalls: queueCallLog, timeZone: siteTimeZone(config),
     }, callCenterSettings(config));
     stack.b2bua.setHost(callCenter);
-    const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
+    const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords, { log: queueCallLog, writer: queueCallWriter });
     await transport.listen({
       address: config.sip.bindAddress, udpPort: config.sip.udpPort, tcpPort: config.sip.tcpPort,
       limits: { maxMessageBytes: config.sip.maxMessageBytes },
@@ -139,6 +144,7 @@ export class PbxService {
         ...prefixed('cdr', this.records.counters),
         ...prefixed('media', this.relay.counters()),
         ...prefixed('callCenter', this.callCenter.counters),
+        ...prefixed('queueCalls', this.queueCalls.writer.counters),
         'cti.listeners': this.cti.size,
         droppedBanned: s.droppedBanned,
         rejectedMalformed: s.rejectedMalformed,
@@ -176,6 +182,9 @@ export class PbxService {
     await this.control?.close();
     await this.transport.close();
     await this.relay.close();
+    // Calls ended by hangupAll have closed their rows by now; answered ones still in wrap-up go with the wrap-up so far.
+    this.queueCalls.log.close(Date.now());
+    if (!this.queueCalls.writer.flush()) log.error({ pending: this.queueCalls.writer.counters.pending }, 'some queue calls could not be written before stopping');
     this.agentRecords.close();
     if (!(await this.records.close())) log.error({ pending: this.records.counters.pending }, 'some call records could not be written before stopping');
     log.info('pbx stopped');

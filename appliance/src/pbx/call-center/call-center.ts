@@ -15,6 +15,7 @@ import type { CallHost, HostedDecision } from '../call-host.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { CtiEvent } from './cti-events.ts';
 import type { PromptSet } from './prompt-set.ts';
+import type { QueueCallHook } from './queue-call-log.ts';
 
 const log = moduleLogger('pbx.call-center');
 
@@ -36,6 +37,8 @@ export interface CallCenterDeps {
   /** CTI events out (CtiBus.publish). */
   publish(e: CtiEvent): void;
   persistence?: AgentStatePersistence;
+  /** Queue-call history for reports (queue-call-log.ts): told when a caller enters a queue; the rest comes from the CTI events. */
+  queueCalls?: QueueCallHook;
   /** Site time zone, for time conditions. */
   timeZone: string;
   /** Wall time for time conditions (tests pin it). */
@@ -285,6 +288,9 @@ export class CallCenter implements CallHost {
     h.joinedAt = this.deps.clock.now();
     h.queuesVisited.push(queue);
     const lastDigit = h.run?.choices.at(-1)?.digit;
+    // Before the engine hears of it: joining may offer, or overflow, at once.
+    const account = h.run?.digits.account;
+    this.deps.queueCalls?.entered({ callId: h.call.callId, queue, caller: h.call.caller, ...(account ? { account } : {}), at: h.joinedAt });
     this.feed({
       type: 'CallerJoined', callId: h.call.callId, queue, callerNumber: h.call.caller,
       ...(skills.length > 0 ? { skills } : {}), ...(lastDigit ? { ivrDigit: lastDigit } : {}),
@@ -349,6 +355,7 @@ export class CallCenter implements CallHost {
         return;
       case 'CallbackAccepted':
       case 'CallbackPlaced':
+        if (c.type === 'CallbackAccepted') this.deps.queueCalls?.callbackRequested(c.callId);
         // Callbacks over SIP are not wired yet (issue 6 remainder); the engine only offers them when a queue allows it.
         log.warn({ command: c.type, callId: c.callId }, 'callback command not carried out');
         return;

@@ -2,3 +2,4 @@
 export { CallCenter, DEFAULT_SCREEN_POP_LEAD_MS, type CallCenterDeps, type CallCenterSettings, type AgentStatePersistence } from './call-center.ts';
 export { CtiBus, type CtiEvent, type CtiEventType } from './cti-events.ts';
 export { PromptSet, installDefaultPrompts, synthesizePrompt, wavFile, PROMPT_NAMES, PROMPT_LANGUAGES } from './prompt-set.ts';
+export { QueueCallLog, type QueueCallHook, type QueueEntry } from './queue-call-log.ts';
