@@ -42,7 +42,12 @@ export type AuditAction =
   | 'backup.kit_downloaded'
   | 'recording.downloaded'
   | 'recording.deleted'
-  | 'recording.exported';
+  | 'recording.exported'
+  | 'customer.created'
+  | 'customer.updated'
+  | 'customer.deleted'
+  | 'customer.imported'
+  | 'report.exported';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

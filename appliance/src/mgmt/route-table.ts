@@ -16,6 +16,8 @@ import { inspectionRoutes } from './routes/inspections.ts';
 import { faultReportRoutes } from './routes/fault-reports.ts';
 import { acdRoutes } from './routes/acd.ts';
 import { recordingRoutes } from './routes/recordings.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { reportRoutes } from './routes/reports.ts';
 
 /** The OpenAPI document route; it describes the table it belongs to. */
 const openApiRoute: AnyRoute = route({
@@ -34,4 +36,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...customerRoutes, ...reportRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, openApiRoute];
