@@ -32,6 +32,9 @@ const SERVICE_WORDS: Record<string, CustomerService> = {
   gas: 'gas', '气': 'gas', '燃气': 'gas', '天然气': 'gas', '供气': 'gas',
 };
 
+/** Shows a line that is not UTF-8 the way Excel most likely wrote it, so the error report is readable. */
+const GB18030 = new TextDecoder('gb18030');
+
 /** Longest record (a quoted field spanning lines included) before it is refused as runaway quoting. */
 const MAX_RECORD_CHARS = 16 * 1024;
 
@@ -86,7 +89,7 @@ export class CustomerCsvParser {
       // Excel in China saves "CSV" as GBK by default; say how to fix it rather than importing mojibake.
       const line = this.pending?.line ?? this.physical;
       this.pending = undefined;
-      out.push({ kind: 'error', line, message: 'not UTF-8 text (save the file as "CSV UTF-8")', raw: b.toString('latin1') });
+      out.push({ kind: 'error', line, message: 'not UTF-8 text (save the file as "CSV UTF-8")', raw: GB18030.decode(b) });
       return;
     }
     const record = this.pending ? { line: this.pending.line, text: `${this.pending.text}\n${text}` } : { line: this.physical, text };
@@ -118,7 +121,7 @@ export class CustomerCsvParser {
       kind: 'row', line, raw,
       customer: {
         account: v.account ?? '', name: v.name ?? '', address: v.address ?? '', service, notes: v.notes ?? '',
-        phones: (v.phones ?? '').split(/[;；,，/、\s]+/).filter((p) => p !== ''),
+        phones: (v.phones ?? '').split(/[;；,，/、]+/).map((p) => p.trim()).filter((p) => p !== ''),
       },
     };
   }
