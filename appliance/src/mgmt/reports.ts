@@ -62,8 +62,9 @@ const HOUR = 3_600_000;
 /** Start (epoch ms) of the local day containing `t`, from the local clock time at `t`. */
 export function localDayStart(t: number, clockFormat: Intl.DateTimeFormat): number {
   const parts = clockFormat.formatToParts(t);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0) % 24;
-  return t - (t % 60_000) - (n('hour') * 60 + n('minute')) * 60_000;
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  // Some ICU versions write midnight as 24 even with h23.
+  return t - (t % 60_000) - ((n('hour') % 24) * 60 + n('minute')) * 60_000;
 }
 
 /**
