@@ -1,6 +1,6 @@
 import { moduleLogger } from '../log.ts';
-import { CdrQueue, type CdrQueueCounters } from './cdr-queue.ts';
-import type { QueueCallRow, QueueCallStore } from './queue-call-store.ts';
+import { CdrQueue, type CdrQueueCounters, type RecordSink } from './cdr-queue.ts';
+import type { QueueCallRow } from './queue-call-store.ts';
 
 const log = moduleLogger('queue-call-writer');
 
@@ -24,7 +24,8 @@ export class QueueCallWriter {
   private cancel: (() => void) | undefined;
   private lastLoggedError: string | undefined;
 
-  constructor(store: QueueCallStore, private readonly opts: { batchMs?: number; retryMs?: number; schedule?: Scheduler } = {}) {
+  /** `store` is a QueueCallStore (tests pass one that fails). */
+  constructor(store: RecordSink<QueueCallRow>, private readonly opts: { batchMs?: number; retryMs?: number; schedule?: Scheduler } = {}) {
     this.queue = new CdrQueue<QueueCallRow>(store);
   }
 

@@ -85,7 +85,7 @@ test('POST /customers/import over HTTP: per-line errors in the answer, all of th
   await seedUser(h, 'agent1', 'agent');
   const sup = await login(h, 'sup');
   const agent = await login(h, 'agent1');
-  const post = (client: typeof sup, body: Buffer | string, type = 'text/csv') => fetch(`${h.base}/api/v1/customers/import`, { method: 'POST', headers: { cookie: client.cookie, 'x-csrf-token': client.csrf, 'content-type': type }, body });
+  const post = (client: typeof sup, body: Buffer | string, type = 'text/csv') => fetch(`${h.base}/api/v1/customers/import`, { method: 'POST', headers: { cookie: client.cookie, 'x-csrf-token': client.csrf, 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   assert.equal((await post(agent, FIXTURE)).status, 403, 'agents do not import');
   const wrongType = await post(sup, '{}', 'application/json');
   assert.equal(wrongType.status, 400);
