@@ -48,7 +48,7 @@ const view = (c: Customer) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: i
 /** The store's rules (beyond the schema) as a 400 with one detail per broken rule. */
 function checked(c: CustomerInput): CustomerInput {
   const problems = customerProblems(c);
-  if (problems.length > 0) throw new ApiError('VALIDATION', problems.map((p) => p.message).join('; '), { details: problems.map((p) => ({ path: `/body/${p.field}`, message: p.message })) });
+  if (problems.length > 0) throw new ApiError('VALIDATION', problems.map((p) => p.message).join('; '), { details: problems.map((p) => ({ path: `/${p.field}`, message: p.message })) });
   return c;
 }
 

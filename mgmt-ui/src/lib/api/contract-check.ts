@@ -4,6 +4,7 @@
 import type { paths } from './schema.gen.ts';
 import type {
   AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, SessionInfo, SystemSummary, TrunkList, UserAccount,
+  Customer, ImportResult, Report,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -39,4 +40,7 @@ export type ContractChecks = [
   Check<Accepts<Page<AuditEntry>, Json<'/api/v1/audit', 'get', 200>>>,
   Check<Accepts<ConfigVersion[], Json<'/api/v1/config/versions', 'get', 200>>>,
   Check<Accepts<{ diff: string }, Json<'/api/v1/config/diff', 'get', 200>>>,
+  Check<Accepts<Page<Customer>, Json<'/api/v1/customers', 'get', 200>>>,
+  Check<Accepts<ImportResult, Json<'/api/v1/customers/import', 'post', 200>>>,
+  Check<Accepts<Report, Json<'/api/v1/reports/{kind}', 'get', 200>>>,
 ];
