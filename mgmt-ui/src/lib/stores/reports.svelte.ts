@@ -28,9 +28,12 @@ class ReportsState {
 
   /** The range and filters as API query values: from the first day's midnight to the midnight after the last day. */
   query(timeZone: string): { from: string; to: string; queue?: string; agent?: string } {
+    const last = Date.parse(`${this.toDate || this.fromDate}T12:00:00Z`);
+    // Before the dates are set (first render) or while a date box is half typed: the last day.
+    if (!this.fromDate || Number.isNaN(last)) return { from: new Date(Date.now() - DAY).toISOString(), to: new Date().toISOString() };
     const from = fromLocalInput(`${this.fromDate}T00:00`, timeZone) ?? new Date(Date.now() - DAY).toISOString();
     // The day after the last one, computed on the calendar date (noon avoids any zone edge).
-    const next = new Date(Date.parse(`${this.toDate || this.fromDate}T12:00:00Z`) + DAY).toISOString().slice(0, 10);
+    const next = new Date(last + DAY).toISOString().slice(0, 10);
     const to = fromLocalInput(`${next}T00:00`, timeZone) ?? new Date().toISOString();
     return { from, to, ...(this.queue.trim() ? { queue: this.queue.trim() } : {}), ...(this.agent.trim() ? { agent: this.agent.trim() } : {}) };
   }
