@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openRecords, QueueCallStore, type QueueCallRow } from '@hotline/appliance/records';
 import { startAppliance, type HilAppliance } from '../src/appliance.ts';
-import { launchBrowser, type HilBrowser } from '../src/browser.ts';
+import { launchBrowser, screenshot, type HilBrowser } from '../src/browser.ts';
 import { apiFromPage, firstSignIn, openPage } from '../src/ui-pages.ts';
 import { freePort } from '../src/ports.ts';
 import { agentPhone, trunkCall } from '../src/acd-phones.ts';
@@ -87,6 +87,7 @@ test('the agent desktop shows the known caller\'s name, the earlier call (call r
   await page.fill('[data-testid="note-text"]', '报修：停电，已派单');
   await page.click('[data-testid="note-add"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="customer-notes"]')?.textContent?.includes('报修：停电，已派单'));
+  await screenshot(page, 'agent-customer-record-en');
   const stored = await apiFromPage<{ notes: Array<{ author: string; text: string; callId: string | null }> }>(page, 'GET', '/customers/100001');
   assert.deepEqual(stored.json.notes.map((n) => [n.author, n.text]), [['admin', '报修：停电，已派单']]);
   assert.ok(stored.json.notes[0]!.callId, 'the note names the call it was taken on');
@@ -130,6 +131,7 @@ test('the Reports page draws the hourly chart and downloads a CSV with the numbe
   const heights = await page.$$eval('[data-testid="report-chart"] svg rect', (rs) => rs.map((r) => Number(r.getAttribute('height'))));
   assert.equal(heights.filter((h) => h > 0).length, 3, 'bars: offered at 09 and 10, answered at 09');
 
+  await screenshot(page, 'reports-hour-seeded-en');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="report-export"]')]);
   const file = join(logs, 'report-hour.csv');
   await download.saveAs(file);
