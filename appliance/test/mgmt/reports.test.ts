@@ -2,7 +2,7 @@
 // Asia/Shanghai, UTC+8): every figure below is worked out by hand in the comments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentStateStore, QueueCallStore, type QueueCallRow } from '../../src/records/index.ts';
+import { AgentStateStore, openRecords, QueueCallStore, QueueReportStore, type QueueCallRow } from '../../src/records/index.ts';
 import { call, login, seedUser, startHarness, type Harness } from './harness.ts';
 
 /** Epoch ms of a wall time in Shanghai. */
@@ -127,3 +127,23 @@ function pick(r: any) {
   const { offered, answered, abandoned, overflowed, answeredWithinSl, serviceLevel, asaMs, ahtMs, longestWaitMs, talkMs, wrapUpMs } = r;
   return { offered, answered, abandoned, overflowed, answeredWithinSl, serviceLevel, asaMs, ahtMs, longestWaitMs, talkMs, wrapUpMs };
 }
+
+test('every report query searches the entered_at range of an index, never a walk of all history (EXPLAIN QUERY PLAN)', () => {
+  const rec = openRecords(':memory:');
+  const plans: string[] = [];
+  const prepare = rec.db.prepare.bind(rec.db);
+  (rec.db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
+    if (sql.includes('FROM queue_calls q')) plans.push((prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, sl: '{}', defaultSl: 20, queue: 'q', agent: '8001' }) as Array<{ detail: string }>).map((r) => r.detail).join(' | '));
+    return prepare(sql);
+  };
+  const store = new QueueReportStore(rec);
+  const sl = { perQueue: {}, defaultSec: 20 };
+  store.quarters({ from: 0, to: 1 }, sl);
+  store.byQueue({ from: 0, to: 1 }, sl);
+  store.byAgent({ from: 0, to: 1 }, sl);
+  store.byQueue({ from: 0, to: 1, queue: 'q' }, sl);
+  store.byAgent({ from: 0, to: 1, agent: '8001' }, sl);
+  assert.equal(plans.length, 5);
+  for (const p of plans) assert.match(p, /SEARCH q USING INDEX queue_calls_\w+ \((\w+=\? AND )?entered_at>\? AND entered_at<\?\)/, p);
+  rec.close();
+});
