@@ -133,7 +133,7 @@ test('every report query searches the entered_at range of an index, never a walk
   const plans: string[] = [];
   const prepare = rec.db.prepare.bind(rec.db);
   (rec.db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
-    if (sql.includes('FROM queue_calls q')) plans.push((prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, sl: '{}', defaultSl: 20, queue: 'q', agent: '8001' }) as Array<{ detail: string }>).map((r) => r.detail).join(' | '));
+    if (sql.includes('FROM queue_calls q')) plans.push((prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ from: 0, to: 1, defaultSl: 20, queue: 'q', agent: '8001' }) as Array<{ detail: string }>).map((r) => r.detail).join(' | '));
     return prepare(sql);
   };
   const store = new QueueReportStore(rec);
