@@ -7,7 +7,7 @@ import type { CustomerInput, CustomerService } from '../records/index.ts';
 /** One outcome of the file: a customer read from a line, or why a line could not be read. */
 export type CsvImportItem =
   | { kind: 'row'; line: number; customer: CustomerInput; raw: string }
-  | { kind: 'error'; line: number; message: string; raw: string };
+  | { kind: 'error'; line: number; message: string; messageZh: string; raw: string };
 
 /** The header is missing or lacks a required column: nothing can be imported. */
 export class CsvHeaderError extends Error {
@@ -70,7 +70,7 @@ export class CustomerCsvParser {
     if (this.carry.length > 0) this.physicalLine(this.carry, out);
     this.carry = Buffer.alloc(0);
     if (this.pending) {
-      out.push({ kind: 'error', line: this.pending.line, message: 'a quoted field is not closed before the end of the file', raw: this.pending.text });
+      out.push({ kind: 'error', line: this.pending.line, message: 'a quoted field is not closed before the end of the file', messageZh: '引号内的字段直到文件结尾都没有结束', raw: this.pending.text });
       this.pending = undefined;
     }
     if (!this.columns) throw new CsvHeaderError('the file is empty: the first line must be the header (account, name, phones, address, service, notes)');
@@ -89,7 +89,7 @@ export class CustomerCsvParser {
       // Excel in China saves "CSV" as GBK by default; say how to fix it rather than importing mojibake.
       const line = this.pending?.line ?? this.physical;
       this.pending = undefined;
-      out.push({ kind: 'error', line, message: 'not UTF-8 text (save the file as "CSV UTF-8")', raw: GB18030.decode(b) });
+      out.push({ kind: 'error', line, message: 'not UTF-8 text (save the file as "CSV UTF-8")', messageZh: '不是 UTF-8 编码（请另存为“CSV UTF-8”）', raw: GB18030.decode(b) });
       return;
     }
     const record = this.pending ? { line: this.pending.line, text: `${this.pending.text}\n${text}` } : { line: this.physical, text };
@@ -97,7 +97,7 @@ export class CustomerCsvParser {
     if (fields === undefined) {
       if (record.text.length > MAX_RECORD_CHARS) {
         this.pending = undefined;
-        out.push({ kind: 'error', line: record.line, message: 'a quoted field is not closed (record longer than 16 KB)', raw: record.text.slice(0, 1000) });
+        out.push({ kind: 'error', line: record.line, message: 'a quoted field is not closed (record longer than 16 KB)', messageZh: '引号内的字段没有结束（记录超过 16 KB）', raw: record.text.slice(0, 1000) });
       } else this.pending = record;
       return;
     }
@@ -112,11 +112,11 @@ export class CustomerCsvParser {
 
   private toItem(line: number, raw: string, fields: string[]): CsvImportItem {
     const cols = this.columns!;
-    if (fields.length !== cols.length) return { kind: 'error', line, message: `has ${fields.length} fields; the header has ${cols.length}`, raw };
+    if (fields.length !== cols.length) return { kind: 'error', line, message: `has ${fields.length} fields; the header has ${cols.length}`, messageZh: `有 ${fields.length} 个字段，表头有 ${cols.length} 个`, raw };
     const v: Partial<Record<keyof CustomerInput, string>> = {};
     cols.forEach((c, i) => { if (c) v[c] = fields[i]!.trim(); });
     const service = SERVICE_WORDS[(v.service ?? '').toLowerCase()];
-    if (!service) return { kind: 'error', line, message: `service "${v.service ?? ''}" is not water/power/gas (水/电/气)`, raw };
+    if (!service) return { kind: 'error', line, message: `service "${v.service ?? ''}" is not water/power/gas (水/电/气)`, messageZh: `业务类型“${v.service ?? ''}”不是 水/电/气`, raw };
     return {
       kind: 'row', line, raw,
       customer: {

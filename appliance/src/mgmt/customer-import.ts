@@ -20,7 +20,7 @@ export interface ImportProgress {
 }
 
 /** A line that was not imported, and why. */
-export interface ImportLineError { line: number; message: string; raw: string }
+export interface ImportLineError { line: number; message: string; messageZh: string; raw: string }
 
 /** Rows written per transaction: large enough to be fast, small enough that progress moves. */
 const BATCH = 500;
@@ -68,12 +68,12 @@ export class CustomerImporter {
     };
     const take = (items: CsvImportItem[]) => {
       for (const it of items) {
-        if (it.kind === 'error') { reject(it); continue; }
+        if (it.kind === 'error') { reject({ line: it.line, message: it.message, messageZh: it.messageZh, raw: it.raw }); continue; }
         const problems = customerProblems(it.customer);
         const first = seen.get(it.customer.account);
-        if (problems.length > 0) reject({ line: it.line, message: problems.map((p) => p.message).join('; '), raw: it.raw });
+        if (problems.length > 0) reject({ line: it.line, message: problems.map((p) => p.message).join('; '), messageZh: problems.map((p) => p.messageZh).join('；'), raw: it.raw });
         // A second line for the same account would silently replace the first: refuse it instead.
-        else if (first !== undefined) reject({ line: it.line, message: `account ${it.customer.account} already appears on line ${first} of this file`, raw: it.raw });
+        else if (first !== undefined) reject({ line: it.line, message: `account ${it.customer.account} already appears on line ${first} of this file`, messageZh: `户号 ${it.customer.account} 已在本文件第 ${first} 行出现`, raw: it.raw });
         else {
           seen.set(it.customer.account, it.line);
           batch.push(it.customer);

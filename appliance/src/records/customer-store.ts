@@ -29,6 +29,9 @@ export interface CustomerNote { id: number; account: string; at: number; author:
 /** Search of the customer list: `q` matches the account (prefix), the name (substring) or a phone (prefix of the normalised number). */
 export interface CustomerSearch { q?: string; service?: CustomerService; offset?: number; limit?: number }
 
+/** One broken rule of a customer record, in English and Chinese. */
+export interface CustomerProblem { field: keyof CustomerInput; message: string; messageZh: string }
+
 /** Most phone numbers one customer carries. */
 export const MAX_CUSTOMER_PHONES = 5;
 
@@ -36,18 +39,19 @@ export const MAX_CUSTOMER_PHONES = 5;
  * Problems of a customer record, one message per broken rule (empty when it is valid). The API's
  * schema checks shapes; these are the rules the CSV import needs too, so they live here once.
  */
-export function customerProblems(c: CustomerInput): Array<{ field: keyof CustomerInput; message: string }> {
-  const out: Array<{ field: keyof CustomerInput; message: string }> = [];
-  if (!/^[0-9A-Za-z-]{1,32}$/.test(c.account)) out.push({ field: 'account', message: 'account must be 1 to 32 letters, digits or dashes' });
-  if (c.name.trim().length === 0 || c.name.length > 100) out.push({ field: 'name', message: 'name must be 1 to 100 characters' });
-  if (c.phones.length > MAX_CUSTOMER_PHONES) out.push({ field: 'phones', message: `at most ${MAX_CUSTOMER_PHONES} phone numbers` });
+export function customerProblems(c: CustomerInput): CustomerProblem[] {
+  const out: CustomerProblem[] = [];
+  const add = (field: keyof CustomerInput, message: string, messageZh: string) => out.push({ field, message, messageZh });
+  if (!/^[0-9A-Za-z-]{1,32}$/.test(c.account)) add('account', 'account must be 1 to 32 letters, digits or dashes', '户号须为 1 到 32 位字母、数字或短横线');
+  if (c.name.trim().length === 0 || c.name.length > 100) add('name', 'name must be 1 to 100 characters', '姓名须为 1 到 100 个字符');
+  if (c.phones.length > MAX_CUSTOMER_PHONES) add('phones', `at most ${MAX_CUSTOMER_PHONES} phone numbers`, `电话最多 ${MAX_CUSTOMER_PHONES} 个`);
   for (const p of c.phones) {
     const n = normalizePhone(p);
-    if (n.length < 3 || n.length > 20 || /[^0-9+()\s.-]/.test(p)) out.push({ field: 'phones', message: `"${p}" is not a phone number` });
+    if (n.length < 3 || n.length > 20 || /[^0-9+()\s.-]/.test(p)) add('phones', `"${p}" is not a phone number`, `“${p}”不是电话号码`);
   }
-  if (!CUSTOMER_SERVICES.includes(c.service)) out.push({ field: 'service', message: 'service must be water, power or gas' });
-  if (c.address.length > 200) out.push({ field: 'address', message: 'address must be at most 200 characters' });
-  if (c.notes.length > 2000) out.push({ field: 'notes', message: 'notes must be at most 2000 characters' });
+  if (!CUSTOMER_SERVICES.includes(c.service)) add('service', 'service must be water, power or gas', '业务类型须为 供水、供电 或 燃气');
+  if (c.address.length > 200) add('address', 'address must be at most 200 characters', '地址最多 200 个字符');
+  if (c.notes.length > 2000) add('notes', 'notes must be at most 2000 characters', '备注最多 2000 个字符');
   return out;
 }
 

@@ -49,6 +49,7 @@ test('imports the good lines of the fixed file and reports each bad line with it
     assert.match(importer.errors[i]!.message, e.message);
   }
   assert.match(importer.errors[3]!.raw, /100007,刘洋,abc-def/, 'the rejected line is kept as sent');
+  assert.deepEqual(importer.errors.map((e) => e.messageZh), ['业务类型“暖气”不是 水/电/气', '姓名须为 1 到 100 个字符', '有 5 个字段，表头有 6 个', '“abc-def”不是电话号码', '户号 100001 已在本文件第 2 行出现', '不是 UTF-8 编码（请另存为“CSV UTF-8”）'], 'every reason in Chinese too');
   // Nothing lost: every data line is either a customer or an error.
   assert.equal(store.count() + p.rejected, 10);
   assert.deepEqual(store.get('100001'), { account: '100001', name: '张伟', phones: ['13812345678'], address: '北京市朝阳区建国路1号', service: 'power', notes: '', createdAt: Date.parse('2026-01-05T02:00:00Z'), updatedAt: Date.parse('2026-01-05T02:00:00Z') });
@@ -99,9 +100,9 @@ test('POST /customers/import over HTTP: per-line errors in the answer, all of th
   assert.equal(progress.json.progress.state, 'done');
   const csv = await call(h, 'GET', '/api/v1/customers/import/errors.csv', { client: sup });
   const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-  assert.equal(lines[0], 'line,error,content');
+  assert.equal(lines[0], 'line,error,error_zh,content');
   assert.equal(lines.length, 7);
-  assert.equal(lines[1], '7,"service ""暖气"" is not water/power/gas (水/电/气)","100004,赵强,13700001111,深圳市,暖气,"');
+  assert.equal(lines[1], '7,"service ""暖气"" is not water/power/gas (水/电/气)",业务类型“暖气”不是 水/电/气,"100004,赵强,13700001111,深圳市,暖气,"');
   const header = await post(sup, 'foo,bar\n1,2\n');
   assert.equal(header.status, 400);
   const body = await header.json() as any;

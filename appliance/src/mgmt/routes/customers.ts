@@ -37,7 +37,7 @@ const progressSchema = {
     bytesDone: { type: 'integer' }, bytesTotal: { type: 'integer' }, lines: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, rejected: { type: 'integer' }, error: { type: 'string' },
   },
 };
-const lineErrorSchema = { type: 'object', required: ['line', 'message', 'raw'], properties: { line: { type: 'integer' }, message: { type: 'string' }, raw: { type: 'string' } } };
+const lineErrorSchema = { type: 'object', required: ['line', 'message', 'messageZh', 'raw'], properties: { line: { type: 'integer' }, message: { type: 'string' }, messageZh: { type: 'string' }, raw: { type: 'string' } } };
 
 type CustomerBody = Omit<CustomerInput, 'account'>;
 
@@ -48,7 +48,7 @@ const view = (c: Customer) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: i
 /** The store's rules (beyond the schema) as a 400 with one detail per broken rule. */
 function checked(c: CustomerInput): CustomerInput {
   const problems = customerProblems(c);
-  if (problems.length > 0) throw new ApiError('VALIDATION', problems.map((p) => p.message).join('; '), { details: problems.map((p) => ({ path: `/${p.field}`, message: p.message })) });
+  if (problems.length > 0) throw new ApiError('VALIDATION', problems.map((p) => p.message).join('; '), { messageZh: problems.map((p) => p.messageZh).join('；'), details: problems.map((p) => ({ path: `/${p.field}`, message: p.message })) });
   return c;
 }
 
@@ -138,13 +138,13 @@ export const customerRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/customers/import/errors.csv',
     access: CUSTOMER_WRITERS,
-    summary: 'Every rejected line of the last import (line number, reason, the line as sent) as CSV, to fix and import again',
+    summary: 'Every rejected line of the last import (line number, reason in English and Chinese, the line as sent) as CSV, to fix and import again',
     tag: 'customers',
     response: { status: 200, contentType: 'text/csv', schema: { type: 'string' } },
     handler({ ctx, svc }) {
       ctx.set('Content-Disposition', 'attachment; filename="customer-import-errors.csv"');
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.body = csvStream(['line', 'error', 'content'], [[...svc.customerImport.errors]], (e) => [e.line, e.message, e.raw]);
+      ctx.body = csvStream(['line', 'error', 'error_zh', 'content'], [[...svc.customerImport.errors]], (e) => [e.line, e.message, e.messageZh, e.raw]);
       return undefined;
     },
   }),

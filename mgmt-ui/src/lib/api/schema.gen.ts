@@ -524,7 +524,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every rejected line of the last import (line number, reason, the line as sent) as CSV, to fix and import again */
+        /** Every rejected line of the last import (line number, reason in English and Chinese, the line as sent) as CSV, to fix and import again */
         get: operations["getCustomersImportErrorsCsv"];
         put?: never;
         post?: never;
@@ -3599,6 +3599,7 @@ export interface operations {
                         errors: {
                             line: number;
                             message: string;
+                            messageZh: string;
                             raw: string;
                         }[];
                         errorsTruncated: boolean;

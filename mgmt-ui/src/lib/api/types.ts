@@ -615,7 +615,7 @@ export interface ImportProgress {
 }
 
 /** `POST /customers/import`: the result and the first rejected lines. */
-export interface ImportResult { progress: ImportProgress; errors: Array<{ line: number; message: string; raw: string }>; errorsTruncated: boolean }
+export interface ImportResult { progress: ImportProgress; errors: Array<{ line: number; message: string; messageZh: string; raw: string }>; errorsTruncated: boolean }
 
 /** The call-center reports. */
 export type ReportKind = 'hour' | 'day' | 'agent' | 'queue';
