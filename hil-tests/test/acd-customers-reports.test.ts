@@ -167,3 +167,21 @@ test('the Customers page imports the fixed CSV: counts, every rejected line list
   assert.equal(await page.getAttribute('[data-testid="customer-table"] tbody tr[data-account]', 'data-account'), '100003');
   await screenshot(page, 'customers-import-en');
 });
+
+test('a caller who hangs up while queued is written as abandoned, with its wait, and counted by the queue report', async () => {
+  assert.equal((await apiFromPage(page, 'POST', '/acd/agents/8001/state', { action: 'not-ready', reason: 'break' })).status, 200);
+  const r = await trunkCall(app.pbx.sipPort, callerPort, '95500', '13900001111', 1500);
+  assert.equal(r.stats.successful, 1);
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 3_600_000).toISOString();
+  type QueueReport = { rows: Array<{ key: string; offered: number; answered: number; abandoned: number; longestWaitMs: number }> };
+  const billing = await eventually(async () => {
+    const rep = await apiFromPage<QueueReport>(page, 'GET', `/reports/queue?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    const row = rep.json.rows.find((x) => x.key === 'billing');
+    return row && row.abandoned === 1 ? row : undefined;
+  }, 10_000, 'the abandoned call in the queue report');
+  assert.deepEqual([billing.offered, billing.answered, billing.abandoned], [3, 2, 1]);
+  assert.ok(billing.longestWaitMs >= 1000, `the abandoned caller waited about 1.5 s: ${billing.longestWaitMs} ms`);
+  const history = await apiFromPage<Lookup>(page, 'GET', '/customers/lookup?number=13900001111');
+  assert.deepEqual(history.json.history.map((h) => h.queues.map((q) => [q.queue, q.agent, q.outcome])), [[['billing', null, 'abandoned']]]);
+});
