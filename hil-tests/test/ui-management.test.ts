@@ -18,7 +18,7 @@ import { runSipp, scenario, startSipp, waitForUdpBound, SCENARIO_DIR } from '../
 const CALLER = { number: '1001', secret: 'caller-secret-1001' };
 const CALLEE = { number: '1002', secret: 'callee-secret-1002' };
 const NEW_PASSWORD = 'Hotline-Ui-2024!';
-const PAGES = ['dashboard', 'extensions', 'trunks', 'ports', 'routes', 'ivr', 'cdr', 'users', 'audit', 'config', 'snmp'] as const;
+const PAGES = ['dashboard', 'extensions', 'trunks', 'ports', 'routes', 'ivr', 'customers', 'reports', 'cdr', 'users', 'audit', 'config', 'snmp'] as const;
 
 let app: HilAppliance;
 let hb: HilBrowser;

@@ -48,7 +48,12 @@ export type AuditAction =
   | 'recording.deleted'
   | 'recording.exported'
   | 'recording.call_controlled'
-  | 'recording.listened';
+  | 'recording.listened'
+  | 'customer.created'
+  | 'customer.updated'
+  | 'customer.deleted'
+  | 'customer.imported'
+  | 'report.exported';
 
 /** One audit event as a route reports it; actor and role default to the signed-in user. */
 export interface AuditEvent {

@@ -21,6 +21,15 @@ export const MAINTENANCE_WRITERS: readonly UserRole[] = ['admin', 'engineer'];
 /** Inspections and fault reports are read by those who write them and by auditors. */
 export const MAINTENANCE_READERS: readonly UserRole[] = ['admin', 'engineer', 'auditor'];
 
+/** The customer table and its call history (screen pop): those who take the calls and their supervisors. */
+export const CUSTOMER_READERS: readonly UserRole[] = ['admin', 'supervisor', 'agent'];
+
+/** Creating, editing and importing customers: admins and supervisors (agents add notes). */
+export const CUSTOMER_WRITERS: readonly UserRole[] = ['admin', 'supervisor'];
+
+/** Call-center reports: operational readers (not agents). */
+export const REPORT_READERS: readonly UserRole[] = OPERATIONS_READERS;
+
 /** Every write: admins only. */
 export const ADMIN_ONLY: readonly UserRole[] = ['admin'];
 

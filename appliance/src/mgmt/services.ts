@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { mgmtSettings, siteTimeZone } from '../config/index.ts';
 import { FaultService, FaultStore, backupRunsStatus, hostProbeSources, InspectionService, InspectionStore } from '../maintenance/index.ts';
-import { AuditStore, CdrSearchStore, LoginFailureStore, UserStore } from '../records/index.ts';
+import { AuditStore, CdrSearchStore, CustomerStore, LoginFailureStore, QueueCallStore, QueueReportStore, UserStore } from '../records/index.ts';
+import { CustomerImporter } from './customer-import.ts';
 import { Accounts } from './auth/accounts.ts';
 import { Lockout } from './auth/lockout.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -17,6 +18,11 @@ export interface MgmtServices {
   cdr: CdrSearchStore;
   inspections: InspectionService;
   faults: FaultService;
+  customers: CustomerStore;
+  /** The one customer CSV import that may run at a time, and the last one's result. */
+  customerImport: CustomerImporter;
+  queueCalls: QueueCallStore;
+  reports: QueueReportStore;
 }
 
 /** Calendar year of an instant in the site's time zone (fault numbers restart each year there). */
@@ -42,7 +48,13 @@ export function buildServices(deps: MgmtDeps): MgmtServices {
     cdr: new CdrSearchStore(deps.records),
     inspections: buildInspections(deps),
     faults: new FaultService(new FaultStore(deps.records), deps.now, (ms) => yearIn(siteTimeZone(deps.config.current), ms)),
+    ...customerServices(deps),
   };
+}
+
+function customerServices(deps: MgmtDeps): Pick<MgmtServices, 'customers' | 'customerImport' | 'queueCalls' | 'reports'> {
+  const customers = new CustomerStore(deps.records);
+  return { customers, customerImport: new CustomerImporter(customers, deps.now), queueCalls: new QueueCallStore(deps.records), reports: new QueueReportStore(deps.records) };
 }
 
 function buildInspections(deps: MgmtDeps): InspectionService {

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigStore, type HotlineConfig, acdSettings, applyEnvOverrides, ivrSettings, mediaSettings, siteTimeZone } from '../config/index.ts';
 import { MediaRelay } from '../media-relay/index.ts';
 import { AcdError } from '../acd/index.ts';
-import { AgentStateStore, CdrWriter, openRecords, type RecordsDb } from '../records/index.ts';
+import { AgentStateStore, CdrWriter, QueueCallStore, QueueCallWriter, openRecords, type RecordsDb } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
@@ -12,7 +12,7 @@ import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
-import { CallCenter, CtiBus, PromptRecordingHost, PromptSet, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { CallCenter, CtiBus, PromptRecordingHost, PromptSet, QueueCallLog, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, type RecordingControl } from './recording/recording-control.ts';
 import { CallRooms, Conferences } from './conference/index.ts';
 import { SupervisedCallHost, Supervision } from './supervision/index.ts';
@@ -53,6 +53,7 @@ export class PbxService {
     private readonly callCenter: CallCenter,
     private readonly cti: CtiBus,
     private readonly agentRecords: RecordsDb,
+    private readonly queueCalls: { log: QueueCallLog; writer: QueueCallWriter },
   ) {}
 
   /** Opens the stores, binds the SIP listeners and the control socket. */
@@ -89,10 +90,14 @@ export class PbxService {
     if (written > 0) log.info({ prompts: written, dir: paths.prompts }, 'default prompt set installed (espeak-ng speech: replace with recordings of the same names)');
     const cti = new CtiBus();
     const prompts = new PromptSet(paths.prompts, ivrSettings(config).language);
+    // One row per queue call for reports, batched on the same connection as the agent spells.
+    const queueCallWriter = new QueueCallWriter(new QueueCallStore(agentRecords));
+    const queueCallLog = new QueueCallLog((row) => queueCallWriter.write(row));
     const callCenter = new CallCenter({
       clock: opts.clock ?? systemClock, media: relay, prompts,
-      contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from), publish: (e) => cti.publish(e),
-      persistence: new AgentStateStore(agentRecords), timeZone: siteTimeZone(config), origination: stack.b2bua.origination(),
+      contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from),
+      publish: (e) => { queueCallLog.cti(e); cti.publish(e); },
+      persistence: new AgentStateStore(agentRecords), queueCalls: queueCallLog, timeZone: siteTimeZone(config), origination: stack.b2bua.origination(),
     }, callCenterSettings(config));
     // Supervision and conferences mix legs of several calls in the relay (issue 6).
     const rooms = new CallRooms(relay);
@@ -109,7 +114,7 @@ export class PbxService {
     // by feature code (*51) answers its own calls, everything else reaches the call center.
     const promptRecording = new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
     stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences));
-    const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords);
+    const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords, { log: queueCallLog, writer: queueCallWriter });
     service.supervisors = acdSettings(config).supervisors;
     service.mixingCounters = () => ({ ...prefixed('supervision', supervision.counters), ...prefixed('conference', conferences.counters), 'conference.live': conferences.size });
     await transport.listen({
@@ -160,6 +165,7 @@ export class PbxService {
         ...prefixed('media', this.relay.counters()),
         ...prefixed('callCenter', this.callCenter.counters),
         ...prefixed('recording', s.recordingControl.counters),
+        ...prefixed('queueCalls', this.queueCalls.writer.counters),
         'cti.listeners': this.cti.size,
         ...this.mixingCounters(),
         droppedBanned: s.droppedBanned,
@@ -200,6 +206,9 @@ export class PbxService {
     await this.control?.close();
     await this.transport.close();
     await this.relay.close();
+    // Calls ended by hangupAll have closed their rows by now; answered ones still in wrap-up go with the wrap-up so far.
+    this.queueCalls.log.close(Date.now());
+    if (!this.queueCalls.writer.flush()) log.error({ pending: this.queueCalls.writer.counters.pending }, 'some queue calls could not be written before stopping');
     this.agentRecords.close();
     if (!(await this.records.close())) log.error({ pending: this.records.counters.pending }, 'some call records could not be written before stopping');
     log.info('pbx stopped');

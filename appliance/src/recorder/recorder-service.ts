@@ -65,7 +65,7 @@ interface ActiveRecording {
   packetsAtSegmentStart: number;
   /** Every stream a=inactive: the SRC paused the recording (RFC 7866 §8.1.3); no idle timeout then. */
   paused: boolean;
-  /** Pauses so far, as offsets into the file; indexed at every change (migration 16). */
+  /** Pauses so far, as offsets into the file; indexed at every change (migration 13). */
   pauses: RecordingPause[];
   /** Live listeners (supervisors through mgmt): every packet is copied to them as a live frame. Moves with the session to its next segment. */
   listeners: Set<BinaryOut>;

@@ -1,7 +1,7 @@
 import type { CallRecord } from './cdr-store.ts';
 
 /** Where a batch of records is stored; throws when the store cannot take them (full disk, locked file). */
-export interface RecordSink { insertMany(records: readonly CallRecord[]): unknown }
+export interface RecordSink<T = CallRecord> { insertMany(records: readonly T[]): unknown }
 
 /** Counters of a CdrQueue, for the status page. */
 export interface CdrQueueCounters { queued: number; written: number; writeErrors: number; dropped: number; pending: number }
@@ -10,18 +10,19 @@ export interface CdrQueueCounters { queued: number; written: number; writeErrors
  * Batches call records into one transaction per flush and keeps them when the store
  * fails, retrying on the next flush, so a full disk or a locked database loses nothing
  * while memory lasts. Beyond `maxPending` the oldest records are dropped and counted:
- * the PBX must go on taking calls whatever happens to the disk.
+ * the PBX must go on taking calls whatever happens to the disk. Generic over the row type, so the
+ * queue-call history (queue-call-writer.ts) batches the same way.
  */
-export class CdrQueue {
-  private pending: CallRecord[] = [];
+export class CdrQueue<T = CallRecord> {
+  private pending: T[] = [];
   readonly counters: CdrQueueCounters = { queued: 0, written: 0, writeErrors: 0, dropped: 0, pending: 0 };
   /** The last write error, for logs and status. */
   lastError: string | undefined;
 
-  constructor(private readonly sink: RecordSink, private readonly maxPending = 200_000) {}
+  constructor(private readonly sink: RecordSink<T>, private readonly maxPending = 200_000) {}
 
   /** Adds one record to the next batch. */
-  push(record: CallRecord): void {
+  push(record: T): void {
     this.pending.push(record);
     this.counters.queued++;
     if (this.pending.length > this.maxPending) {

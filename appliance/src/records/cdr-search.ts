@@ -68,6 +68,15 @@ export class CdrSearchStore {
     }
   }
 
+  /** The newest calls from any of `callers` (exact numbers; the caller index), newest first. */
+  byCallers(callers: readonly string[], limit: number): StoredCallRecord[] {
+    if (callers.length === 0) return [];
+    const rows = this.#records.db
+      .prepare(`SELECT * FROM cdr WHERE caller IN (${callers.map(() => '?').join(',')}) ORDER BY started_at DESC, id DESC LIMIT ?`)
+      .all(...callers, limit) as CdrRow[];
+    return rows.map(rowToRecord);
+  }
+
   /** Counts per quarter hour and disposition in [from, to). */
   quarterCounts(from: number, to: number): CdrQuarterCount[] {
     return this.#records.db

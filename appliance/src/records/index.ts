@@ -12,3 +12,8 @@ export { AlarmStore, type AlarmOccurrence } from './alarm-store.ts';
 export { BackupRunStore, type BackupRun, type BackupRunKind, type BackupRunStatus } from './backup-run-store.ts';
 export { RecordingStore, type RecordingEnd, type RecordingParty, type RecordingPause, type RecordingQuery, type RecordingStart, type RecordingState, type StoredRecording } from './recording-store.ts';
 export { AgentStateStore, type SavedAgentState, type AgentStateSpell } from './agent-state-store.ts';
+export { normalizePhone } from './customer-phone.ts';
+export { CustomerStore, CUSTOMER_SERVICES, MAX_CUSTOMER_PHONES, customerProblems, type Customer, type CustomerInput, type CustomerProblem, type CustomerNote, type CustomerSearch, type CustomerService } from './customer-store.ts';
+export { QueueCallStore, type QueueCallOutcome, type QueueCallRow, type StoredQueueCall } from './queue-call-store.ts';
+export { QueueCallWriter, type Scheduler } from './queue-call-writer.ts';
+export { QueueReportStore, type NotReadyTime, type QueueCallSums, type QueueReportRange, type ServiceLevels } from './queue-report-store.ts';

@@ -320,7 +320,68 @@ export const recordsMigrations: readonly RecordsMigration[] = [
     `,
   },
   {
-    id: 16,
+    id: 12,
+    name: 'customers_and_queue_calls',
+    // Issue 6: the utility's customers for the agent desktop's screen pop (looked up by caller
+    // number through customer_phones, or by the account digits keyed in the IVR), the notes agents
+    // add to them, and one row per queue call for the reports. Phones are stored normalised
+    // (customer-phone.ts) so a lookup is one indexed equality. queue_calls.ended_at is when the
+    // caller left the queue without an agent (abandoned, overflow, callback) or when the answered
+    // call ended; wait_ms runs from entering the queue to the answer or to leaving it. The index
+    // on agent_state_log.ended_at lets a report find the spells overlapping its range.
+    // queue_calls_entered covers every column a report adds up, so a report over a date range reads
+    // that stretch of the index in order and never the table (measured: docs/reports.md).
+    up: `
+      CREATE TABLE customers (
+        account     TEXT    PRIMARY KEY,
+        name        TEXT    NOT NULL,
+        address     TEXT    NOT NULL DEFAULT '',
+        service     TEXT    NOT NULL CHECK (service IN ('water', 'power', 'gas')),
+        notes       TEXT    NOT NULL DEFAULT '',
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE INDEX customers_name ON customers (name);
+      CREATE TABLE customer_phones (
+        account  TEXT NOT NULL REFERENCES customers (account) ON DELETE CASCADE ON UPDATE CASCADE,
+        phone    TEXT NOT NULL,
+        PRIMARY KEY (account, phone)
+      );
+      CREATE INDEX customer_phones_phone ON customer_phones (phone);
+      CREATE TABLE customer_notes (
+        id       INTEGER PRIMARY KEY,
+        account  TEXT    NOT NULL REFERENCES customers (account) ON DELETE CASCADE ON UPDATE CASCADE,
+        at       INTEGER NOT NULL,
+        author   TEXT    NOT NULL,
+        call_id  TEXT,
+        text     TEXT    NOT NULL
+      );
+      CREATE INDEX customer_notes_account ON customer_notes (account, at);
+      CREATE TABLE queue_calls (
+        id           INTEGER PRIMARY KEY,
+        call_id      TEXT    NOT NULL,
+        queue        TEXT    NOT NULL,
+        caller       TEXT    NOT NULL,
+        account      TEXT,
+        entered_at   INTEGER NOT NULL,
+        answered_at  INTEGER,
+        ended_at     INTEGER NOT NULL,
+        wait_ms      INTEGER NOT NULL CHECK (wait_ms >= 0),
+        agent        TEXT,
+        talk_ms      INTEGER NOT NULL DEFAULT 0 CHECK (talk_ms >= 0),
+        wrap_up_ms   INTEGER NOT NULL DEFAULT 0 CHECK (wrap_up_ms >= 0),
+        outcome      TEXT    NOT NULL CHECK (outcome IN ('answered', 'abandoned', 'overflow', 'callback'))
+      );
+      CREATE INDEX queue_calls_entered ON queue_calls (entered_at, queue, agent, outcome, wait_ms, talk_ms, wrap_up_ms);
+      CREATE INDEX queue_calls_queue ON queue_calls (queue, entered_at);
+      CREATE INDEX queue_calls_agent ON queue_calls (agent, entered_at);
+      CREATE INDEX queue_calls_caller ON queue_calls (caller, entered_at);
+      CREATE INDEX queue_calls_account ON queue_calls (account, entered_at);
+      CREATE INDEX agent_state_log_ended ON agent_state_log (ended_at);
+    `,
+  },
+  {
+    id: 13,
     name: 'recordings_trunk_pauses',
     // Issue 7 (PBX side): the carrier of a recorded call from or to outside (SIP trunk name or
     // analog:<group>), and the pauses of the recording (card numbers): JSON array of

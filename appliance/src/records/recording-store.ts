@@ -58,7 +58,7 @@ export interface RecordingPause { fromMs: number; toMs: number | null }
 
 /** A stored recording row. */
 export interface StoredRecording extends RecordingStart {
-  /** Pauses in file order (migration 16). */
+  /** Pauses in file order (migration 13). */
   pauses: RecordingPause[];
   endedAt: number | null;
   durationMs: number | null;

@@ -17,11 +17,13 @@ import FaultReports from '../pages/FaultReports.svelte';
 import AgentDesktop from '../pages/AgentDesktop.svelte';
 import Wallboard from '../pages/Wallboard.svelte';
 import { alarms } from './stores/alarms.svelte.ts';
-import { configReaders, maintenanceReaders, staff } from './roles.ts';
+import { configReaders, customerReaders, maintenanceReaders, reportReaders, staff } from './roles.ts';
 import Backups from '../pages/Backups.svelte';
 import Recordings from '../pages/Recordings.svelte';
 import Ivr from '../pages/Ivr.svelte';
 import Snmp from '../pages/Snmp.svelte';
+import Customers from '../pages/Customers.svelte';
+import Reports from '../pages/Reports.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -48,6 +50,8 @@ export const nav: readonly NavEntry[] = [
   { path: 'ivr', label: 'nav.ivr', icon: '☰', roles: configReaders, component: Ivr },
   { path: 'agent', label: 'nav.agent', icon: '☏', roles: ['admin', 'supervisor', 'agent'], component: AgentDesktop },
   { path: 'wallboard', label: 'nav.wallboard', icon: '▤', roles: [...staff, 'agent'], component: Wallboard },
+  { path: 'customers', label: 'nav.customers', icon: '☺', roles: customerReaders, component: Customers },
+  { path: 'reports', label: 'nav.reports', icon: '▥', roles: reportReaders, component: Reports },
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
   // The API's RECORDING_READERS; only admins and supervisors get the player, download and export.
   { path: 'recordings', label: 'nav.recordings', icon: '♪', roles: ['admin', 'supervisor', 'auditor'], component: Recordings },

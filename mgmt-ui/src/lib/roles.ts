@@ -13,3 +13,12 @@ export const alarmReaders: readonly Role[] = staff;
 
 /** Inspections and fault reports (MAINTENANCE_READERS); admins and engineers write. */
 export const maintenanceReaders: readonly Role[] = ['admin', 'engineer', 'auditor'];
+
+/** The customer table (CUSTOMER_READERS); admins and supervisors write, agents add notes. */
+export const customerReaders: readonly Role[] = ['admin', 'supervisor', 'agent'];
+
+/** Customer create/edit/import (CUSTOMER_WRITERS). */
+export const customerWriters: readonly Role[] = ['admin', 'supervisor'];
+
+/** Call-center reports (REPORT_READERS). */
+export const reportReaders: readonly Role[] = staff;

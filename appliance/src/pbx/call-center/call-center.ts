@@ -16,6 +16,7 @@ import { CallbackDialer } from './callbacks.ts';
 import type { MediaAnchor, MediaEvent, PromptPlayer } from '../media-anchor.ts';
 import type { CtiEvent } from './cti-events.ts';
 import type { PromptSet } from './prompt-set.ts';
+import type { QueueCallHook } from './queue-call-log.ts';
 
 const log = moduleLogger('pbx.call-center');
 
@@ -37,6 +38,8 @@ export interface CallCenterDeps {
   /** CTI events out (CtiBus.publish). */
   publish(e: CtiEvent): void;
   persistence?: AgentStatePersistence;
+  /** Queue-call history for reports (queue-call-log.ts): told when a caller enters a queue; the rest comes from the CTI events. */
+  queueCalls?: QueueCallHook;
   /** Site time zone, for time conditions. */
   timeZone: string;
   /** Wall time for time conditions (tests pin it). */
@@ -378,6 +381,9 @@ export class CallCenter implements CallHost {
     h.queuesVisited.push(queue);
     h.skills = skills;
     const lastDigit = h.run?.choices.at(-1)?.digit;
+    // Before the engine hears of it: joining may offer, or overflow, at once.
+    const account = h.run?.digits.account;
+    this.deps.queueCalls?.entered({ callId: h.call.callId, queue, caller: h.call.caller, ...(account ? { account } : {}), at: h.joinedAt });
     this.feed({
       type: 'CallerJoined', callId: h.call.callId, queue, callerNumber: h.call.caller,
       ...(skills.length > 0 ? { skills } : {}), ...(lastDigit ? { ivrDigit: lastDigit } : {}),
@@ -461,6 +467,7 @@ export class CallCenter implements CallHost {
         // The caller on the line hears the confirmation and is hung up; a retry's rejoin has nobody to tell.
         const h = this.byCallId.get(c.callId);
         if (h?.phase === 'queue') this.hangupAfter(h, ['callback-accepted']);
+        this.deps.queueCalls?.callbackRequested(c.callId);
         return;
       }
       case 'CallbackPlaced':

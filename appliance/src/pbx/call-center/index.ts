@@ -4,3 +4,4 @@ export { CtiBus, type CtiEvent, type CtiEventType } from './cti-events.ts';
 export { PromptSet, installDefaultPrompts, SHIPPED_PROMPTS_DIR, PROMPT_NAMES, PROMPT_LANGUAGES } from './prompt-set.ts';
 export { PromptRecordingHost, type PromptRecordingDeps } from './prompt-recording-host.ts';
 export { openRtpCapture, type RtpCapture } from './rtp-capture.ts';
+export { QueueCallLog, type QueueCallHook, type QueueEntry } from './queue-call-log.ts';

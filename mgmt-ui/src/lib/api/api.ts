@@ -1,7 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording,
+  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording, Customer, CustomerInput, CustomerLookup, CustomerNote, ImportProgress, ImportResult, Report, ReportKind,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -64,6 +64,22 @@ export const api = {
     agentState: (agent: string, body: AgentCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/state`, { body }),
     supervise: (agent: string, body: SupervisorCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/supervise`, { body }),
     conference: (agent: string, body: ConferenceCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/conference`, { body }),
+  },
+  customers: {
+    search: (q: { q?: string; service?: string; offset?: number; limit?: number }) => request<Page<Customer>>('GET', '/customers', { query: q }),
+    lookup: (number: string, account?: string) => request<CustomerLookup>('GET', '/customers/lookup', { query: { number, account } }),
+    create: (body: CustomerInput) => request<Customer>('POST', '/customers', { body }),
+    update: (account: string, body: Omit<CustomerInput, 'account'>) => request<Customer>('PUT', `/customers/${encodeURIComponent(account)}`, { body }),
+    remove: (account: string) => request<unknown>('DELETE', `/customers/${encodeURIComponent(account)}`),
+    addNote: (account: string, text: string, callId?: string) => request<CustomerNote>('POST', `/customers/${encodeURIComponent(account)}/notes`, { body: { text, ...(callId ? { callId } : {}) } }),
+    /** Uploads the CSV (the server reads it as it arrives); poll `importProgress` meanwhile. */
+    import: (file: Blob) => upload<ImportResult>('/customers/import', new Blob([file], { type: 'text/csv' })),
+    importProgress: () => request<{ progress: ImportProgress | null }>('GET', '/customers/import/progress'),
+    importErrorsUrl: () => apiUrl('/customers/import/errors.csv'),
+  },
+  reports: {
+    get: (kind: ReportKind, q: { from: string; to: string; queue?: string; agent?: string }) => request<Report>('GET', `/reports/${kind}`, { query: q }),
+    exportUrl: (kind: ReportKind, q: { from: string; to: string; queue?: string; agent?: string }) => apiUrl(`/reports/${kind}/export.csv`, q),
   },
   ports: {
     list: () => request<PortList>('GET', '/ports'),

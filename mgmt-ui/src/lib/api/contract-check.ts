@@ -4,6 +4,7 @@
 import type { paths } from './schema.gen.ts';
 import type {
   AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, PromptFile, SessionInfo, SnmpSettingsDoc, SystemSummary, TrunkList, UserAccount,
+  Customer, ImportResult, Report,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -43,4 +44,7 @@ export type ContractChecks = [
   Check<Accepts<{ configVersion: number; applied: boolean; applyError: string }, Json<'/api/v1/config/ivr', 'put', 200>>>,
   Check<Accepts<SnmpSettingsDoc, Json<'/api/v1/snmp/settings', 'get', 200>>>,
   Check<Accepts<{ configVersion: number; applied: boolean; applyError: string }, Json<'/api/v1/snmp/settings', 'put', 200>>>,
+  Check<Accepts<Page<Customer>, Json<'/api/v1/customers', 'get', 200>>>,
+  Check<Accepts<ImportResult, Json<'/api/v1/customers/import', 'post', 200>>>,
+  Check<Accepts<Report, Json<'/api/v1/reports/{kind}', 'get', 200>>>,
 ];

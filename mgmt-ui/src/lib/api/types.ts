@@ -707,3 +707,52 @@ export interface SnmpForm {
   v3Users: Array<{ name: string; authProtocol: SnmpAuthProtocol; authKey?: string; privProtocol: SnmpPrivProtocol; privKey?: string }>;
   trapTargets: Array<{ host: string; port?: number; version: 'v2c' | 'v3'; community?: string; user?: string; mode?: 'trap' | 'inform'; retries?: number; timeoutSec?: number }>;
 }
+
+/** What the utility supplies to a customer. */
+export type CustomerService = 'water' | 'power' | 'gas';
+
+/** A customer (phones normalised by the server; times ISO). */
+export interface Customer { account: string; name: string; phones: string[]; address: string; service: CustomerService; notes: string; createdAt: string; updatedAt: string }
+
+/** Fields of a customer form. */
+export interface CustomerInput { account: string; name: string; phones: string[]; address: string; service: CustomerService; notes: string }
+
+/** A note an agent added to a customer. */
+export interface CustomerNote { id: number; account: string; at: string; author: string; callId: string | null; text: string }
+
+/** One earlier call of a caller or account: the call record's fields (null when only the queue saw it) and its queues. */
+export interface HistoryCall {
+  callId: string;
+  startedAt: string;
+  caller: string;
+  callee: string | null;
+  disposition: string | null;
+  durationSec: number | null;
+  queues: Array<{ queue: string; outcome: string; waitMs: number; agent: string | null; talkMs: number }>;
+}
+
+/** `GET /customers/lookup`: the screen pop's record. */
+export interface CustomerLookup { customers: Customer[]; history: HistoryCall[]; notes: CustomerNote[] }
+
+/** Progress of a customer import. */
+export interface ImportProgress {
+  id: string; state: 'running' | 'done' | 'failed'; startedAt?: string; finishedAt?: string;
+  bytesDone: number; bytesTotal: number; lines: number; created: number; updated: number; rejected: number; error?: string;
+}
+
+/** `POST /customers/import`: the result and the first rejected lines. */
+export interface ImportResult { progress: ImportProgress; errors: Array<{ line: number; message: string; messageZh: string; raw: string }>; errorsTruncated: boolean }
+
+/** The call-center reports. */
+export type ReportKind = 'hour' | 'day' | 'agent' | 'queue';
+
+/** One line of a report (times ms; ratios 0–1 or null). */
+export interface ReportRow {
+  key: string; name?: string;
+  offered: number; answered: number; abandoned: number; overflowed: number; callbacks: number; answeredWithinSl: number;
+  serviceLevel: number | null; asaMs: number | null; ahtMs: number | null; longestWaitMs: number; talkMs: number; wrapUpMs: number;
+  notReadyMs?: Record<string, number>;
+}
+
+/** `GET /reports/:kind`. */
+export interface Report { kind: string; from: string; to: string; timeZone: string; rows: ReportRow[]; total: ReportRow }
