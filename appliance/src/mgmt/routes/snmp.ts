@@ -27,7 +27,7 @@ const v3UserSchema = {
 } as const;
 const trapTargetSchema = {
   type: 'object', additionalProperties: false, required: ['host', 'version'],
-  properties: { host: str, port: { type: 'integer' }, version: str, community: str, user: str, mode: str, retries: { type: 'integer' }, timeoutSec: { type: 'integer' } },
+  properties: { host: str, port: { type: 'integer' }, version: str, community: str, user: str, mode: { type: 'string', enum: ['trap', 'inform'] }, retries: { type: 'integer' }, timeoutSec: { type: 'integer' } },
 } as const;
 /** The form's shape only: values are checked by the configuration schema, so errors carry the config's own pointers. */
 const formSchema = {

@@ -198,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active alarms of the PBX (trunks) and the analog gateway (card, spans, ports), newest first */
+        /** Active alarms of the PBX (trunks), the analog gateway (card, spans, ports) and the recorder (disk watermarks, write errors, archive failures), newest first */
         get: operations["getAlarms"];
         put?: never;
         post?: never;
@@ -448,42 +448,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/customers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search customers: q matches the account (prefix), the name (part) or a phone number (prefix); by account */
-        get: operations["getCustomers"];
-        put?: never;
-        /** Add a customer (409 when the account exists) */
-        post: operations["postCustomers"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/customers/lookup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Screen pop: the customers with this account (IVR digits) or phone number, their earlier calls (call records and queue calls, newest first) and the first one's notes */
-        get: operations["getCustomersLookup"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/customers/import": {
+    "/api/v1/acd/agents/{agent}/supervise": {
         parameters: {
             query?: never;
             header?: never;
@@ -492,68 +457,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import customers from a UTF-8 CSV body (text/csv; header account,name,phones,address,service,notes or 户号,姓名,电话,地址,业务类型,备注): good lines are created or updated by account, every other line is reported with its number and reason; progress at GET /customers/import/progress */
-        post: operations["postCustomersImport"];
+        /** Supervisor actions on an agent: force release of its call, force not ready or logout, or switch a supervisor already in its call (dialled *31–*33) between listen, whisper and barge */
+        post: operations["postAcdAgentsByAgentSupervise"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/customers/import/progress": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Progress of the running (or last) customer import: bytes read of the total, lines, created, updated, rejected */
-        get: operations["getCustomersImportProgress"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/customers/import/errors.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every rejected line of the last import (line number, reason in English and Chinese, the line as sent) as CSV, to fix and import again */
-        get: operations["getCustomersImportErrorsCsv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/customers/{account}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One customer with its notes (newest first) */
-        get: operations["getCustomersByAccount"];
-        /** Change a customer (omitted fields stay) */
-        put: operations["putCustomersByAccount"];
-        post?: never;
-        /** Delete a customer with its phones and notes */
-        delete: operations["deleteCustomersByAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/customers/{account}/notes": {
+    "/api/v1/acd/agents/{agent}/conference": {
         parameters: {
             query?: never;
             header?: never;
@@ -562,42 +474,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a note to a customer (an agent during or after a call; the author is the signed-in user) */
-        post: operations["postCustomersByAccountNotes"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reports/{kind}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Call-center report by hour or day (of the site time zone), agent or queue over [from, to): offered, answered, abandoned, overflowed, service level (answered within the queue's serviceLevelSec), ASA, AHT, longest wait, talk and wrap-up time, and per agent not-ready time by reason */
-        get: operations["getReportsByKind"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reports/{kind}/export.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The same report as CSV (UTF-8 with BOM; times in seconds, service level in percent; the last line is the total) */
-        get: operations["getReportsByKindExportCsv"];
-        put?: never;
-        post?: never;
+        /** Conference: merge the agent's calls (a call and a consult call; again to add a party) into one conference, or leave it (the others go on talking) */
+        post: operations["postAcdAgentsByAgentConference"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1195,8 +1073,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search recordings by start time, party (number or name), call id, agent, queue, duration (s) and state; newest first */
+        /** Search recordings by start time, party (number or name), call id, agent, queue, trunk, duration (s) and state; newest first */
         get: operations["getRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls being recorded now (from the recorder's status), to listen to over the WebSocket /api/v1/recordings/listen?id= */
+        get: operations["getRecordingsLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1251,6 +1146,283 @@ export interface paths {
         put?: never;
         /** A zip of the selected recordings (decrypted) and manifest.json (metadata and SHA-256 of each file), streamed */
         post: operations["postRecordingsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{callId}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start, stop, pause or resume the recording of a live call (on demand; pause around card numbers) */
+        post: operations["postCallsByCallIdRecording"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The prompt files (shared and per language) with their length and the menus fields that play them */
+        get: operations["getPrompts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{name}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The prompt as a WAV file (language `all` = the shared file) */
+        get: operations["getPromptsByNameAudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a prompt: the body is a WAV file (8/16/24-bit PCM, A-law or µ-law, any rate, mono or stereo), stored as 8 kHz mono A-law */
+        put: operations["putPromptsByName"];
+        post?: never;
+        /** Delete a prompt file; refused (409 IN_USE, naming the menus) while a menu plays it, unless force=true; built-in prompts cannot be deleted */
+        delete: operations["deletePromptsByName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/ivr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the IVR section (menus, options, time conditions, language) with a change comment; every prompt must exist; saved as a new configuration version, then the PBX reloads */
+        put: operations["putConfigIvr"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/snmp/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SNMP agent settings (v2c, v3 users, trap targets) with keys and communities masked, and the MIB files offered for download */
+        get: operations["getSnmpSettings"];
+        /** Change the SNMP agent settings with a change comment; a key or community left empty or masked keeps its stored value. Saved as a new configuration version; the monitor reloads (applied: whether it did) */
+        put: operations["putSnmpSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/snmp/mibs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a MIB module (HOTLINE-MIB.txt and the IETF modules it imports), for the NMS or snmptranslate */
+        get: operations["getSnmpMibsByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search customers: q matches the account (prefix), the name (part) or a phone number (prefix); by account */
+        get: operations["getCustomers"];
+        put?: never;
+        /** Add a customer (409 when the account exists) */
+        post: operations["postCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Screen pop: the customers with this account (IVR digits) or phone number, their earlier calls (call records and queue calls, newest first) and the first one's notes */
+        get: operations["getCustomersLookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import customers from a UTF-8 CSV body (text/csv; header account,name,phones,address,service,notes or 户号,姓名,电话,地址,业务类型,备注): good lines are created or updated by account, every other line is reported with its number and reason; progress at GET /customers/import/progress */
+        post: operations["postCustomersImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the running (or last) customer import: bytes read of the total, lines, created, updated, rejected */
+        get: operations["getCustomersImportProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rejected line of the last import (line number, reason in English and Chinese, the line as sent) as CSV, to fix and import again */
+        get: operations["getCustomersImportErrorsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer with its notes (newest first) */
+        get: operations["getCustomersByAccount"];
+        /** Change a customer (omitted fields stay) */
+        put: operations["putCustomersByAccount"];
+        post?: never;
+        /** Delete a customer with its phones and notes */
+        delete: operations["deleteCustomersByAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{account}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to a customer (an agent during or after a call; the author is the signed-in user) */
+        post: operations["postCustomersByAccountNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call-center report by hour or day (of the site time zone), agent or queue over [from, to): offered, answered, abandoned, overflowed, service level (answered within the queue's serviceLevelSec), ASA, AHT, longest wait, talk and wrap-up time, and per agent not-ready time by reason */
+        get: operations["getReportsByKind"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{kind}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV (UTF-8 with BOM; times in seconds, service level in percent; the last line is the total) */
+        get: operations["getReportsByKindExportCsv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2242,6 +2414,7 @@ export interface operations {
                         services: {
                             pbx: boolean;
                             analog: boolean;
+                            recorder?: boolean;
                         };
                     };
                 };
@@ -3334,117 +3507,36 @@ export interface operations {
             };
         };
     };
-    getCustomers: {
-        parameters: {
-            query?: {
-                q?: string;
-                service?: "water" | "power" | "gas";
-                offset?: number;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            account: string;
-                            name: string;
-                            phones: string[];
-                            address: string;
-                            /** @enum {string} */
-                            service: "water" | "power" | "gas";
-                            notes: string;
-                            createdAt: string;
-                            updatedAt: string;
-                        }[];
-                        total: number;
-                    };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postCustomers: {
+    postAcdAgentsByAgentSupervise: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                agent: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    account: string;
-                    name: string;
-                    phones?: string[];
-                    address?: string;
                     /** @enum {string} */
-                    service: "water" | "power" | "gas";
-                    notes?: string;
+                    action: "listen" | "whisper" | "barge" | "release" | "not-ready" | "logout";
+                    supervisor?: string;
                 };
             };
         };
         responses: {
             /** @description success */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        account: string;
-                        name: string;
-                        phones: string[];
-                        address: string;
-                        /** @enum {string} */
-                        service: "water" | "power" | "gas";
-                        notes: string;
-                        createdAt: string;
-                        updatedAt: string;
+                        agent: string;
+                        action: string;
+                        callId?: string;
+                        supervisor?: string;
                     };
                 };
             };
@@ -3486,360 +3578,20 @@ export interface operations {
             };
         };
     };
-    getCustomersLookup: {
-        parameters: {
-            query?: {
-                number?: string;
-                account?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        customers: {
-                            account: string;
-                            name: string;
-                            phones: string[];
-                            address: string;
-                            /** @enum {string} */
-                            service: "water" | "power" | "gas";
-                            notes: string;
-                            createdAt: string;
-                            updatedAt: string;
-                        }[];
-                        history: Record<string, never>[];
-                        notes: {
-                            id: number;
-                            account?: string;
-                            at: string;
-                            author: string;
-                            callId?: string | null;
-                            text: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postCustomersImport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        progress: {
-                            id: string;
-                            /** @enum {string} */
-                            state: "running" | "done" | "failed";
-                            startedAt?: string;
-                            finishedAt?: string;
-                            bytesDone: number;
-                            bytesTotal: number;
-                            lines: number;
-                            created: number;
-                            updated: number;
-                            rejected: number;
-                            error?: string;
-                        };
-                        errors: {
-                            line: number;
-                            message: string;
-                            messageZh: string;
-                            raw: string;
-                        }[];
-                        errorsTruncated: boolean;
-                    };
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCustomersImportProgress: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        progress: {
-                            id: string;
-                            /** @enum {string} */
-                            state: "running" | "done" | "failed";
-                            startedAt?: string;
-                            finishedAt?: string;
-                            bytesDone: number;
-                            bytesTotal: number;
-                            lines: number;
-                            created: number;
-                            updated: number;
-                            rejected: number;
-                            error?: string;
-                        } | null;
-                    };
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCustomersImportErrorsCsv: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCustomersByAccount: {
+    postAcdAgentsByAgentConference: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                account: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        customer: {
-                            account: string;
-                            name: string;
-                            phones: string[];
-                            address: string;
-                            /** @enum {string} */
-                            service: "water" | "power" | "gas";
-                            notes: string;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                        notes: {
-                            id: number;
-                            account?: string;
-                            at: string;
-                            author: string;
-                            callId?: string | null;
-                            text: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    putCustomersByAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account: string;
+                agent: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
-                    phones?: string[];
-                    address?: string;
                     /** @enum {string} */
-                    service?: "water" | "power" | "gas";
-                    notes?: string;
+                    action: "merge" | "leave";
                 };
             };
         };
@@ -3851,314 +3603,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        account: string;
-                        name: string;
-                        phones: string[];
-                        address: string;
-                        /** @enum {string} */
-                        service: "water" | "power" | "gas";
-                        notes: string;
-                        createdAt: string;
-                        updatedAt: string;
+                        room?: string;
+                        parties?: string[];
+                        agent?: string;
+                        left?: boolean;
                     };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    deleteCustomersByAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postCustomersByAccountNotes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    text: string;
-                    callId?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: number;
-                        account?: string;
-                        at: string;
-                        author: string;
-                        callId?: string | null;
-                        text: string;
-                    };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getReportsByKind: {
-        parameters: {
-            query: {
-                from: string;
-                to: string;
-                queue?: string;
-                agent?: string;
-            };
-            header?: never;
-            path: {
-                kind: "hour" | "day" | "agent" | "queue";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        kind: string;
-                        from: string;
-                        to: string;
-                        timeZone: string;
-                        serviceLevelSec?: Record<string, never>;
-                        rows: {
-                            key: string;
-                            name?: string;
-                            offered: number;
-                            answered: number;
-                            abandoned: number;
-                            overflowed: number;
-                            callbacks: number;
-                            answeredWithinSl: number;
-                            serviceLevel: number | null;
-                            asaMs: number | null;
-                            ahtMs: number | null;
-                            longestWaitMs: number;
-                            talkMs: number;
-                            wrapUpMs: number;
-                            notReadyMs?: {
-                                [key: string]: number;
-                            };
-                        }[];
-                        total: {
-                            key: string;
-                            name?: string;
-                            offered: number;
-                            answered: number;
-                            abandoned: number;
-                            overflowed: number;
-                            callbacks: number;
-                            answeredWithinSl: number;
-                            serviceLevel: number | null;
-                            asaMs: number | null;
-                            ahtMs: number | null;
-                            longestWaitMs: number;
-                            talkMs: number;
-                            wrapUpMs: number;
-                            notReadyMs?: {
-                                [key: string]: number;
-                            };
-                        };
-                    };
-                };
-            };
-            /** @description VALIDATION */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description error (see the error format in docs/api.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getReportsByKindExportCsv: {
-        parameters: {
-            query: {
-                from: string;
-                to: string;
-                queue?: string;
-                agent?: string;
-            };
-            header?: never;
-            path: {
-                kind: "hour" | "day" | "agent" | "queue";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
                 };
             };
             /** @description VALIDATION */
@@ -6632,6 +6081,7 @@ export interface operations {
                 callId?: string;
                 agent?: string;
                 queue?: string;
+                trunk?: string;
                 minDurationSec?: number;
                 maxDurationSec?: number;
                 state?: "active" | "closed" | "recovered" | "archived" | "deleted" | "lost";
@@ -6663,6 +6113,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRecordingsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorderRunning: boolean;
+                        items: Record<string, never>[];
+                    };
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -6893,6 +6393,1490 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCallsByCallIdRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "start" | "stop" | "pause" | "resume";
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        /** @enum {string} */
+                        recording: "started" | "stopped" | "paused" | "resumed";
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPrompts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        prompts: {
+                            name: string;
+                            /** @enum {unknown} */
+                            language: "zh-CN" | "en" | null;
+                            bytes: number;
+                            durationMs: number | null;
+                            modifiedAt: string;
+                            builtIn: boolean;
+                            /** @description JSON pointers of the config fields that play it */
+                            usedBy: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPromptsByNameAudio: {
+        parameters: {
+            query?: {
+                language?: "zh-CN" | "en" | "all";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the WAV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putPromptsByName: {
+        parameters: {
+            query?: {
+                language?: "zh-CN" | "en" | "all";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {unknown} */
+                        language: "zh-CN" | "en" | null;
+                        bytes: number;
+                        durationMs: number | null;
+                        modifiedAt: string;
+                        builtIn: boolean;
+                        /** @description JSON pointers of the config fields that play it */
+                        usedBy: string[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePromptsByName: {
+        parameters: {
+            query?: {
+                language?: "zh-CN" | "en" | "all";
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        usedBy?: string[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putConfigIvr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ivr: Record<string, never>;
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configVersion: number;
+                        applied: boolean;
+                        applyError?: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSnmpSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settings: {
+                            enabled: boolean;
+                            port: number;
+                            bindAddress: string;
+                            engineId: string;
+                            contact: string;
+                            location: string;
+                            v2c: {
+                                enabled: boolean;
+                                community: string;
+                                allowedSources: string[];
+                            };
+                            v3Users: {
+                                name: string;
+                                authProtocol: string;
+                                authKey: string;
+                                privProtocol: string;
+                                privKey: string;
+                            }[];
+                            trapTargets: {
+                                host: string;
+                                port: number;
+                                version: string;
+                                community?: string;
+                                user?: string;
+                                /** @enum {string} */
+                                mode?: "trap" | "inform";
+                                retries?: number;
+                                timeoutSec?: number;
+                            }[];
+                        };
+                        configVersion: number;
+                        mibFiles: string[];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSnmpSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    snmp: {
+                        enabled: boolean;
+                        contact?: string;
+                        location?: string;
+                        v2c: {
+                            enabled: boolean;
+                            community?: string;
+                            allowedSources: string[];
+                        };
+                        v3Users: {
+                            name: string;
+                            authProtocol?: string;
+                            authKey?: string;
+                            privProtocol?: string;
+                            privKey?: string;
+                        }[];
+                        trapTargets: {
+                            host: string;
+                            port?: number;
+                            version: string;
+                            community?: string;
+                            user?: string;
+                            /** @enum {string} */
+                            mode?: "trap" | "inform";
+                            retries?: number;
+                            timeoutSec?: number;
+                        }[];
+                    };
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configVersion: number;
+                        applied: boolean;
+                        applyError?: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSnmpMibsByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the MIB module (SMIv2 text) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomers: {
+        parameters: {
+            query?: {
+                q?: string;
+                service?: "water" | "power" | "gas";
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            account: string;
+                            name: string;
+                            phones: string[];
+                            address: string;
+                            /** @enum {string} */
+                            service: "water" | "power" | "gas";
+                            notes: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    account: string;
+                    name: string;
+                    phones?: string[];
+                    address?: string;
+                    /** @enum {string} */
+                    service: "water" | "power" | "gas";
+                    notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: string;
+                        name: string;
+                        phones: string[];
+                        address: string;
+                        /** @enum {string} */
+                        service: "water" | "power" | "gas";
+                        notes: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomersLookup: {
+        parameters: {
+            query?: {
+                number?: string;
+                account?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customers: {
+                            account: string;
+                            name: string;
+                            phones: string[];
+                            address: string;
+                            /** @enum {string} */
+                            service: "water" | "power" | "gas";
+                            notes: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        history: Record<string, never>[];
+                        notes: {
+                            id: number;
+                            account?: string;
+                            at: string;
+                            author: string;
+                            callId?: string | null;
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCustomersImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        progress: {
+                            id: string;
+                            /** @enum {string} */
+                            state: "running" | "done" | "failed";
+                            startedAt?: string;
+                            finishedAt?: string;
+                            bytesDone: number;
+                            bytesTotal: number;
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            rejected: number;
+                            error?: string;
+                        };
+                        errors: {
+                            line: number;
+                            message: string;
+                            messageZh: string;
+                            raw: string;
+                        }[];
+                        errorsTruncated: boolean;
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomersImportProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        progress: {
+                            id: string;
+                            /** @enum {string} */
+                            state: "running" | "done" | "failed";
+                            startedAt?: string;
+                            finishedAt?: string;
+                            bytesDone: number;
+                            bytesTotal: number;
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            rejected: number;
+                            error?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomersImportErrorsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomersByAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customer: {
+                            account: string;
+                            name: string;
+                            phones: string[];
+                            address: string;
+                            /** @enum {string} */
+                            service: "water" | "power" | "gas";
+                            notes: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                        notes: {
+                            id: number;
+                            account?: string;
+                            at: string;
+                            author: string;
+                            callId?: string | null;
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putCustomersByAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    phones?: string[];
+                    address?: string;
+                    /** @enum {string} */
+                    service?: "water" | "power" | "gas";
+                    notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: string;
+                        name: string;
+                        phones: string[];
+                        address: string;
+                        /** @enum {string} */
+                        service: "water" | "power" | "gas";
+                        notes: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCustomersByAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postCustomersByAccountNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    callId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        account?: string;
+                        at: string;
+                        author: string;
+                        callId?: string | null;
+                        text: string;
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReportsByKind: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                queue?: string;
+                agent?: string;
+            };
+            header?: never;
+            path: {
+                kind: "hour" | "day" | "agent" | "queue";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kind: string;
+                        from: string;
+                        to: string;
+                        timeZone: string;
+                        serviceLevelSec?: Record<string, never>;
+                        rows: {
+                            key: string;
+                            name?: string;
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            overflowed: number;
+                            callbacks: number;
+                            answeredWithinSl: number;
+                            serviceLevel: number | null;
+                            asaMs: number | null;
+                            ahtMs: number | null;
+                            longestWaitMs: number;
+                            talkMs: number;
+                            wrapUpMs: number;
+                            notReadyMs?: {
+                                [key: string]: number;
+                            };
+                        }[];
+                        total: {
+                            key: string;
+                            name?: string;
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            overflowed: number;
+                            callbacks: number;
+                            answeredWithinSl: number;
+                            serviceLevel: number | null;
+                            asaMs: number | null;
+                            ahtMs: number | null;
+                            longestWaitMs: number;
+                            talkMs: number;
+                            wrapUpMs: number;
+                            notReadyMs?: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN, CSRF or PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description error (see the error format in docs/api.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReportsByKindExportCsv: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                queue?: string;
+                agent?: string;
+            };
+            header?: never;
+            path: {
+                kind: "hour" | "day" | "agent" | "queue";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
             };
             /** @description VALIDATION */
             400: {
