@@ -24,6 +24,11 @@ export function answeredCallOf(call: Call, facts: RecordingFacts): AnsweredCall 
   const a = call.media.agreed('a');
   const b = call.media.agreed('b');
   if (!session || !a || !b) return undefined;
+  // The agent's facts hold while the agent is on the call; after the agent transferred the caller away, leg b is someone else.
+  if (facts.agentExtension !== undefined && call.agentExtension === undefined) {
+    const { agent: _agent, agentExtension: _ext, ...rest } = facts;
+    facts = rest;
+  }
   const direction = facts.direction ?? 'internal';
   const callee = facts.agentExtension ?? call.callee;
   const extensions = [...new Set([...call.extensions, ...(facts.agentExtension ? [facts.agentExtension] : [])])];
