@@ -14,6 +14,8 @@ import type { RecordingConfig } from '../../src/config/index.ts';
 import { RecordingCommandError } from '../../src/pbx/recording/recording-control.ts';
 import { answeredCallOf } from '../../src/pbx/recording/answered-call.ts';
 import { FakePhone, fakePbx } from './fake-phone.ts';
+import { CallbackDialer } from '../../src/pbx/call-center/callbacks.ts';
+import type { AcdEvent } from '../../src/acd/index.ts';
 
 const SRS_AT: Endpoint = { transport: 'udp', address: '10.0.0.9', port: 5080 };
 
@@ -250,4 +252,44 @@ test('a queue agent who transfers the caller to an extension: the next segment n
   assert.equal(after.queue, 'complaints', 'the call still came through the queue');
   const during = answeredCallOf({ ...call, agentExtension: '1002' } as never, { direction: 'inbound', queue: 'complaints', agent: '8001', agentExtension: '1002' })!;
   assert.deepEqual([during.callee, during.agent], ['1002', '8001']);
+});
+
+/** The call center's callback dialer on the stack's own origination (as call-center.ts wires it); places callback `q1` for queue `queue`. */
+async function placeCallback(env: Awaited<ReturnType<typeof setup>>['env'], queue: string, agentExtension: string, customer: string) {
+  const fed: AcdEvent[] = [];
+  const dialer: CallbackDialer = new CallbackDialer({
+    ...env.stack.b2bua.origination(), clock: env.clock, media: env.media,
+    contactsOf: (ext, from) => env.stack.b2bua.contactsOf(ext, from), publish: () => undefined,
+    feed: (e) => { fed.push(e); if (e.type === 'AgentAnswered') dialer.placed(e.callId, customer); },
+    queue: () => undefined,
+  });
+  dialer.requested({ callId: 'q1', queue, number: customer, callerName: 'Customer', ivr: { choices: [], digits: {} } });
+  dialer.offer('q1', 'agent-7', agentExtension);
+  await env.run(500);
+  return { dialer, fed };
+}
+
+test('a callback placed by the PBX (agent, then customer) is recorded under the queue\'s policy: outbound, queue, agent, agent on label 1; its end closes it', async () => {
+  const { env, seen, alice } = await setup({ default: 'never', queues: { sales: 'always' } });
+  const { fed } = await placeCallback(env, 'sales', '1002', '1001');
+  assert.ok(fed.some((e) => e.type === 'AgentAnswered'));
+  assert.equal(seen.opened.length, 1, 'recorded once the customer answered');
+  const m = seen.opened[0]!;
+  assert.deepEqual([m.hotline.direction, m.hotline.queue, m.hotline.agent], ['outbound', 'sales', 'agent-7']);
+  assert.match(m.hotline.callId ?? '', /^callback-q1-1$/, 'the call id the callback\'s CDR carries');
+  assert.equal(senderUser(m, '1'), '1002', 'the agent on leg a, label 1');
+  assert.equal(senderUser(m, '2'), '1001', 'the customer on label 2');
+  assert.deepEqual(m.participants.map((p) => p.role).sort(), ['agent', 'customer']);
+  assert.ok(env.media.forks.at(-1)!.targets.a && env.media.forks.at(-1)!.targets.b, 'both legs forked');
+  alice.bye();
+  await env.run(300);
+  assert.deepEqual(seen.closed, ['r1'], 'the customer\'s BYE ends the recording');
+});
+
+test('a callback for a queue without a policy follows the default: never means not recorded', async () => {
+  const { env, seen, alice } = await setup({ default: 'never' });
+  await placeCallback(env, 'sales', '1002', '1001');
+  assert.ok(alice.received.some((r) => r.method === 'INVITE'), 'the customer was called');
+  assert.equal(env.stack.b2bua.activeCalls().length, 0, 'a callback is not a B2BUA call');
+  assert.equal(seen.opened.length, 0);
 });

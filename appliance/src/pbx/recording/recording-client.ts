@@ -40,6 +40,10 @@ export interface RecordedCall {
   /** The ACD queue and the agent who answered, for a call answered from a queue (leg b is the agent). */
   queue?: string;
   agent?: string;
+  /** The callee's display name, when known (a callback's customer). */
+  calleeName?: string;
+  /** Participant roles of leg a and b when not caller and callee/agent (a callback: the agent on a, the customer on b). */
+  roles?: { a: string; b: string };
 }
 
 
@@ -172,8 +176,8 @@ export class RecordingClient {
       sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
       ...(segment > 1 ? { participantTag: `g${segment}` } : {}),
       parties: [
-        { label: '1', aor: `sip:${call.caller}@${host}`, ...(call.callerName ? { name: call.callerName } : { name: call.caller }), role: 'caller' },
-        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.callee, role: call.agent ? 'agent' : 'callee' },
+        { label: '1', aor: `sip:${call.caller}@${host}`, name: call.callerName ?? call.caller, role: call.roles?.a ?? 'caller' },
+        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.calleeName ?? call.callee, role: call.roles?.b ?? (call.agent ? 'agent' : 'callee') },
       ],
       hotline: { callId: call.callId, direction: call.direction, trunk: call.trunk, queue: call.queue, agent: call.agent, ...(segment > 1 ? { segment } : {}) },
     });
