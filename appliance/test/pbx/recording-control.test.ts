@@ -10,7 +10,10 @@ import { SessionRecordingServer, type RecordingBackend } from '../../src/recorde
 import { RecordingOfferError } from '../../src/recorder/errors.ts';
 import type { RecordingMetadata } from '../../src/recorder/metadata.ts';
 import type { OfferedStream } from '../../src/recorder/recording-sdp.ts';
-import type { RecordingConfig } from '../../src/config/index.ts';
+import { acdSettings, ivrSettings, type HotlineConfig, type RecordingConfig } from '../../src/config/index.ts';
+import { CallCenter, PromptSet } from '../../src/pbx/call-center/index.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RecordingCommandError } from '../../src/pbx/recording/recording-control.ts';
 import { answeredCallOf } from '../../src/pbx/recording/answered-call.ts';
 import { FakePhone, fakePbx } from './fake-phone.ts';
@@ -22,8 +25,8 @@ const SRS_AT: Endpoint = { transport: 'udp', address: '10.0.0.9', port: 5080 };
 /** What the fake recorder saw: sessions opened (with their metadata), updates (pause/resume) and closes. */
 interface SrsLog { opened: RecordingMetadata[]; updates: Array<'paused' | 'recording'>; closed: string[]; metadata: RecordingMetadata[] }
 
-async function setup(recording: Partial<RecordingConfig> = {}) {
-  const env = fakePbx({ mutate: (c) => { c.recording = { recorder: { host: SRS_AT.address, port: SRS_AT.port }, ...recording }; } });
+async function setup(recording: Partial<RecordingConfig> = {}, more?: (c: HotlineConfig) => void) {
+  const env = fakePbx({ mutate: (c) => { c.recording = { recorder: { host: SRS_AT.address, port: SRS_AT.port }, ...recording }; more?.(c); } });
   const seen: SrsLog = { opened: [], updates: [], closed: [], metadata: [] };
   const srs = { alive: true, refusing: undefined as string | undefined };
   let n = 0;
@@ -292,4 +295,33 @@ test('a callback for a queue without a policy follows the default: never means n
   assert.ok(alice.received.some((r) => r.method === 'INVITE'), 'the customer was called');
   assert.equal(env.stack.b2bua.activeCalls().length, 0, 'a callback is not a B2BUA call');
   assert.equal(seen.opened.length, 0);
+});
+
+test('a recorded call transferred into a queue: the next segment starts when the new agent answers, naming the agent, its queue and role', async () => {
+  const { env, seen, alice, bob } = await setup({}, (c) => { c.acd = { queues: [{ name: 'q', number: '5001' }], agents: [{ number: '8001', queues: [{ queue: 'q' }] }] }; });
+  const cc = new CallCenter({
+    clock: env.clock, media: Object.assign(env.media, { play() {} }), prompts: new PromptSet(join(tmpdir(), 'no-prompts'), 'zh-CN'),
+    contactsOf: (ext, from) => env.stack.b2bua.contactsOf(ext, from), publish: () => undefined, timeZone: 'Asia/Shanghai',
+  }, { acd: acdSettings(env.config), ivr: ivrSettings(env.config), screenPopLeadMs: 0 });
+  env.stack.b2bua.setHost(cc);
+  const carol = new FakePhone(env, '1003', '10.0.0.13');
+  carol.register();
+  await env.run(100);
+  alice.call('1002');
+  await env.run(300);
+  assert.equal(seen.opened.length, 1);
+  bob.refer('<sip:5001@10.0.0.1>');
+  await env.run(300);
+  assert.equal(seen.metadata.length, 0, 'no new segment while the caller waits in the queue');
+  cc.login('8001', '1003');
+  cc.setReady('8001', true);
+  await env.run(1_000);
+  assert.equal(cc.snapshot().agents[0]?.state, 'on-call', 'the agent answered');
+  assert.ok(carol.received.some((r) => r.method === 'INVITE'), 'the agent\'s phone was rung');
+  assert.equal(seen.metadata.length, 1, 'one metadata update, at the agent\'s answer');
+  const m = seen.metadata[0]!;
+  assert.deepEqual([m.hotline.segment, m.hotline.queue, m.hotline.agent], [2, 'q', '8001']);
+  assert.equal(senderUser(m, '2'), '1003');
+  assert.equal(m.participants.find((p) => p.aor?.startsWith('sip:1003@'))?.role, 'agent');
+  assert.deepEqual(seen.closed, []);
 });
