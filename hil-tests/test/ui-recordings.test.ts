@@ -2,7 +2,8 @@
 // against the real mgmt service, which reads the recorder's folder and index in the appliance's
 // data dir. A two-party A-law recording is written with media's WavFileWriter and indexed; the
 // page must list it, open the player and draw both channels' waveforms, in English and zh-CN,
-// then export it as a zip and delete it with a reason.
+// then export it as a zip and delete it with a reason. The row names its trunk (column and
+// filter) and a pause, which the player lists and shades on the waveform.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ let app: HilAppliance;
 let hb: HilBrowser;
 let page: Page;
 
-/** 3 s, 8 kHz, channel 0 a 400 Hz tone, channel 1 silent for 1 s then a 1 kHz tone. */
+/** 3 s, 8 kHz, channel 0 a 400 Hz tone, channel 1 silent for 1 s then a 1 kHz tone; both silent in the pause 2.0–2.5 s. */
 function writeRecording(dataDir: string): void {
   const rel = '2026/11/30/ui-rec-1.wav';
   mkdirSync(join(dataDir, 'recordings/2026/11/30'), { recursive: true });
@@ -28,6 +29,7 @@ function writeRecording(dataDir: string): void {
   const frames = 8000 * 3;
   const data = new Uint8Array(frames * 2);
   for (let i = 0; i < frames; i++) {
+    if (i >= 16000 && i < 20000) { data[2 * i] = linearToAlaw(0); data[2 * i + 1] = linearToAlaw(0); continue; }
     data[2 * i] = linearToAlaw(Math.round(12000 * Math.sin((2 * Math.PI * 400 * i) / 8000)));
     data[2 * i + 1] = linearToAlaw(i < 8000 ? 0 : Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)));
   }
@@ -36,8 +38,9 @@ function writeRecording(dataDir: string): void {
   const records = openRecords(join(dataDir, 'records.db'));
   const store = new RecordingStore(records);
   const startedAt = Date.now() - 60_000;
-  store.start({ id: 'ui-rec-1', callId: 'call-ui-1', sessionCallId: 's-ui-1', startedAt, codec: 'PCMA', channels: 2, path: rel, retentionClass: 'standard', segment: 0, agent: '1001', queue: 'sales',
+  store.start({ id: 'ui-rec-1', callId: 'call-ui-1', sessionCallId: 's-ui-1', startedAt, codec: 'PCMA', channels: 2, path: rel, retentionClass: 'standard', segment: 1, agent: '1001', queue: 'sales', trunk: 'carrier-a',
     parties: [{ channel: 0, label: '1', aor: 'tel:13800001111', name: '13800001111', role: 'caller' }, { channel: 1, label: '2', aor: 'sip:1001@hotline', name: 'Agent 1001', role: 'agent' }] });
+  store.setPauses('ui-rec-1', [{ fromMs: 2000, toMs: 2500 }]);
   const bytes = readFileSync(join(dataDir, 'recordings', rel));
   store.end('ui-rec-1', { endedAt: startedAt + 3000, durationMs: 3000, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, path: rel, encrypted: false, state: 'closed', packetsLost: 0 });
   records.close();
@@ -93,6 +96,14 @@ test('Recordings page: lists the recording, the player draws both parties\' wave
     const row = page.locator('[data-testid="rec-table"] tr[data-rec="ui-rec-1"]');
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /13800001111/);
+    assert.equal((await row.locator('td[data-col="trunk"]').textContent())?.trim(), 'carrier-a', 'the trunk column');
+    // The trunk filter: another carrier finds nothing, the row's own finds it again.
+    await page.fill('input[name="trunk"]', 'carrier-b');
+    await page.click('form.toolbar button[type="submit"]');
+    await row.waitFor({ state: 'detached' });
+    await page.fill('input[name="trunk"]', 'carrier-a');
+    await page.click('form.toolbar button[type="submit"]');
+    await row.waitFor();
     await row.locator('[data-testid="rec-play"]').click();
     await page.waitForSelector('[data-testid="rec-player"]');
     await page.waitForFunction(() => !document.querySelector('[data-testid="rec-player"] p.muted'));
@@ -100,6 +111,17 @@ test('Recordings page: lists the recording, the player draws both parties\' wave
     assert.ok(top > 2000, `channel 0 waveform drawn (${top} px)`);
     assert.ok(bottom > 500, `channel 1 waveform drawn (${bottom} px)`);
     assert.ok(top > bottom, `the caller's tone is louder and longer than the agent's (${top} vs ${bottom})`);
+    // The pause: listed with its offsets, and shaded over both lanes at 2.0–2.5 s of 3 s (x 533–667 of 800).
+    const pause = (await page.textContent('[data-testid="rec-pauses"] li[data-pause="2000"]'))?.trim() ?? '';
+    assert.match(pause, lang === 'en' ? /^0:02\.0 – 0:02\.5 \(0\.5 s not recorded\)$/ : /^0:02\.0 – 0:02\.5（0\.5 秒未录音）$/);
+    // (No named function inside the page function: tsx would wrap it in a __name() the page lacks.)
+    const pixels = await page.$eval('[data-testid="rec-waveform"]', (el, pts) => {
+      const g = (el as HTMLCanvasElement).getContext('2d')!;
+      return pts.map(([x, y]) => Array.from(g.getImageData(x!, y!, 1, 1).data));
+    }, [[600, 2], [600, 157], [100, 2], [300, 157]]);
+    const shade = { inPause: pixels.slice(0, 2), outside: pixels.slice(2) };
+    for (const p of shade.inPause) assert.deepEqual(p, [209, 213, 219, 255], `pause shaded (${p})`);
+    for (const p of shade.outside) assert.equal(p[3], 0, `no shade outside the pause (${p})`);
     await screenshot(page, `recordings-${lang}`);
     // Seeking: a click at the middle moves the audio to about half its 3 s.
     await page.click('[data-testid="rec-waveform"]', { position: { x: 400, y: 80 } });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linearToAlaw, linearToUlaw, WavFileWriter, type WavEncoding } from '@hotline/media';
-import { decodeWav, peaks } from '../src/lib/waveform.ts';
+import { decodeWav, pauseColumns, peaks } from '../src/lib/waveform.ts';
 
 /** A real recorder-style WAV: channel 0 a ramp of known samples, channel 1 silence. */
 function wavBytes(encoding: WavEncoding, samples: number[]): ArrayBuffer {
@@ -44,4 +44,12 @@ test('peaks gives min/max per column scaled to -1..1', () => {
 
 test('decodeWav refuses what is not a WAV', () => {
   assert.throws(() => decodeWav(new TextEncoder().encode('not a wav at all').buffer as ArrayBuffer), /not a WAV/);
+});
+
+test('pauseColumns: a pause maps to its pixel columns, clamped to the file; an open pause runs to the end; at least 1 px', () => {
+  assert.deepEqual(pauseColumns([{ fromMs: 2000, toMs: 2500 }], 3000, 800), [[533, 134]]);
+  assert.deepEqual(pauseColumns([{ fromMs: 1500, toMs: null }], 3000, 800), [[400, 400]]);
+  assert.deepEqual(pauseColumns([{ fromMs: 2900, toMs: 9000 }], 3000, 300), [[290, 10]], 'clamped to the file\'s end');
+  assert.deepEqual(pauseColumns([{ fromMs: 1000, toMs: 1000 }], 3000, 300), [[100, 1]], 'an instant pause stays visible');
+  assert.deepEqual(pauseColumns([{ fromMs: 0, toMs: 10 }], 0, 300), [], 'an empty file has no columns');
 });

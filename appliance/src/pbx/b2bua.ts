@@ -124,6 +124,7 @@ export class B2bua {
       addDialog: (key, owner) => this.owners.set(key, owner), removeDialog: (key) => this.owners.delete(key),
       route: (from, number) => this.transferRoute(from, number, from),
       noAnswerTimeoutMs: () => this.settings.noAnswerTimeoutMs, writeRecord: (r) => this.write(r),
+      ...(this.deps.recording ? { recording: this.deps.recording } : {}),
     };
   }
 

@@ -6,6 +6,7 @@ import type { Call } from './call.ts';
 import type { TransferRoute } from './transfer/call-transfers.ts';
 import type { MediaEvent } from './media-anchor.ts';
 import type { RouteDecision } from './routing/index.ts';
+import type { AnsweredCall } from './recording/recording-control.ts';
 
 /** A call the PBX answers itself, as the router decided it. */
 export type HostedDecision = Extract<RouteDecision, { kind: 'ivr' | 'queue' | 'feature' }>;
@@ -53,6 +54,8 @@ export interface CallOrigination {
   route(from: string, number: string): TransferRoute;
   noAnswerTimeoutMs(): number;
   writeRecord(r: CallRecord): void;
+  /** Call recording (issue 7), when a recorder is configured: a placed call answered, and its end. */
+  recording?: { answered(call: AnsweredCall): void; ended(callId: string): void };
 }
 
 /**

@@ -355,6 +355,8 @@ export class Call {
     // The record's trunk names the outside party's carrier: the new party's when it came through one.
     this.carrier = carrier ?? this.carrier;
     this.ctx.addDialog(dialog.key, this, leg);
+    // Reported like an answer: a recorded call goes on in a new segment naming the new party.
+    this.ctx.answered?.(this);
   }
 
   /** Forgets `leg`'s dialog without a BYE: its party left (transferor's BYE) or moved to another call. */

@@ -15,7 +15,7 @@ export interface SrcParty {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Writes a complete RFC 7865 metadata document for one session with one stream per party. */
-export function buildMetadataXml(o: { sessionId: string; parties: SrcParty[]; hotline?: HotlineCallInfo; associateTime?: string }): string {
+export function buildMetadataXml(o: { sessionId: string; parties: SrcParty[]; hotline?: HotlineCallInfo; associateTime?: string; participantTag?: string }): string {
   const at = o.associateTime ?? new Date().toISOString();
   const hl = o.hotline ? Object.entries(o.hotline).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${esc(String(v))}"`).join('') : '';
   const lines = [
@@ -26,7 +26,8 @@ export function buildMetadataXml(o: { sessionId: string; parties: SrcParty[]; ho
     `<sessionrecordingassoc session_id="${esc(o.sessionId)}"><associate-time>${at}</associate-time></sessionrecordingassoc>`,
   ];
   o.parties.forEach((p, i) => {
-    const pid = `p${i}-${o.sessionId}`;
+    // `participantTag` sets a later segment's parties apart from the first's (a transfer's new party is a new participant).
+    const pid = `p${i}${o.participantTag ? `-${o.participantTag}` : ''}-${o.sessionId}`;
     lines.push(
       `<participant participant_id="${esc(pid)}"><nameID aor="${esc(p.aor)}">${p.name ? `<name>${esc(p.name)}</name>` : ''}</nameID>${p.role ? `<hl:hotline role="${esc(p.role)}"/>` : ''}</participant>`,
       `<stream stream_id="${esc(`s${i}-${o.sessionId}`)}" session_id="${esc(o.sessionId)}"><label>${esc(p.label)}</label></stream>`,

@@ -80,12 +80,33 @@ export function peaks(samples: Int16Array, columns: number): Array<[number, numb
   return out;
 }
 
-/** Draws each channel as its own lane of the canvas, and the play position as a line. */
-export function drawWaveform(canvas: HTMLCanvasElement, wav: DecodedWav, position: number, colors: { wave: string[]; axis: string; cursor: string }): void {
+/** A pause of a recording, in ms from the file's start; `toMs` null: until the end. */
+export interface WavePause { fromMs: number; toMs: number | null }
+
+/** Pixel columns [x, width] of each pause on a canvas `width` wide showing `durationMs`. */
+export function pauseColumns(pauses: readonly WavePause[], durationMs: number, width: number): Array<[number, number]> {
+  if (durationMs <= 0) return [];
+  return pauses.map((p) => {
+    const from = Math.min(Math.max(p.fromMs, 0), durationMs);
+    const to = Math.min(Math.max(p.toMs ?? durationMs, from), durationMs);
+    const x = Math.floor((from / durationMs) * width);
+    return [x, Math.max(Math.ceil((to / durationMs) * width) - x, 1)] as [number, number];
+  });
+}
+
+/**
+ * Draws each channel as its own lane of the canvas, and the play position as a line. Pauses are
+ * shaded first, over all lanes, so a listener sees where the recording was paused (silence by
+ * design, not a fault).
+ */
+export function drawWaveform(canvas: HTMLCanvasElement, wav: DecodedWav, position: number, colors: { wave: string[]; axis: string; cursor: string; pause?: string }, pauses: readonly WavePause[] = []): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
+  const frames = wav.channels[0]?.length ?? 0;
+  ctx.fillStyle = colors.pause ?? '#9ca3af';
+  for (const [x, w] of pauseColumns(pauses, (frames / (wav.sampleRate || 8000)) * 1000, width)) ctx.fillRect(x, 0, w, height);
   const lane = height / Math.max(wav.channels.length, 1);
   wav.channels.forEach((ch, i) => {
     const mid = lane * i + lane / 2;

@@ -14,6 +14,7 @@ import { moduleLogger } from '../../log.ts';
 import type { ForkTarget } from '../call.ts';
 import type { CallOrigination } from '../call-host.ts';
 import type { MediaAnchor } from '../media-anchor.ts';
+import { answeredCallbackOf } from '../recording/answered-call.ts';
 import { CallbackCall } from './callback-call.ts';
 import type { CtiEvent } from './cti-events.ts';
 
@@ -96,6 +97,9 @@ export class CallbackDialer {
         p.answeredAt = this.deps.clock.now();
         this.counters.connected++;
         this.deps.publish({ type: 'CallAnswered', at: p.answeredAt, callId, agent, queue: p.queue, waitMs: p.answeredAt - p.requestedAt });
+        // Recorded like a queue call: under the queue's policy, with queue, agent and direction outbound.
+        const recorded = this.deps.recording && answeredCallbackOf(call, { queue: p.queue, agent, agentExtension: extension, customer: p.number, ...(p.callerName ? { customerName: p.callerName } : {}) });
+        if (recorded) this.deps.recording!.answered(recorded);
       },
       customerFailed: (status) => this.customerFailed(p, status),
       ended: (side) => this.ended(p, side),
@@ -158,6 +162,7 @@ export class CallbackDialer {
 
   private ended(p: Pending, side: HangupSide): void {
     const call = p.call;
+    if (call) this.deps.recording?.ended(call.id);
     p.call = undefined;
     p.noAnswer?.cancel();
     const end = this.deps.clock.now();

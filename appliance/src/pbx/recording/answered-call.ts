@@ -2,6 +2,7 @@
 // call (parties, relay session, carrier, route, queue, agent) turned into what the policy
 // and the SIPREC metadata need. Kept here so the call code only sets a few facts.
 import type { Call } from '../call.ts';
+import type { CallMedia } from '../call-media.ts';
 import type { RecordingSubjects } from './recording-policy.ts';
 import type { AnsweredCall } from './recording-control.ts';
 
@@ -18,24 +19,51 @@ export interface RecordingFacts {
   agentExtension?: string;
 }
 
+/** The relay session and each leg's agreed law of a call's media; undefined until both legs agreed. */
+function legsOf(media: CallMedia): Pick<AnsweredCall, 'sessionId' | 'a' | 'b'> | undefined {
+  const session = media.session;
+  const a = media.agreed('a');
+  const b = media.agreed('b');
+  if (!session || !a || !b) return undefined;
+  return { sessionId: session.sessionId, a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort } };
+}
+
 /** The recording view of an answered call; undefined while its media is not agreed on both legs. */
 export function answeredCallOf(call: Call, facts: RecordingFacts): AnsweredCall | undefined {
-  const session = call.media.session;
-  const a = call.media.agreed('a');
-  const b = call.media.agreed('b');
-  if (!session || !a || !b) return undefined;
+  const legs = legsOf(call.media);
+  if (!legs) return undefined;
+  // The agent's facts hold while the agent is on the call; after the agent transferred the caller away, leg b is someone else.
+  if (facts.agentExtension !== undefined && call.agentExtension === undefined) {
+    const { agent: _agent, agentExtension: _ext, ...rest } = facts;
+    facts = rest;
+  }
   const direction = facts.direction ?? 'internal';
   const callee = facts.agentExtension ?? call.callee;
   const extensions = [...new Set([...call.extensions, ...(facts.agentExtension ? [facts.agentExtension] : [])])];
   return {
     callId: call.callId, caller: call.caller, ...(call.callerName ? { callerName: call.callerName } : {}), callee,
-    sessionId: session.sessionId, direction,
-    a: { ...a, rtpPort: session.a.rtpPort }, b: { ...b, rtpPort: session.b.rtpPort },
+    ...legs, direction,
     ...(call.carrier ? { trunk: call.carrier } : {}), ...(facts.queue ? { queue: facts.queue } : {}), ...(facts.agent ? { agent: facts.agent } : {}),
     ...(facts.route ? { route: facts.route } : {}),
     extensions,
     // The outside party must never steer the recording: only extension legs key codes.
     controlLegs: [...(direction === 'inbound' ? [] : ['a' as const]), ...(direction === 'outbound' ? [] : ['b' as const])],
+  };
+}
+
+/**
+ * The recording view of a callback the PBX placed (call-center/callback-call.ts) once the
+ * customer answered: leg a is the agent, leg b the customer; outbound, under the queue's policy
+ * (the queue, the agent's extension, the carrier that answered). Only the agent keys codes.
+ */
+export function answeredCallbackOf(call: { id: string; media: CallMedia; carrier: string | undefined }, o: { queue: string; agent: string; agentExtension: string; customer: string; customerName?: string }): AnsweredCall | undefined {
+  const legs = legsOf(call.media);
+  if (!legs) return undefined;
+  return {
+    callId: call.id, caller: o.agentExtension, callee: o.customer, ...(o.customerName ? { calleeName: o.customerName } : {}),
+    ...legs, direction: 'outbound', roles: { a: 'agent', b: 'customer' },
+    ...(call.carrier ? { trunk: call.carrier } : {}), queue: o.queue, agent: o.agent,
+    extensions: [o.agentExtension], controlLegs: ['a'],
   };
 }
 

@@ -40,6 +40,10 @@ export interface RecordedCall {
   /** The ACD queue and the agent who answered, for a call answered from a queue (leg b is the agent). */
   queue?: string;
   agent?: string;
+  /** The callee's display name, when known (a callback's customer). */
+  calleeName?: string;
+  /** Participant roles of leg a and b when not caller and callee/agent (a callback: the agent on a, the customer on b). */
+  roles?: { a: string; b: string };
 }
 
 
@@ -55,6 +59,10 @@ interface RecordingLeg {
   sdpVersion: number;
   /** The call ended before the recorder answered: BYE as soon as it does. */
   stopped: boolean;
+  /** The Hotline segment number: 1, then +1 at each transfer (the recorder starts a new file). */
+  segment: number;
+  /** The law and payload type the session was opened in: a file keeps one law across its segments. */
+  law: { law: Law; payloadType: number };
 }
 
 /** State of the recorder as the PBX last saw it. */
@@ -65,7 +73,7 @@ export interface RecordingClientStatus {
   active: number;
   /** Seconds between OPTIONS probes (0: no probe) and when the last answer came. */
   probe: { intervalSec: number; lastAnswerAt?: string };
-  counters: { started: number; accepted: number; failed: number; stopped: number; skipped: number; probes: number; probesFailed: number };
+  counters: { started: number; accepted: number; failed: number; stopped: number; skipped: number; segments: number; probes: number; probesFailed: number };
 }
 
 /** The SIPREC client of the PBX. */
@@ -74,7 +82,7 @@ export class RecordingClient {
   private state: RecordingClientStatus['state'] = 'unknown';
   private since: number;
   private lastError: string | undefined;
-  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0, skipped: 0 };
+  readonly counters = { started: 0, accepted: 0, failed: 0, stopped: 0, skipped: 0, segments: 0 };
   private readonly probe: RecorderProbe;
   private probing = false;
 
@@ -135,16 +143,9 @@ export class RecordingClient {
     const dest: Endpoint = { transport: 'udp', address: this.settings.recorder.host, port: this.settings.recorder.port };
     const host = this.deps.local.hostFor(dest);
     const sdpSessionId = Math.floor(Math.random() * 1e9);
-    const sdp = this.offer(call, host, sdpSessionId, 1, 'sendonly');
-    const metadata = buildMetadataXml({
-      sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
-      parties: [
-        { label: '1', aor: `sip:${call.caller}@${host}`, ...(call.callerName ? { name: call.callerName } : { name: call.caller }), role: 'caller' },
-        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.callee, role: call.agent ? 'agent' : 'callee' },
-      ],
-      hotline: { callId: call.callId, direction: call.direction, trunk: call.trunk, queue: call.queue, agent: call.agent },
-    });
-    const { contentType, body } = buildRecordingBody(sdp, metadata);
+    const law = { law: call.a.law, payloadType: call.a.payloadType };
+    const sdp = this.offer(law, call, host, sdpSessionId, 1, 'sendonly');
+    const { contentType, body } = buildRecordingBody(sdp, this.metadata(call, host, 1));
     const h = new Headers();
     h.append('Via', this.deps.local.via(dest, newBranch()));
     h.append('Max-Forwards', '70');
@@ -158,7 +159,7 @@ export class RecordingClient {
     h.append('User-Agent', this.deps.userAgent);
     h.append('Content-Type', contentType);
     const invite = new SipRequest('INVITE', `sip:srs@${dest.address}:${dest.port}`, h, Buffer.from(body));
-    const leg: RecordingLeg = { call, invite, dest, stopped: false, paused: false, sdpSessionId, sdpVersion: 1 };
+    const leg: RecordingLeg = { call, invite, dest, stopped: false, paused: false, sdpSessionId, sdpVersion: 1, segment: 1, law };
     this.sessions.set(call.callId, leg);
     this.deps.tx.request(invite, dest, {
       onResponse: (r) => this.onResponse(leg, r),
@@ -167,14 +168,67 @@ export class RecordingClient {
   }
 
   /**
-   * The recording offer. The forked packets leave from each leg's relay port, so that is the
-   * port it names. Both streams go in the caller's law: the recorder keeps one law per file,
-   * and the relay transcodes the callee's copy when the legs differ.
+   * The RFC 7865 metadata of one segment. Participant ids carry the segment number: a party
+   * that joins by a transfer is a new participant, not the old one renamed (RFC 7865 §4.4).
    */
-  private offer(call: RecordedCall, host: string, sessionId: number, version: number, direction: 'sendonly' | 'inactive'): string {
+  private metadata(call: RecordedCall, host: string, segment: number): string {
+    return buildMetadataXml({
+      sessionId: Buffer.from(call.callId).toString('base64').slice(0, 22),
+      ...(segment > 1 ? { participantTag: `g${segment}` } : {}),
+      parties: [
+        { label: '1', aor: `sip:${call.caller}@${host}`, name: call.callerName ?? call.caller, role: call.roles?.a ?? 'caller' },
+        { label: '2', aor: `sip:${call.callee}@${host}`, name: call.calleeName ?? call.callee, role: call.roles?.b ?? (call.agent ? 'agent' : 'callee') },
+      ],
+      hotline: { callId: call.callId, direction: call.direction, trunk: call.trunk, queue: call.queue, agent: call.agent, ...(segment > 1 ? { segment } : {}) },
+    });
+  }
+
+  /**
+   * The recording offer. The forked packets leave from each leg's relay port, so that is the
+   * port it names. Both streams go in the law the session was opened in (the caller's): the
+   * recorder keeps one law per file, and the relay transcodes a copy whose leg differs.
+   */
+  private offer(law: RecordingLeg['law'], call: RecordedCall, host: string, sessionId: number, version: number, direction: 'sendonly' | 'inactive'): string {
     return buildRecordingOfferSdp({
-      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [call.a.law, call.a.law],
-      payloadTypes: [call.a.payloadType, call.a.payloadType], direction, sessionId, version,
+      address: host, labels: ['1', '2'], ports: [call.a.rtpPort, call.b.rtpPort], laws: [law.law, law.law],
+      payloadTypes: [law.payloadType, law.payloadType], direction, sessionId, version,
+    });
+  }
+
+  /**
+   * A recorded call's party changed (a transfer completed, or a transferred caller reached its
+   * new agent): a re-INVITE with complete metadata naming the new party and the next Hotline
+   * `segment` (RFC 7866 §8.3 metadata update), on which the recorder closes the file and opens
+   * the next one linked by previous_id. Streams, ports, law and the fork stay as they are (the
+   * fork follows the relay legs); a paused recording stays paused. A session still being set up
+   * only takes the new party for its next update.
+   */
+  newSegment(call: RecordedCall): void {
+    const leg = this.sessions.get(call.callId);
+    if (!leg) return;
+    leg.call = call;
+    if (!leg.dialog || leg.stopped) return;
+    leg.segment++;
+    this.counters.segments++;
+    const host = this.deps.local.hostFor(leg.dest);
+    const sdp = this.offer(leg.law, call, host, leg.sdpSessionId, ++leg.sdpVersion, leg.paused ? 'inactive' : 'sendonly');
+    const { contentType, body } = buildRecordingBody(sdp, this.metadata(call, host, leg.segment));
+    this.reinvite(leg, Buffer.from(body), contentType, 'segment');
+    // The new party may speak the other law: the fork's targets name the file's law, the relay transcodes to it.
+    if (leg.forks && !leg.paused) this.deps.media.fork!(call.sessionId, leg.forks);
+  }
+
+  /** Sends a re-INVITE in the recording dialog and ACKs its 2xx. A refusal is logged: the fork change stands. */
+  private reinvite(leg: RecordingLeg, body: Buffer, contentType: string | undefined, what: string): void {
+    const dialog = leg.dialog!;
+    const reinvite = dialog.createRequest('INVITE', this.deps.local, { body, ...(contentType ? { contentType } : {}) });
+    const callId = leg.call.callId;
+    this.deps.tx.request(reinvite, leg.dest, {
+      onResponse: (r) => {
+        if (r.status >= 200 && r.status < 300) this.deps.tx.sendStateless(dialog.createRequest('ACK', this.deps.local, { seq: reinvite.cseq.seq }), leg.dest);
+        else if (r.status >= 300) log.warn({ callId, status: r.status, what }, 'recorder refused the re-INVITE (the fork change stands)');
+      },
+      onTimeout: () => log.warn({ callId, what }, 'no answer to the recording re-INVITE'),
     });
   }
 
@@ -200,15 +254,7 @@ export class RecordingClient {
     leg.paused = paused;
     this.deps.media.fork!(leg.call.sessionId, paused ? { a: null, b: null } : leg.forks);
     const host = this.deps.local.hostFor(leg.dest);
-    const reinvite = leg.dialog.createRequest('INVITE', this.deps.local, { body: Buffer.from(this.offer(leg.call, host, leg.sdpSessionId, ++leg.sdpVersion, paused ? 'inactive' : 'sendonly')) });
-    const dialog = leg.dialog;
-    this.deps.tx.request(reinvite, leg.dest, {
-      onResponse: (r) => {
-        if (r.status >= 200 && r.status < 300) this.deps.tx.sendStateless(dialog.createRequest('ACK', this.deps.local, { seq: reinvite.cseq.seq }), leg.dest);
-        else if (r.status >= 300) log.warn({ callId, status: r.status }, 'recorder refused the pause/resume re-INVITE (the fork change stands)');
-      },
-      onTimeout: () => log.warn({ callId }, 'no answer to the pause/resume re-INVITE'),
-    });
+    this.reinvite(leg, Buffer.from(this.offer(leg.law, leg.call, host, leg.sdpSessionId, ++leg.sdpVersion, paused ? 'inactive' : 'sendonly')), undefined, paused ? 'pause' : 'resume');
   }
 
   /** The call ended: BYE to the recorder (at once, or when its answer comes). */
@@ -243,7 +289,7 @@ export class RecordingClient {
       const streams = parseRecordingOffer(sdp);
       const target = (label: string) => {
         const s = streams.find((x) => x.label === label && !x.rejected);
-        return s ? { address: s.address || leg.dest.address, port: s.port, law: leg.call.a.law, payloadType: leg.call.a.payloadType } : null;
+        return s ? { address: s.address || leg.dest.address, port: s.port, law: leg.law.law, payloadType: leg.law.payloadType } : null;
       };
       leg.forks = { a: target('1'), b: target('2') };
       this.deps.media.fork!(leg.call.sessionId, leg.forks);

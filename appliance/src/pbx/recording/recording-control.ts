@@ -70,13 +70,32 @@ export class RecordingControl {
   /** A call was answered (or a queue call reached its agent): recorded now when the policy says always. */
   answered(call: AnsweredCall): void {
     const verdict = this.verdict({ extensions: call.extensions, ...(call.trunk ? { trunk: call.trunk } : {}), ...(call.queue ? { queue: call.queue } : {}), ...(call.route ? { route: call.route } : {}) });
-    // Once per call: a second report (the same Call-ID answered again) must not open a second recording.
-    if (!verdict || this.calls.has(call.callId)) return;
+    const known = this.calls.get(call.callId);
+    if (known) {
+      // Once per call: a second report never opens a second recording. It is a transfer when
+      // a party changed (its new party answered, or a transferred caller reached its new agent):
+      // the recording goes on in a new segment naming the new party; the verdict taken at the
+      // first answer stands (a compliance recording is not ended by a transfer).
+      if (!partiesChanged(known.call, call)) return;
+      this.transferred(known, call);
+      return;
+    }
+    if (!verdict) return;
     const detectors: Tracked['detectors'] = {};
     for (const leg of call.controlLegs) detectors[leg] = new InCallSequenceDetector(RECORDING_DTMF_CODES);
     this.calls.set(call.callId, { call, verdict, detectors });
     this.bySession.set(call.sessionId, call.callId);
     if (verdict.mode === 'always') this.deps.client()?.start(call);
+  }
+
+  private transferred(t: Tracked, call: AnsweredCall): void {
+    t.call = call;
+    // The code detectors follow who may key codes now (an outside party never may).
+    for (const leg of ['a', 'b'] as const) {
+      if (!call.controlLegs.includes(leg)) delete t.detectors[leg];
+      else t.detectors[leg] ??= new InCallSequenceDetector(RECORDING_DTMF_CODES);
+    }
+    this.deps.client()?.newSegment(call);
   }
 
   /** The call ended: its recording (if any) is closed. */
@@ -177,4 +196,9 @@ export class RecordingControl {
     t.pauseTimer?.cancel();
     t.pauseTimer = undefined;
   }
+}
+
+/** True when a call reported answered again has another party on either side (a transfer). */
+function partiesChanged(was: AnsweredCall, now: AnsweredCall): boolean {
+  return was.caller !== now.caller || was.callee !== now.callee || was.agent !== now.agent;
 }

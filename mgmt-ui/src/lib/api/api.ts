@@ -11,6 +11,7 @@ export interface RecordingFilter extends Query {
   party?: string;
   agent?: string;
   queue?: string;
+  trunk?: string;
   minDurationSec?: number;
   maxDurationSec?: number;
   offset?: number;

@@ -600,6 +600,13 @@ export interface Recording {
   agent?: string;
   queue?: string;
   direction?: 'inbound' | 'outbound' | 'internal';
+  /** Carrier of a call from or to outside: SIP trunk name or `analog:<group>`. */
+  trunk?: string;
+  /** Pauses (card numbers ...) as offsets into the file; `toMs` null while a pause is open. */
+  pauses: Array<{ fromMs: number; toMs: number | null }>;
+  /** 1, then +1 for each transfer; `previousId` is the segment before. */
+  segment: number;
+  previousId?: string;
   codec: 'PCMU' | 'PCMA';
   channels: number;
   sha256: string | null;
