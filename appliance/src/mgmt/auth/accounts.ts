@@ -118,13 +118,16 @@ export class Accounts {
   }
 
   /** Changes role and/or display name; refuses to demote the last admin. */
-  updateProfile(username: string, patch: { role?: UserRole; displayName?: string }): UserRecord {
+  updateProfile(username: string, patch: { role?: UserRole; displayName?: string; extension?: string | null }): UserRecord {
     const user = this.require(username);
     if (patch.role !== undefined && !USER_ROLES.includes(patch.role)) throw new AccountError('bad_role', `role must be one of ${USER_ROLES.join(', ')}`);
     if (user.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && this.users.countWithRole('admin') <= 1) {
       throw new AccountError('last_admin', 'the last admin cannot lose the admin role');
     }
-    const next = { ...user, role: patch.role ?? user.role, displayName: patch.displayName ?? user.displayName };
+    const next: UserRecord = { ...user, role: patch.role ?? user.role, displayName: patch.displayName ?? user.displayName };
+    // null unlinks the desk phone; undefined keeps it.
+    if (patch.extension === null) delete next.extension;
+    else if (patch.extension !== undefined) next.extension = patch.extension;
     this.users.update(next);
     return next;
   }
