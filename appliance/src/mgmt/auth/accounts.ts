@@ -42,7 +42,7 @@ export class Accounts {
   }
 
   /** Creates an account after checking the name, the role and the password policy. */
-  async create(input: { username: string; role: UserRole; password: string; displayName?: string; mustChangePassword?: boolean }): Promise<UserRecord> {
+  async create(input: { username: string; role: UserRole; password: string; displayName?: string; mustChangePassword?: boolean; extension?: string }): Promise<UserRecord> {
     if (!new RegExp(USERNAME_PATTERN).test(input.username)) throw new AccountError('bad_username', `username "${input.username}" must match ${USERNAME_PATTERN}`);
     if (!USER_ROLES.includes(input.role)) throw new AccountError('bad_role', `role must be one of ${USER_ROLES.join(', ')}`);
     if (this.users.get(input.username)) throw new AccountError('exists', `user ${input.username} already exists`);
@@ -59,6 +59,7 @@ export class Accounts {
       createdAt: t,
       lastLoginAt: null,
       passwordChangedAt: t,
+      ...(input.extension ? { extension: input.extension } : {}),
     };
     if (!this.users.insert(user)) throw new AccountError('exists', `user ${input.username} already exists`);
     return user;

@@ -57,7 +57,7 @@ export const userRoutes: AnyRoute[] = [
       return svc.accounts.users.list().map((u) => view(svc, u));
     },
   }),
-  route<Record<string, never>, { username: string; role: UserRole; password: string; displayName?: string }>({
+  route<Record<string, never>, { username: string; role: UserRole; password: string; displayName?: string; extension?: string }>({
     method: 'POST',
     path: '/users',
     access: ADMIN_ONLY,
@@ -67,7 +67,7 @@ export const userRoutes: AnyRoute[] = [
       type: 'object',
       additionalProperties: false,
       required: ['username', 'role', 'password'],
-      properties: { username: usernameSchema, role: roleSchema, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true }, displayName: { type: 'string', maxLength: 64 } },
+      properties: { username: usernameSchema, role: roleSchema, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true }, displayName: { type: 'string', maxLength: 64 }, extension: { type: 'string', pattern: '^[0-9]{2,8}$' } },
     },
     response: { status: 201, schema: userSchema },
     async handler({ ctx, svc, user, body }) {
