@@ -5,19 +5,17 @@
 // (the relay mixes: media-relay/relay-room.ts). The call-control API switches the mode of a
 // supervisor already listening, or — naming a supervisor that is not — has the PBX call that
 // supervisor's phone and join it the same way (supervisor-lines.ts); it carries out the forcing
-// actions directly. The forcing codes
-// answer, confirm with a prompt and hang up.
+// actions directly. The forcing codes answer, confirm with a prompt and hang up.
 import { AcdError } from '../../acd/index.ts';
 import { ACD_SUPERVISOR_REASON } from '../../config/index.ts';
 import type { SupervisorAction, SupervisorCode } from '../../dialplan/index.ts';
 import { moduleLogger } from '../../log.ts';
 import type { Clock } from '../../sip/clock.ts';
 import type { Call, Leg } from '../call.ts';
-import type { RoomCall } from '../conference/call-rooms.ts';
 import type { CtiEvent } from '../call-center/cti-events.ts';
 import type { PromptSet } from '../call-center/prompt-set.ts';
 import type { MediaEvent, PromptPlayer } from '../media-anchor.ts';
-import type { CallRoom, CallRooms } from '../conference/call-rooms.ts';
+import type { CallRoom, CallRooms, RoomCall } from '../conference/call-rooms.ts';
 import type { SupervisionMode } from './cti-events.ts';
 import { SupervisorLines, type SupervisorLine, type SupervisorLineDeps } from './supervisor-lines.ts';
 
