@@ -109,8 +109,12 @@ test('listen from the wallboard rings the signed-in user\'s own phone: its exten
   assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'barge', supervisor: '2098' });
   await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'not-ready' } });
   assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'not-ready' });
-  // Unlinked again (null): nothing is sent, the PBX only switches a supervisor already in the call.
+  // Unlinked again (null): nothing is sent, the PBX only switches a supervisor already in the call,
+  // and its refusal says the user has no phone to call.
   assert.equal((await call(h, 'PUT', '/api/v1/users/supervisor', { client: admin, body: { extension: null } })).json.extension, null);
-  await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'whisper' } });
+  h.pbx.answer = () => { throw new ControlRequestError(400, { error: 'no supervisor is in agent 8001\'s call' }); };
+  const refused = await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'whisper' } });
   assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'whisper' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.message, /no supervisor is in agent 8001's call; your user has no desk phone extension/);
 });

@@ -76,7 +76,15 @@ export const acdRoutes: AnyRoute[] = [
       // Listening from the wallboard rings the signed-in user's own desk phone (users: extension).
       const listening = body.action === 'listen' || body.action === 'whisper' || body.action === 'barge';
       const supervisor = body.supervisor ?? (listening ? user?.extension : undefined);
-      return pbxCall<{ agent: string; action: string; callId?: string; supervisor?: string; ringing?: boolean }>(svc, 'POST', '/v1/acd/supervise', { agent: p.agent, ...body, ...(supervisor ? { supervisor } : {}) });
+      try {
+        return await pbxCall<{ agent: string; action: string; callId?: string; supervisor?: string; ringing?: boolean }>(svc, 'POST', '/v1/acd/supervise', { agent: p.agent, ...body, ...(supervisor ? { supervisor } : {}) });
+      } catch (err) {
+        // Nobody to switch and no phone to call: say what is missing on this side.
+        if (listening && !supervisor && err instanceof ApiError && err.code === 'VALIDATION') {
+          throw new ApiError('VALIDATION', `${err.message}; your user has no desk phone extension to call (set it in Users)`, { messageZh: `${err.extra.messageZh ?? err.message}；您的用户未设置话机分机，无法呼叫（请在用户管理中设置）` });
+        }
+        throw err;
+      }
     },
   }),
   route({
