@@ -5,18 +5,22 @@
 // counts the answered call.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startAppliance, type HilAppliance } from '../src/appliance.ts';
 import { launchBrowser, type HilBrowser } from '../src/browser.ts';
 import { firstSignIn, openPage } from '../src/ui-pages.ts';
-import { freePort } from '../src/ports.ts';
+import { freePort, freeUdpPorts } from '../src/ports.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound } from '../src/sipp.ts';
+import { buildToneRtpPcap } from '../src/pcap.ts';
 import { agentPhone, trunkCall } from '../src/acd-phones.ts';
 import { eventually } from '../src/pbx.ts';
 
 const PHONE = { number: '2001', secret: 'secret-2001' };
+/** The supervisor's desk phone: the admin user's extension, in acd.supervisors. */
+const SUPERVISOR = { number: '2099', secret: 'secret-2099' };
 let app: HilAppliance;
 let browser: HilBrowser;
 let page: Page;
@@ -26,10 +30,10 @@ const logs = mkdtempSync(join(tmpdir(), 'hil-acd-cti-'));
 before(async () => {
   callerPort = await freePort();
   app = await startAppliance({
-    extensions: [PHONE],
+    extensions: [PHONE, SUPERVISOR],
     trunks: [{ name: 'callers', host: '127.0.0.1', port: callerPort }],
     configure: (d) => {
-      d.acd = { queues: [{ name: 'billing', wrapUpSec: 1 }], agents: [{ number: '8001', name: '王芳', queues: [{ queue: 'billing' }] }] };
+      d.acd = { queues: [{ name: 'billing', wrapUpSec: 1 }], agents: [{ number: '8001', name: '王芳', queues: [{ queue: 'billing' }] }], supervisors: [SUPERVISOR.number] };
       d.routes = { inbound: [{ name: 'billing line', did: '95500', destination: { kind: 'queue', name: 'billing' } }] };
     },
   });
@@ -111,3 +115,54 @@ test('the agent desktop\'s conference buttons reach the PBX: a merge without a c
   await page.click('[data-testid="conference-leave"]');
   await page.waitForFunction(() => /in no conference/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
 });
+
+test('the wallboard\'s Listen calls the signed-in user\'s own phone (its extension set in Users); refused while that phone is not registered; Whisper then switches it', async () => {
+  // The admin's desk phone, set in the Users page.
+  await openPage(page, 'users');
+  await page.click('[data-testid="users-table"] tr:has(strong:text-is("admin")) .row-actions button >> nth=0');
+  await page.fill('input[name="extension"]', SUPERVISOR.number);
+  await page.click('form button[type="submit"]');
+  await page.waitForSelector('input[name="extension"]', { state: 'detached' });
+
+  const phone = await agentPhone(app.pbx.sipPort, PHONE.number, PHONE.secret, logs, 200);
+  const supervisorPort = await freePort();
+  const supervisorLog = join(logs, 'supervisor-phone.log');
+  const register = (expires: number) => runSipp({
+    scenarioFile: scenario('register'), remote: `127.0.0.1:${app.pbx.sipPort}`, service: SUPERVISOR.number,
+    auth: { username: SUPERVISOR.number, password: SUPERVISOR.secret }, vars: { contact_port: supervisorPort, expires }, timeoutSec: 10, allowFailure: expires === 0,
+  });
+  const call = trunkCall(app.pbx.sipPort, callerPort, '95500', '13812345679', 12_000);
+  try {
+    await openPage(page, 'wallboard');
+    const row = 'li[data-agent="8001"]';
+    await page.waitForSelector(`${row}[data-state="on-call"]`, { timeout: 10_000 });
+    // The phone is not registered yet: the PBX's refusal is shown.
+    await page.click(`${row} button[data-action="listen"]`);
+    await page.waitForFunction(() => /supervisor phone 2099 is not registered/.test(document.querySelector('[data-testid="supervise-error"]')?.textContent ?? ''));
+
+    const supervisor = startSipp({
+      scenarioFile: scenario('supervisor-phone'), localPort: supervisorPort, service: SUPERVISOR.number, timeoutSec: 30, allowFailure: true,
+      vars: { rtp_port: (await freeUdpPorts(1))[0]!, log: supervisorLog }, files: { 'tone.pcap': buildToneRtpPcap({ frequencyHz: 1700, durationMs: 8000 }) }, extraArgs: ['-d', '6000'],
+    });
+    await waitForUdpBound(supervisorPort);
+    await register(300);
+    await page.click(`${row} button[data-action="listen"]`);
+    await page.waitForFunction(() => /2099/.test(document.querySelector('[data-testid="supervise-done"]')?.textContent ?? ''));
+    // The PBX rang the phone as "listen 8001"; answered, the row shows the supervision (CTI).
+    await page.waitForSelector(`${row} [data-testid="supervised"]`, { timeout: 10_000 });
+    assert.match(existsSync(supervisorLog) ? readFileSync(supervisorLog, 'utf8') : '', /"listen 8001" <sip:8001@/);
+    assert.match((await page.textContent(`${row} [data-testid="supervised"]`)) ?? '', /2099/);
+    assert.equal(await page.locator(`${row} button[data-action="listen"]`).isDisabled(), true, 'the current mode');
+    await page.click(`${row} button[data-action="whisper"]`);
+    await page.waitForSelector(`${row} button[data-action="whisper"]:disabled`, { timeout: 10_000 });
+    assert.equal(await page.locator(`${row} button[data-action="listen"]`).isDisabled(), false);
+    // The supervisor's phone hangs up: the row no longer shows it.
+    await supervisor.done;
+    await page.waitForSelector(`${row} [data-testid="supervised"]`, { state: 'detached', timeout: 10_000 });
+  } finally {
+    await register(0).catch(() => undefined);
+    await call.catch(() => undefined);
+    await phone.stop();
+  }
+});
+

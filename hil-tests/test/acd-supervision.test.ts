@@ -4,12 +4,12 @@
 // frequency" in a time window. The mixing happens in the PBX's media relay worker.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlClient, ControlRequestError } from '@hotline/appliance/control';
 import { freePort } from '../src/ports.ts';
-import { runSipp, scenario, startSipp, type SippProcess } from '../src/sipp.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
 import { agentPhone } from '../src/acd-phones.ts';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpAnalyzer, toneEnergyRatio, type RtpAnalysis, type RtpAnalyzer } from '../src/rtp-analyzer.ts';
@@ -358,5 +358,70 @@ test('N-party: a second consult call and a second merge add a fourth party; leav
     await third.stop();
     await fourth.stop();
     await Promise.all([c, a1, a2, a3, t, f].map((x) => x.stop()));
+  }
+});
+
+test('listen started by the API: the PBX calls the supervisor\'s phone ("listen 8001"); it hears both, nobody hears it; whisper by the API; its BYE leaves caller and agent talking', async () => {
+  await control.call('POST', '/v1/acd/agent', { agent: '8001', action: 'login', extension: '2001' }).catch(() => undefined);
+  await eventually(async () => ((await agentState('8001'))?.state === 'ready' ? true : undefined), 10_000, 'the agent ready');
+  const [c, a, s] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), logs, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  const supervisorPort = await freePort();
+  const supervisorLog = join(logs, 'supervisor-phone.log');
+  const register = (expires: number) => runSipp({
+    scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: SUPERVISOR,
+    auth: { username: SUPERVISOR, password: secret(SUPERVISOR) }, vars: { contact_port: supervisorPort, expires }, timeoutSec: 10, allowFailure: expires === 0,
+  });
+  const since = performance.now();
+  const callerSipp = caller(c.port);
+  let supervisorSipp: SippProcess | undefined;
+  try {
+    const answered = await event('CallAnswered', (e) => e.agent === '8001', since);
+    const refused = (supervisor: string, message: RegExp) => assert.rejects(
+      control.call('POST', '/v1/acd/supervise', { agent: '8001', action: 'listen', supervisor }),
+      (err) => err instanceof ControlRequestError && err.status === 400 && message.test(JSON.stringify(err.body)),
+    );
+    // Refusals before anything rings: the supervisor's phone is not registered; not a supervisor.
+    await refused(SUPERVISOR, /supervisor phone 2099 is not registered/);
+    await refused(NOT_A_SUPERVISOR, /extension 2098 is not a supervisor/);
+
+    // The supervisor's phone: answers at once, streams its tone, hangs up 5 s after answering.
+    supervisorSipp = startSipp({
+      scenarioFile: scenario('supervisor-phone'), localPort: supervisorPort, service: SUPERVISOR, timeoutSec: 60,
+      vars: { rtp_port: s.port, log: supervisorLog }, files: { 'tone.pcap': voice(THIRD) }, extraArgs: ['-d', '5000'],
+    });
+    await waitForUdpBound(supervisorPort);
+    await register(300);
+    const started = await control.call<{ ringing?: boolean; callId?: string; supervisor?: string }>('POST', '/v1/acd/supervise', { agent: '8001', action: 'listen', supervisor: SUPERVISOR });
+    assert.deepEqual([started.ringing, started.callId, started.supervisor], [true, answered.e.callId, SUPERVISOR]);
+    await event('SupervisionStarted', (e) => e.agent === '8001' && e.mode === 'listen' && e.supervisor === SUPERVISOR, since);
+    // The phone showed what the call is (From display name and user).
+    assert.match(existsSync(supervisorLog) ? readFileSync(supervisorLog, 'utf8') : '', /^\s*"listen 8001" <sip:8001@/m);
+
+    const listen = await window(1500);
+    check('listening supervisor (called by the PBX)', s.analysis, listen, [CALLER, AGENT], []);
+    check('caller (listen)', c.analysis, listen, [AGENT], [THIRD, CALLER]);
+    check('agent (listen)', a.analysis, listen, [CALLER], [THIRD, AGENT]);
+
+    // Switched by the API: the supervisor in the call is found without naming it.
+    await control.call('POST', '/v1/acd/supervise', { agent: '8001', action: 'whisper' });
+    const whisper = await window(1500);
+    check('agent (whisper)', a.analysis, whisper, [CALLER, THIRD], [AGENT]);
+    check('caller (whisper)', c.analysis, whisper, [AGENT], [THIRD]);
+
+    // The supervisor's phone hangs up: caller and agent go on talking.
+    assert.equal((await supervisorSipp.done).stats.successful, 1);
+    await event('SupervisionEnded', (e) => e.agent === '8001' && e.supervisor === SUPERVISOR, since);
+    const afterwards = await window(1500);
+    check('caller (supervisor gone)', c.analysis, afterwards, [AGENT], [THIRD]);
+    check('agent (supervisor gone)', a.analysis, afterwards, [CALLER], [THIRD]);
+    await control.call('POST', '/v1/acd/supervise', { agent: '8001', action: 'release' });
+    assert.equal((await callerSipp.done).stats.successful, 1);
+  } finally {
+    await callerSipp.stop().catch(() => undefined);
+    await supervisorSipp?.stop().catch(() => undefined);
+    await register(0).catch(() => undefined);
+    await phone.stop();
+    await Promise.all([c.stop(), a.stop(), s.stop()]);
   }
 });

@@ -63,6 +63,8 @@ export interface ForkTarget {
   requestUri: string;
   dest: Endpoint;
   fromUser: string;
+  /** Display name in From (RFC 3261 §20.20), e.g. "listen 8001" on a supervisor's phone; none when absent. */
+  fromName?: string;
   toUser: string;
   /** Host of the To URI; the PBX's own address towards `dest` when absent (calls to extensions). */
   toHost?: string;

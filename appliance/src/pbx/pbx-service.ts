@@ -109,6 +109,12 @@ export class PbxService {
     const supervision = new Supervision({
       rooms, media: relay, prompts, clock: opts.clock ?? systemClock,
       supervisors: () => service.supervisors, agents: callCenter, callsOf, publish: (e) => cti.publish(e),
+      // Listen/whisper/barge from the wallboard: the PBX calls the supervisor's phone itself.
+      lines: {
+        sip: { ...stack.b2bua.origination(), media: relay },
+        contactsOf: (ext, fromUser) => stack!.b2bua.contactsOf(ext, fromUser),
+        ringTimeoutMs: () => stack!.b2bua.origination().noAnswerTimeoutMs(),
+      },
     });
     // In front of the call center: supervisor codes (*31–*36) go to supervision, prompt recording
     // by feature code (*51) answers its own calls, everything else reaches the call center.

@@ -392,4 +392,13 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       CREATE INDEX recordings_trunk ON recordings (trunk, started_at);
     `,
   },
+  {
+    id: 14,
+    name: 'users_phone_extension',
+    // Issue 6: the desk phone of a management user (a supervisor's extension): listen / whisper /
+    // barge started from the wallboard ring this phone. NULL: none.
+    up: `
+      ALTER TABLE users ADD COLUMN phone_extension TEXT;
+    `,
+  },
 ];

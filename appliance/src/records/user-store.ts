@@ -19,6 +19,8 @@ export interface UserRecord {
   createdAt: number;
   lastLoginAt: number | null;
   passwordChangedAt: number;
+  /** The user's desk phone (an extension number): the wallboard's Listen/Whisper/Barge ring it. Absent: none. */
+  extension?: string;
 }
 
 interface UserRow {
@@ -31,6 +33,7 @@ interface UserRow {
   created_at: number;
   last_login_at: number | null;
   password_changed_at: number;
+  phone_extension: string | null;
 }
 
 const fromRow = (r: UserRow): UserRecord => ({
@@ -43,6 +46,7 @@ const fromRow = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
   lastLoginAt: r.last_login_at,
   passwordChangedAt: r.password_changed_at,
+  ...(r.phone_extension ? { extension: r.phone_extension } : {}),
 });
 
 /** Management accounts in records.db. Pure storage: hashing and policy live in mgmt/auth. */
@@ -60,12 +64,12 @@ export class UserStore {
     this.#get = db.prepare('SELECT * FROM users WHERE username = ?');
     this.#all = db.prepare('SELECT * FROM users ORDER BY username');
     this.#insert = db.prepare(
-      `INSERT INTO users (username, role, display_name, password_hash, password_history, must_change_password, created_at, last_login_at, password_changed_at)
-       VALUES (@username, @role, @displayName, @passwordHash, @passwordHistory, @mustChangePassword, @createdAt, @lastLoginAt, @passwordChangedAt)`,
+      `INSERT INTO users (username, role, display_name, password_hash, password_history, must_change_password, created_at, last_login_at, password_changed_at, phone_extension)
+       VALUES (@username, @role, @displayName, @passwordHash, @passwordHistory, @mustChangePassword, @createdAt, @lastLoginAt, @passwordChangedAt, @extension)`,
     );
     this.#update = db.prepare(
       `UPDATE users SET role = @role, display_name = @displayName, password_hash = @passwordHash, password_history = @passwordHistory,
-       must_change_password = @mustChangePassword, last_login_at = @lastLoginAt, password_changed_at = @passwordChangedAt WHERE username = @username`,
+       must_change_password = @mustChangePassword, last_login_at = @lastLoginAt, password_changed_at = @passwordChangedAt, phone_extension = @extension WHERE username = @username`,
     );
     this.#delete = db.prepare('DELETE FROM users WHERE username = ?');
     this.#countRole = db.prepare('SELECT COUNT(*) AS n FROM users WHERE role = ?');
@@ -122,5 +126,6 @@ function toParams(u: UserRecord) {
     createdAt: u.createdAt,
     lastLoginAt: u.lastLoginAt,
     passwordChangedAt: u.passwordChangedAt,
+    extension: u.extension ?? null,
   };
 }

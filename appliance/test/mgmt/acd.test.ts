@@ -90,3 +90,31 @@ test('supervisor actions and conferences go to the PBX; agents may not supervise
   assert.deepEqual(merged.json.parties, ['2001', '138', '2002']);
   assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: agent, body: { action: 'split' } })).status, 400);
 });
+
+test('listen from the wallboard rings the signed-in user\'s own phone: its extension (users PUT) is sent as the supervisor; a named one wins; forcing sends none', async (t) => {
+  const h = await startHarness(t);
+  const admin = await signedIn(h, 'admin');
+  await seedUser(h, 'supervisor', 'supervisor');
+  const linked = await call(h, 'PUT', '/api/v1/users/supervisor', { client: admin, body: { extension: '2099' } });
+  assert.equal(linked.status, 200);
+  assert.equal(linked.json.extension, '2099');
+  assert.equal((await call(h, 'PUT', '/api/v1/users/supervisor', { client: admin, body: { extension: 'desk' } })).status, 400, 'an extension is digits');
+  const sup = await login(h, 'supervisor');
+  h.pbx.answer = (_m, _path, body) => ({ ...(body as object), ringing: true, callId: 'c1' });
+  const listen = await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'listen' } });
+  assert.equal(listen.status, 200);
+  assert.equal(listen.json.ringing, true);
+  assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'listen', supervisor: '2099' });
+  await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'barge', supervisor: '2098' } });
+  assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'barge', supervisor: '2098' });
+  await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'not-ready' } });
+  assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'not-ready' });
+  // Unlinked again (null): nothing is sent, the PBX only switches a supervisor already in the call,
+  // and its refusal says the user has no phone to call.
+  assert.equal((await call(h, 'PUT', '/api/v1/users/supervisor', { client: admin, body: { extension: null } })).json.extension, null);
+  h.pbx.answer = () => { throw new ControlRequestError(400, { error: 'no supervisor is in agent 8001\'s call' }); };
+  const refused = await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'whisper' } });
+  assert.deepEqual(h.pbx.requests.at(-1)!.body, { agent: '8001', action: 'whisper' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.message, /no supervisor is in agent 8001's call; your user has no desk phone extension/);
+});

@@ -42,7 +42,7 @@ export class Accounts {
   }
 
   /** Creates an account after checking the name, the role and the password policy. */
-  async create(input: { username: string; role: UserRole; password: string; displayName?: string; mustChangePassword?: boolean }): Promise<UserRecord> {
+  async create(input: { username: string; role: UserRole; password: string; displayName?: string; mustChangePassword?: boolean; extension?: string }): Promise<UserRecord> {
     if (!new RegExp(USERNAME_PATTERN).test(input.username)) throw new AccountError('bad_username', `username "${input.username}" must match ${USERNAME_PATTERN}`);
     if (!USER_ROLES.includes(input.role)) throw new AccountError('bad_role', `role must be one of ${USER_ROLES.join(', ')}`);
     if (this.users.get(input.username)) throw new AccountError('exists', `user ${input.username} already exists`);
@@ -59,6 +59,7 @@ export class Accounts {
       createdAt: t,
       lastLoginAt: null,
       passwordChangedAt: t,
+      ...(input.extension ? { extension: input.extension } : {}),
     };
     if (!this.users.insert(user)) throw new AccountError('exists', `user ${input.username} already exists`);
     return user;
@@ -118,13 +119,16 @@ export class Accounts {
   }
 
   /** Changes role and/or display name; refuses to demote the last admin. */
-  updateProfile(username: string, patch: { role?: UserRole; displayName?: string }): UserRecord {
+  updateProfile(username: string, patch: { role?: UserRole; displayName?: string; extension?: string | null }): UserRecord {
     const user = this.require(username);
     if (patch.role !== undefined && !USER_ROLES.includes(patch.role)) throw new AccountError('bad_role', `role must be one of ${USER_ROLES.join(', ')}`);
     if (user.role === 'admin' && patch.role !== undefined && patch.role !== 'admin' && this.users.countWithRole('admin') <= 1) {
       throw new AccountError('last_admin', 'the last admin cannot lose the admin role');
     }
-    const next = { ...user, role: patch.role ?? user.role, displayName: patch.displayName ?? user.displayName };
+    const next: UserRecord = { ...user, role: patch.role ?? user.role, displayName: patch.displayName ?? user.displayName };
+    // null unlinks the desk phone; undefined keeps it.
+    if (patch.extension === null) delete next.extension;
+    else if (patch.extension !== undefined) next.extension = patch.extension;
     this.users.update(next);
     return next;
   }

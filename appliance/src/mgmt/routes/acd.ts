@@ -61,7 +61,7 @@ export const acdRoutes: AnyRoute[] = [
     method: 'POST',
     path: '/acd/agents/:agent/supervise',
     access: ['admin', 'supervisor'],
-    summary: 'Supervisor actions on an agent: force release of its call, force not ready or logout, or switch a supervisor already in its call (dialled *31–*33) between listen, whisper and barge',
+    summary: 'Supervisor actions on an agent: force release of its call, force not ready or logout; listen, whisper or barge: switches the supervisor in its call, or rings the supervisor\'s phone (`supervisor`, else the signed-in user\'s extension) and joins it when answered (`ringing: true`)',
     tag: 'acd',
     params,
     body: {
@@ -71,9 +71,20 @@ export const acdRoutes: AnyRoute[] = [
         supervisor: { type: 'string', pattern: '^[0-9]{2,8}$' },
       },
     },
-    response: { status: 200, schema: { type: 'object', required: ['agent', 'action'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' }, supervisor: { type: 'string' } } } },
-    async handler({ svc, params: p, body }) {
-      return pbxCall<{ agent: string; action: string; callId?: string; supervisor?: string }>(svc, 'POST', '/v1/acd/supervise', { agent: p.agent, ...body });
+    response: { status: 200, schema: { type: 'object', required: ['agent', 'action'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' }, supervisor: { type: 'string' }, ringing: { type: 'boolean' } } } },
+    async handler({ svc, user, params: p, body }) {
+      // Listening from the wallboard rings the signed-in user's own desk phone (users: extension).
+      const listening = body.action === 'listen' || body.action === 'whisper' || body.action === 'barge';
+      const supervisor = body.supervisor ?? (listening ? user?.extension : undefined);
+      try {
+        return await pbxCall<{ agent: string; action: string; callId?: string; supervisor?: string; ringing?: boolean }>(svc, 'POST', '/v1/acd/supervise', { agent: p.agent, ...body, ...(supervisor ? { supervisor } : {}) });
+      } catch (err) {
+        // Nobody to switch and no phone to call: say what is missing on this side.
+        if (listening && !supervisor && err instanceof ApiError && err.code === 'VALIDATION') {
+          throw new ApiError('VALIDATION', `${err.message}; your user has no desk phone extension to call (set it in Users)`, { messageZh: `${err.extra.messageZh ?? err.message}；您的用户未设置话机分机，无法呼叫（请在用户管理中设置）` });
+        }
+        throw err;
+      }
     },
   }),
   route({

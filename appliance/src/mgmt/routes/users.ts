@@ -20,10 +20,11 @@ const view = (svc: MgmtServices, u: UserRecord) => ({
   passwordChangedAt: iso(u.passwordChangedAt),
   mustChangePassword: u.mustChangePassword,
   locked: svc.lockout.isUserLocked(u.username),
+  extension: u.extension ?? null,
 });
 
 /** What the audit log keeps of an account. */
-const auditView = (u: UserRecord) => ({ username: u.username, role: u.role, displayName: u.displayName });
+const auditView = (u: UserRecord) => ({ username: u.username, role: u.role, displayName: u.displayName, extension: u.extension ?? null });
 
 /** AccountError → the matching API error. */
 function accountError(err: unknown): unknown {
@@ -38,6 +39,7 @@ const userSchema = {
   properties: {
     username: { type: 'string' }, role: roleSchema, displayName: { type: 'string' }, createdAt: { type: 'string' },
     lastLoginAt: { type: ['string', 'null'] }, passwordChangedAt: { type: 'string' }, mustChangePassword: { type: 'boolean' }, locked: { type: 'boolean' },
+    extension: { type: ['string', 'null'], description: 'the user\'s desk phone: the wallboard\'s Listen/Whisper/Barge ring it' },
   },
 };
 const params = { type: 'object', required: ['username'], properties: { username: usernameSchema } };
@@ -55,7 +57,7 @@ export const userRoutes: AnyRoute[] = [
       return svc.accounts.users.list().map((u) => view(svc, u));
     },
   }),
-  route<Record<string, never>, { username: string; role: UserRole; password: string; displayName?: string }>({
+  route<Record<string, never>, { username: string; role: UserRole; password: string; displayName?: string; extension?: string }>({
     method: 'POST',
     path: '/users',
     access: ADMIN_ONLY,
@@ -65,7 +67,7 @@ export const userRoutes: AnyRoute[] = [
       type: 'object',
       additionalProperties: false,
       required: ['username', 'role', 'password'],
-      properties: { username: usernameSchema, role: roleSchema, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true }, displayName: { type: 'string', maxLength: 64 } },
+      properties: { username: usernameSchema, role: roleSchema, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true }, displayName: { type: 'string', maxLength: 64 }, extension: { type: 'string', pattern: '^[0-9]{2,8}$' } },
     },
     response: { status: 201, schema: userSchema },
     async handler({ ctx, svc, user, body }) {
@@ -79,21 +81,21 @@ export const userRoutes: AnyRoute[] = [
       return view(svc, created);
     },
   }),
-  route<Record<string, never>, { role?: UserRole; displayName?: string; password?: string }>({
+  route<Record<string, never>, { role?: UserRole; displayName?: string; password?: string; extension?: string | null }>({
     method: 'PUT',
     path: '/users/:username',
     access: ADMIN_ONLY,
-    summary: 'Change role, display name, or set a new password (which the user must change at next login)',
+    summary: 'Change role, display name, desk phone extension (null: none), or set a new password (which the user must change at next login)',
     tag: 'users',
     params,
-    body: { type: 'object', additionalProperties: false, properties: { role: roleSchema, displayName: { type: 'string', maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true } } },
+    body: { type: 'object', additionalProperties: false, properties: { role: roleSchema, displayName: { type: 'string', maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256, writeOnly: true }, extension: { type: ['string', 'null'], pattern: '^[0-9]{2,8}$' } } },
     response: { status: 200, schema: userSchema },
     async handler({ ctx, svc, user, params: p, body }) {
       let before: UserRecord;
       let after: UserRecord;
       try {
         before = svc.accounts.require(p.username);
-        after = svc.accounts.updateProfile(p.username, { role: body.role, displayName: body.displayName });
+        after = svc.accounts.updateProfile(p.username, { role: body.role, displayName: body.displayName, extension: body.extension });
         if (body.password !== undefined) {
           after = await svc.accounts.setPassword(p.username, body.password, true);
           svc.lockout.unlockUser(p.username);

@@ -94,6 +94,11 @@ export class CallbackCall {
     void this.endWith(side);
   }
 
+  /** The dialog of `leg` while it is up (mixing rooms ask, pbx/conference/call-rooms.ts). */
+  dialogOf(leg: MediaLeg): Dialog | undefined {
+    return this.legs[leg];
+  }
+
   /** Stops ringing the agent (the engine gave up on it); reports nothing more. */
   cancelAgent(): void {
     if (this.state !== 'agent-ringing') return;

@@ -5,12 +5,22 @@
 import type { Call, Leg } from '../call.ts';
 import type { MediaMixer, MixRole } from '../media-anchor.ts';
 
+/**
+ * What a room needs of a call: a B2BUA `Call`, or a line the PBX placed itself (a supervisor's
+ * phone called from the wallboard, supervision/supervisor-line.ts).
+ */
+export type RoomCall = Pick<Call, 'callId' | 'state' | 'mixing' | 'hangup'> & {
+  readonly media: { readonly session: { sessionId: string } | undefined };
+  /** The leg's dialog while it is up (truthy), else undefined. */
+  dialogOf(leg: Leg): object | undefined;
+};
+
 /** Why a room exists: a supervisor joined an agent's call, or an agent merged calls. */
 export type RoomKind = 'supervision' | 'conference';
 
 /** One leg of a call in a room. */
 export interface RoomParty {
-  call: Call;
+  call: RoomCall;
   leg: Leg;
   role: MixRole;
 }
@@ -24,25 +34,25 @@ export class CallRoom {
   constructor(readonly id: string, public kind: RoomKind) {}
 
   /** The party of `call`'s `leg`, if it is in. */
-  party(call: Call, leg: Leg): RoomParty | undefined {
+  party(call: RoomCall, leg: Leg): RoomParty | undefined {
     return this.parties.find((p) => p.call === call && p.leg === leg);
   }
 
   /** Calls with at least one leg in the room. */
-  calls(): Call[] {
+  calls(): RoomCall[] {
     return [...new Set(this.parties.map((p) => p.call))];
   }
 }
 
 /** The rooms of the PBX. Relay errors (MediaRelayError 'cross-worker') propagate to the caller. */
 export class CallRooms {
-  private readonly byCall = new Map<Call, CallRoom>();
+  private readonly byCall = new Map<RoomCall, CallRoom>();
   private nextId = 1;
 
   constructor(private readonly media: MediaMixer) {}
 
   /** The room `call`'s legs are in. */
-  roomOf(call: Call): CallRoom | undefined {
+  roomOf(call: RoomCall): CallRoom | undefined {
     return this.byCall.get(call);
   }
 
@@ -55,7 +65,7 @@ export class CallRooms {
    * Puts `call`'s `leg` into `room` with `role`, or changes its role; a whisperer speaks to
    * `whisperTo`. A call already in another room cannot join this one (RangeError).
    */
-  put(room: CallRoom, call: Call, leg: Leg, role: MixRole, whisperTo?: { call: Call; leg: Leg }): void {
+  put(room: CallRoom, call: RoomCall, leg: Leg, role: MixRole, whisperTo?: { call: RoomCall; leg: Leg }): void {
     const session = call.media.session;
     if (!session) throw new RangeError(`call ${call.callId} has no media session`);
     const other = this.byCall.get(call);
@@ -69,7 +79,7 @@ export class CallRooms {
   }
 
   /** Takes `call`'s `leg` out of its room (forwarded leg to leg again); the room keeps the call while its other leg is in. */
-  remove(call: Call, leg: Leg): void {
+  remove(call: RoomCall, leg: Leg): void {
     const room = this.byCall.get(call);
     const p = room?.party(call, leg);
     if (!room || !p) return;

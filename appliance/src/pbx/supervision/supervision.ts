@@ -2,9 +2,10 @@
 // force logout. From a phone the supervisor dials *31–*36<agent> (dialplan/supervisor-codes.ts;
 // only extensions in acd.supervisors, others get 403). Listen/whisper/barge answer the
 // supervisor's call and put its leg into a mixing room with both legs of the agent's call
-// (the relay mixes: media-relay/relay-room.ts); the call-control API switches the mode of a
-// supervisor already listening, and carries out the forcing actions directly. The forcing codes
-// answer, confirm with a prompt and hang up.
+// (the relay mixes: media-relay/relay-room.ts). The call-control API switches the mode of a
+// supervisor already listening, or — naming a supervisor that is not — has the PBX call that
+// supervisor's phone and join it the same way (supervisor-lines.ts); it carries out the forcing
+// actions directly. The forcing codes answer, confirm with a prompt and hang up.
 import { AcdError } from '../../acd/index.ts';
 import { ACD_SUPERVISOR_REASON } from '../../config/index.ts';
 import type { SupervisorAction, SupervisorCode } from '../../dialplan/index.ts';
@@ -14,8 +15,9 @@ import type { Call, Leg } from '../call.ts';
 import type { CtiEvent } from '../call-center/cti-events.ts';
 import type { PromptSet } from '../call-center/prompt-set.ts';
 import type { MediaEvent, PromptPlayer } from '../media-anchor.ts';
-import type { CallRoom, CallRooms } from '../conference/call-rooms.ts';
+import type { CallRoom, CallRooms, RoomCall } from '../conference/call-rooms.ts';
 import type { SupervisionMode } from './cti-events.ts';
+import { SupervisorLines, type SupervisorLine, type SupervisorLineDeps } from './supervisor-lines.ts';
 
 const log = moduleLogger('pbx.supervision');
 
@@ -37,11 +39,14 @@ export interface SupervisionDeps {
   /** Answered calls an extension takes part in, oldest first (B2bua.answeredCallsOf). */
   callsOf(extension: string): Call[];
   publish(e: CtiEvent): void;
+  /** How the PBX calls a supervisor's phone (API-started listen); without it only phones start supervision. */
+  lines?: Omit<SupervisorLineDeps, 'clock' | 'callsOf' | 'publish'>;
 }
 
 /** A supervisor's call, from the feature code to its end. */
 interface SupervisorCall {
-  call: Call;
+  /** Its phone's call: dialled in (a B2BUA Call), or placed by the PBX (a SupervisorLine). */
+  call: RoomCall;
   supervisor: string;
   /** Id of the confirmation prompt playing before the hang-up; 0 when none. */
   playId: number;
@@ -53,12 +58,18 @@ const ROLE: Record<SupervisionMode, 'listen' | 'whisper' | 'barge'> = { listen: 
 
 /** The supervisor features; see the file comment. */
 export class Supervision {
-  private readonly byCall = new Map<Call, SupervisorCall>();
+  private readonly byCall = new Map<RoomCall, SupervisorCall>();
+  private readonly lines: SupervisorLines | undefined;
   private readonly bySession = new Map<string, SupervisorCall>();
   private nextPlayId = 1_000_000_000;
   readonly counters = { refused: 0, sessions: 0, forced: 0, failed: 0 };
 
-  constructor(private readonly deps: SupervisionDeps) {}
+  constructor(private readonly deps: SupervisionDeps) {
+    this.lines = deps.lines && new SupervisorLines({ ...deps.lines, clock: deps.clock, callsOf: deps.callsOf, publish: deps.publish }, {
+      answered: (line) => this.joinLine(line),
+      ended: (line) => this.ended(line),
+    });
+  }
 
   /** A supervisor code dialled from a phone (the B2BUA handed over the call unanswered). */
   accept(call: Call, code: SupervisorCode): void {
@@ -94,19 +105,43 @@ export class Supervision {
   /**
    * The call-control API: `release`, `not-ready` and `logout` act at once; `listen`, `whisper`
    * and `barge` switch the mode of a supervisor already in the agent's call (its phone dialled
-   * *31–*33; `supervisor` picks which when several are). Throws RangeError on refusal.
+   * *31–*33, or was called by the PBX; `supervisor` picks which when several are). Naming a
+   * `supervisor` that is not in the call rings its phone (`ringing: true` in the answer); it
+   * joins when answered. Throws RangeError on refusal.
    */
-  command(agent: string, action: SupervisorAction, supervisor?: string): { agent: string; action: SupervisorAction; callId?: string; supervisor?: string } {
+  command(agent: string, action: SupervisorAction, supervisor?: string): { agent: string; action: SupervisorAction; callId?: string; supervisor?: string; ringing?: true } {
     if (action === 'release' || action === 'not-ready' || action === 'logout') {
       const callId = this.force(agent, action, supervisor ?? 'api');
       return { agent, action, ...(callId ? { callId } : {}) };
     }
     const watching = [...this.byCall.values()].filter((s) => s.watching?.agent === agent && (supervisor === undefined || s.supervisor === supervisor));
+    if (watching.length === 0 && supervisor !== undefined && this.lines) return this.ring(agent, action, supervisor);
     if (watching.length === 0) throw new RangeError(`no supervisor is in agent ${agent}'s call: dial *3${action === 'listen' ? 1 : action === 'whisper' ? 2 : 3}${agent} from the supervisor's phone first`);
     if (watching.length > 1) throw new RangeError(`several supervisors are in agent ${agent}'s call: name the supervisor's extension`);
     const s = watching[0]!;
     this.setMode(s, action);
     return { agent, action, callId: s.watching!.target.callId, supervisor: s.supervisor };
+  }
+
+  /** Rings `supervisor`'s phone to join `agent`'s call in `mode`; refusals known now are a RangeError. */
+  private ring(agent: string, mode: SupervisionMode, supervisor: string): { agent: string; action: SupervisionMode; callId: string; supervisor: string; ringing: true } {
+    if (!this.deps.supervisors().includes(supervisor)) throw new RangeError(`extension ${supervisor} is not a supervisor (acd.supervisors)`);
+    const target = this.targetCall(agent);
+    this.lines!.ring(supervisor, agent, mode, target);
+    return { agent, action: mode, callId: target.callId, supervisor, ringing: true };
+  }
+
+  /** The PBX's call to a supervisor's phone was answered: in it goes, as if it had dialled *31–*33. Throws RangeError. */
+  private joinLine(line: SupervisorLine): void {
+    const s: SupervisorCall = { call: line, supervisor: line.supervisor, playId: 0 };
+    this.byCall.set(line, s);
+    try {
+      // The agent's call may have changed while the phone rang (a transfer): join the one it is on now.
+      this.watch(s, line.agent, line.mode);
+    } catch (err) {
+      this.byCall.delete(line);
+      throw err;
+    }
   }
 
   /** Who is supervising whom now (the wallboard). */
@@ -116,6 +151,7 @@ export class Supervision {
 
   /** Relay events: the confirmation prompt has ended, hang up. */
   onMediaEvent(e: MediaEvent): void {
+    if (e.type === 'media-timeout') this.lines?.mediaTimeout(e.sessionId);
     if (e.type !== 'prompt-finished') return;
     const s = this.bySession.get(e.sessionId);
     if (!s || e.playId !== s.playId) return;
@@ -124,7 +160,7 @@ export class Supervision {
   }
 
   /** A call ended: a supervisor's (it leaves the room) or a supervised one (its supervisors are hung up). */
-  ended(call: Call): void {
+  ended(call: RoomCall): void {
     const s = this.byCall.get(call);
     if (s) {
       this.byCall.delete(call);
@@ -132,6 +168,7 @@ export class Supervision {
       if (s.watching) this.stopWatching(s);
       return;
     }
+    this.lines?.targetEnded(call);
     for (const other of [...this.byCall.values()]) {
       if (other.watching?.target !== call) continue;
       this.stopWatching(other);

@@ -60,7 +60,7 @@ export class TargetCall {
     const h = new Headers();
     h.append('Via', this.deps.local.via(target.dest, newBranch()));
     h.append('Max-Forwards', '70');
-    h.append('From', `<sip:${target.fromUser}@${host}>;tag=${this.fromTag}`);
+    h.append('From', `${target.fromName ? `"${target.fromName.replace(/["\\]/g, '')}" ` : ''}<sip:${target.fromUser}@${host}>;tag=${this.fromTag}`);
     h.append('To', `<sip:${target.toUser}@${target.toHost ?? host}>`);
     h.append('Call-ID', this.callId);
     h.append('CSeq', `${this.cseq++} INVITE`);

@@ -63,7 +63,7 @@ export const api = {
   acd: {
     snapshot: () => request<AcdSnapshot>('GET', '/acd/snapshot'),
     agentState: (agent: string, body: AgentCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/state`, { body }),
-    supervise: (agent: string, body: SupervisorCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/supervise`, { body }),
+    supervise: (agent: string, body: SupervisorCommand) => request<{ ringing?: boolean; supervisor?: string }>('POST', `/acd/agents/${encodeURIComponent(agent)}/supervise`, { body }),
     conference: (agent: string, body: ConferenceCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/conference`, { body }),
   },
   customers: {

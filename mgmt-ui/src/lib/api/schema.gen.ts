@@ -285,7 +285,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change role, display name, or set a new password (which the user must change at next login) */
+        /** Change role, display name, desk phone extension (null: none), or set a new password (which the user must change at next login) */
         put: operations["putUsersByUsername"];
         post?: never;
         /** Delete an account (not your own, not the last admin) */
@@ -457,7 +457,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Supervisor actions on an agent: force release of its call, force not ready or logout, or switch a supervisor already in its call (dialled *31–*33) between listen, whisper and barge */
+        /** Supervisor actions on an agent: force release of its call, force not ready or logout; listen, whisper or barge: switches the supervisor in its call, or rings the supervisor's phone (`supervisor`, else the signed-in user's extension) and joins it when answered (`ringing: true`) */
         post: operations["postAcdAgentsByAgentSupervise"];
         delete?: never;
         options?: never;
@@ -2687,6 +2687,8 @@ export interface operations {
                         passwordChangedAt?: string;
                         mustChangePassword?: boolean;
                         locked?: boolean;
+                        /** @description the user's desk phone: the wallboard's Listen/Whisper/Barge ring it */
+                        extension?: string | null;
                     }[];
                 };
             };
@@ -2734,6 +2736,7 @@ export interface operations {
                     role: "admin" | "supervisor" | "engineer" | "auditor" | "agent";
                     password: string;
                     displayName?: string;
+                    extension?: string;
                 };
             };
         };
@@ -2754,6 +2757,8 @@ export interface operations {
                         passwordChangedAt?: string;
                         mustChangePassword?: boolean;
                         locked?: boolean;
+                        /** @description the user's desk phone: the wallboard's Listen/Whisper/Barge ring it */
+                        extension?: string | null;
                     };
                 };
             };
@@ -2811,6 +2816,7 @@ export interface operations {
                     role?: "admin" | "supervisor" | "engineer" | "auditor" | "agent";
                     displayName?: string;
                     password?: string;
+                    extension?: string | null;
                 };
             };
         };
@@ -2831,6 +2837,8 @@ export interface operations {
                         passwordChangedAt?: string;
                         mustChangePassword?: boolean;
                         locked?: boolean;
+                        /** @description the user's desk phone: the wallboard's Listen/Whisper/Barge ring it */
+                        extension?: string | null;
                     };
                 };
             };
@@ -3537,6 +3545,7 @@ export interface operations {
                         action: string;
                         callId?: string;
                         supervisor?: string;
+                        ringing?: boolean;
                     };
                 };
             };

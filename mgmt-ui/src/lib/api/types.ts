@@ -221,6 +221,8 @@ export interface UserAccount {
   lastLoginAt: string | null;
   passwordChangedAt: string | null;
   locked: boolean;
+  /** The user's desk phone: the wallboard's Listen/Whisper/Barge ring it. */
+  extension?: string | null;
 }
 
 /** Body of `POST /users` and `PUT /users/:username`. */
@@ -229,6 +231,8 @@ export interface UserInput {
   role?: Role;
   password?: string;
   displayName?: string;
+  /** The desk phone's extension; null (edit only) unlinks it. */
+  extension?: string | null;
 }
 
 /** An audit entry; secrets are masked in before/after by the server. */
@@ -546,7 +550,7 @@ export interface AcdSnapshot { at: number; queues: QueueRow[]; agents: AgentRow[
 /** `POST /acd/agents/:agent/state`. */
 export interface AgentCommand { action: 'login' | 'logout' | 'ready' | 'not-ready'; extension?: string; pin?: string; reason?: string }
 
-/** `POST /acd/agents/:agent/supervise`: force release / not ready / logout, or switch a listening supervisor's mode. */
+/** `POST /acd/agents/:agent/supervise`: force release / not ready / logout; listen / whisper / barge switch the supervisor in the call, or ring the user's own phone (answer `ringing: true`). */
 export interface SupervisorCommand { action: 'listen' | 'whisper' | 'barge' | 'release' | 'not-ready' | 'logout'; supervisor?: string }
 
 /** `POST /acd/agents/:agent/conference`. */
@@ -562,6 +566,7 @@ export type CtiEvent =
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueRow['stats'] }
   | { type: 'SupervisionStarted' | 'SupervisionModeChanged'; at: number; agent: string; supervisor: string; callId: string; mode: 'listen' | 'whisper' | 'barge' }
   | { type: 'SupervisionEnded'; at: number; agent: string; supervisor: string; callId: string }
+  | { type: 'SupervisionCallFailed'; at: number; agent: string; supervisor: string; mode: 'listen' | 'whisper' | 'barge'; status: number; reason: string }
   | { type: 'AgentForced'; at: number; agent: string; supervisor: string; action: 'release' | 'not-ready' | 'logout'; callId?: string }
   | { type: 'ConferenceStarted'; at: number; room: string; agent: string; parties: string[] }
   | { type: 'ConferencePartyJoined' | 'ConferencePartyLeft'; at: number; room: string; agent: string; party: string }

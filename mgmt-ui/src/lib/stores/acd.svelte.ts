@@ -16,6 +16,8 @@ class CtiState {
   answered = $state(false);
   /** Supervisors in agents' calls now, by agent (from SupervisionStarted/ModeChanged/Ended). */
   supervision = $state<Record<string, { supervisor: string; mode: 'listen' | 'whisper' | 'barge' }>>({});
+  /** The PBX rang a supervisor's phone for the wallboard and it did not join (busy, no answer…): the latest, shown as a refusal. */
+  supervisionFailed = $state<Extract<CtiEvent, { type: 'SupervisionCallFailed' }> | undefined>(undefined);
   /** Recent events, newest first (at most 50). */
   recent = $state<CtiEvent[]>([]);
   private ws: WebSocket | undefined;
@@ -64,6 +66,7 @@ class CtiState {
     else if (e.type === 'CallEnded' && this.offer?.callId === e.callId) { this.offer = undefined; this.answered = false; }
     if (e.type === 'SupervisionStarted' || e.type === 'SupervisionModeChanged') this.supervision = { ...this.supervision, [e.agent]: { supervisor: e.supervisor, mode: e.mode } };
     else if (e.type === 'SupervisionEnded') { const { [e.agent]: _gone, ...rest } = this.supervision; this.supervision = rest; }
+    else if (e.type === 'SupervisionCallFailed') this.supervisionFailed = e;
     if (e.type === 'AgentStateChanged' || e.type === 'QueueStatsUpdated' || e.type === 'AgentForced') void acdSnapshot.refresh();
   }
 }
