@@ -145,6 +145,7 @@ export const api = {
     messages: (box: string) => request<{ messages: VoicemailMessage[] }>('GET', `/voicemail/boxes/${encodeURIComponent(box)}/messages`),
     setHeard: (id: number, heard: boolean) => request<VoicemailMessage>('PUT', `/voicemail/messages/${id}/heard`, { body: { heard } }),
     remove: (id: number) => request<{ ok: true }>('DELETE', `/voicemail/messages/${id}`),
+    audio: (id: number) => fetchBinary('GET', `/voicemail/messages/${id}/audio`),
     audioUrl: (id: number) => apiUrl(`/voicemail/messages/${id}/audio`),
   },
   inspections: {
