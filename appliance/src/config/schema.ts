@@ -337,6 +337,7 @@ export const configSchema = {
                   { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
                   { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'queue' }, name: { type: 'string', pattern: ACD_NAME } } },
                   { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
+                  { type: 'object', additionalProperties: false, required: ['kind', 'box'], properties: { kind: { const: 'voicemail' }, box: { type: 'string', pattern: '^[0-9]{1,8}$' } } },
                 ],
               },
               joinEmpty: { enum: ['always', 'if-logged-in', 'if-ready'] },

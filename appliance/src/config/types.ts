@@ -494,7 +494,9 @@ export type AcdStrategy = 'ring-all' | 'longest-idle' | 'round-robin' | 'fewest-
 export type AcdOverflowDestination =
   | { kind: 'extension'; number: string }
   | { kind: 'queue'; name: string }
-  | { kind: 'hangup' };
+  | { kind: 'hangup' }
+  /** The caller leaves a message in a voicemail box (docs/voicemail.md). */
+  | { kind: 'voicemail'; box: string };
 
 /**
  * When a caller may join a queue: always; only while some agent of the queue is logged in;

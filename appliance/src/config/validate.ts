@@ -416,6 +416,8 @@ function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
       if (isObj(o) && o.kind === 'extension' && typeof o.number === 'string' && !extensions.has(o.number)) {
         out.push({ path: `${path}/overflow/number`, message: `names no extension in /extensions (${o.number})` });
       }
+      const vm = danglingDestination(o, `${path}/overflow`, destinationNames(doc));
+      if (isObj(o) && o.kind === 'voicemail' && vm) out.push(vm);
     });
   }
   // Overflow chains must end: a queue full or empty overflowing into one that sends callers back would loop forever.

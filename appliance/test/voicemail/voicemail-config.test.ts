@@ -45,3 +45,9 @@ test('voicemail: schema refuses bad box numbers, names, greetings and lengths', 
   }
   assert.ok(errorsOf({ ...base(), voicemail: { boxes: [] }, ivr: menuTo({ kind: 'voicemail' }) }).length > 0);
 });
+
+test('voicemail: a queue may overflow to a box; a box that does not exist is refused at the overflow pointer', () => {
+  const queues = (box: string) => ({ ...base(), voicemail: { boxes: [{ box: '800', name: 'a' }] }, acd: { queues: [{ name: 'repair', overflow: { kind: 'voicemail', box } }] } });
+  assert.deepEqual(validateConfig(queues('800')).acd?.queues?.[0]?.overflow, { kind: 'voicemail', box: '800' });
+  assert.deepEqual(errorsOf(queues('801')).map((e) => e.path), ['/acd/queues/0/overflow/box']);
+});

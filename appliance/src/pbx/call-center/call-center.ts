@@ -448,6 +448,7 @@ export class CallCenter implements CallHost {
         const d = c.destination;
         if (d.kind === 'queue') this.joinQueue(h, d.name, []);
         else if (d.kind === 'extension') this.toExtension(h, d.number);
+        else if (d.kind === 'voicemail') this.toVoicemail(h, d.box);
         else this.hangupAfter(h, [GOODBYE_PROMPT]);
         return;
       }
