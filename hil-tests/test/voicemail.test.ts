@@ -2,7 +2,7 @@
 // lets the menu time out into voicemail box 800 (the menu's fail destination), hears the
 // greeting and the beep, streams a 1 kHz tone and keys RFC 4733 # (sipp's own capture). A row
 // must be written with the message's WAV, which sox must find the tone in. A caller who hangs up
-// 0.3 s into the message leaves nothing.
+// 0.3 s into the message leaves nothing. A queue with nobody logged in overflows to box 801.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,9 @@ before(async () => {
   pbx = await startPbx({
     extensions: [{ number: '2001', secret: 'secret-2001' }],
     configure: (d) => {
-      d.voicemail = { boxes: [{ box: '800', name: 'After hours', maxMessageSec: 30 }] };
+      d.voicemail = { boxes: [{ box: '800', name: 'After hours', maxMessageSec: 30 }, { box: '801', name: 'Queue overflow', maxMessageSec: 30 }] };
+      // No agent is ever logged in: a caller of this queue overflows to box 801 on joining.
+      d.acd = { queues: [{ name: 'night-desk', number: '7100', joinEmpty: 'if-logged-in', overflow: { kind: 'voicemail', box: '801' } }] };
       d.ivr = {
         language: 'en',
         menus: [{
@@ -46,9 +48,9 @@ function promptMs(name: string): number {
 /** The menu's beep, its timeout, the greeting and the beep: recording starts after them (plus room for a loaded machine). */
 const untilRecordingMs = () => Math.round(promptMs('beep') + MENU_TIMEOUT_SEC * 1000 + promptMs('voicemail-greeting') + promptMs('beep') + 1200);
 
-function messages(): StoredVoicemailMessage[] {
+function messages(box = '800'): StoredVoicemailMessage[] {
   const db = openRecords(join(pbx.dataDir, 'records.db'));
-  try { return new VoicemailStore(db).list('800'); } finally { db.close(); }
+  try { return new VoicemailStore(db).list(box); } finally { db.close(); }
 }
 
 /** RMS amplitude of the file after a band-pass around `hz` (sox stat prints to stderr). */
@@ -114,4 +116,23 @@ test('a caller who hangs up 0.3 s into the message leaves no row and no file', a
   assert.ok(discarded, `the PBX never discarded the message; log:\n${logTail()}`);
   assert.equal(messages().length, before);
   assert.equal(readdirSync(join(pbx.dataDir, 'voicemail', '800')).length, filesBefore);
+});
+
+test('a queue with nobody logged in overflows its caller to box 801, who leaves the tone there', async () => {
+  const r = await runSipp({
+    scenarioFile: scenario('voicemail-caller'), remote: `127.0.0.1:${pbx.sipPort}`, service: '7100', localPort: await freePort(),
+    auth: { username: '2001', password: 'secret-2001' }, authUri: `7100@127.0.0.1:${pbx.sipPort}`, timeoutSec: 60,
+    vars: { caller: '2001', rtp_port: (await freeUdpPorts(1))[0]! }, extraArgs: ['-d', String(Math.round(promptMs('voicemail-greeting') + promptMs('beep') + 1200))],
+    files: {
+      'tone.pcap': buildToneRtpPcap({ frequencyHz: 1000, durationMs: 2000, amplitude: 0.5 }),
+      'pound.pcap': readFileSync('/usr/share/sip-tester/dtmf_2833_pound.pcap'),
+    },
+    allowFailure: true,
+  });
+  assert.equal(r.stats.successful, 1, `sipp failed; PBX log:\n${logTail()}`);
+  const rows = messages('801');
+  assert.equal(rows.length, 1, `one message expected in 801; PBX log:\n${logTail()}`);
+  assert.ok(rows[0]!.durationMs > 1000 && rows[0]!.durationMs < 4500, `message of ${rows[0]!.durationMs} ms`);
+  const file = join(pbx.dataDir, 'voicemail', rows[0]!.path);
+  assert.ok(bandRms(file, 1000) > 0.15, `1 kHz band RMS ${bandRms(file, 1000)}`);
 });
