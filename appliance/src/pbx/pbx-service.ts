@@ -112,7 +112,8 @@ export class PbxService {
       supervisors: () => service.supervisors, agents: callCenter, callsOf, publish: (e) => cti.publish(e),
     });
     // In front of the call center: supervisor codes (*31–*36) go to supervision, prompt recording
-    // by feature code (*51) answers its own calls, everything else reaches the call center.
+    // by feature code (*51) answers its own calls, everything else reaches the call center, which
+    // hands callers whose IVR choice or queue overflow leads to a voicemail box to the voicemail host.
     const voicemailStore = new VoicemailStore(agentRecords);
     const voicemail: VoicemailHost = new VoicemailHost(callCenter, {
       clock: opts.clock ?? systemClock, media: relay, prompts, folder: paths.voicemail,
