@@ -1,7 +1,8 @@
 // Browser test of the Voicemail page: headless Chromium (Debian's package via playwright-core)
 // against the real mgmt service. A message is left in box 800 as the PBX leaves one (an A-law
 // WAV under the data folder's voicemail/ and its records row); the page must list it as new,
-// play it with its waveform (which marks it heard), and delete it after asking.
+// play it with its waveform (which marks it heard), and delete it after asking. The IVR designer
+// sends a key to the box.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { linearToAlaw, WavFileWriter } from '@hotline/media';
 import { openRecords, VoicemailStore } from '@hotline/appliance/records';
 import { startAppliance, type HilAppliance } from '../src/appliance.ts';
 import { launchBrowser, screenshot, VIEWPORTS, type HilBrowser } from '../src/browser.ts';
+import { apiFromPage, openPage } from '../src/ui-pages.ts';
 
 const PASSWORD = 'Hotline-Voicemail-2024!';
 const REL = '800/ui-vm-1.wav';
@@ -35,7 +37,12 @@ function leaveMessage(dataDir: string): void {
 }
 
 before(async () => {
-  app = await startAppliance({ configure: (d) => { d.voicemail = { boxes: [{ box: '800', name: 'After hours' }] }; } });
+  app = await startAppliance({
+    configure: (d) => {
+      d.voicemail = { boxes: [{ box: '800', name: 'After hours' }] };
+      d.ivr = { menus: [{ name: 'main', prompt: 'welcome', options: [{ digit: '1', destination: { kind: 'hangup' } }] }] };
+    },
+  });
   leaveMessage(app.pbx.dataDir);
   hb = await launchBrowser();
   page = await (await hb.newContext({ locale: 'en-US', viewport: VIEWPORTS.laptop })).newPage();
@@ -98,4 +105,20 @@ test('Voicemail page: lists the new message, plays it with its waveform (then it
   await page.click('[data-testid="confirm"]');
   await row.waitFor({ state: 'detached' });
   assert.equal(existsSync(join(app.pbx.dataDir, 'voicemail', REL)), false, 'the file is gone');
+});
+
+test('IVR designer: a key is sent to voicemail box 800, picked from the configured boxes, saved and applied by the PBX', async () => {
+  await openPage(page, 'ivr');
+  const option = page.locator('li[data-menu="main"] > ul.options > li[data-option="0"]');
+  await option.locator('select[name="kind"]').selectOption('voicemail');
+  const box = option.locator('select[name="box"]');
+  assert.equal(await box.inputValue(), '800', 'the first configured box is chosen');
+  assert.deepEqual(await box.locator('option').allInnerTexts(), ['800 After hours']);
+  const before = Math.max(...(await apiFromPage<Array<{ version: number }>>(page, 'GET', '/config/versions')).json.map((v) => v.version));
+  await page.fill('input[name="comment"]', 'key 1 to voicemail');
+  await page.click('[data-testid="ivr-save"]');
+  await page.waitForFunction((v) => document.querySelector('[data-testid="ivr-version"]')?.textContent?.includes(String(v)), before + 1);
+  const saved = await apiFromPage<{ ivr: { menus: Array<{ options: Array<{ destination: unknown }> }> } }>(page, 'GET', `/config/versions/${before + 1}`);
+  assert.deepEqual(saved.json.ivr.menus[0]!.options[0]!.destination, { kind: 'voicemail', box: '800' });
+  assert.equal((await app.pbx.status()).configVersion, before + 1, 'the PBX reloaded the saved version');
 });
