@@ -25,6 +25,8 @@ export function dataPaths(root: string = dataDir()) {
     /** IVR and call-center prompts: `<language>/<name>.wav` or `<name>.wav`, 8 kHz. */
     prompts: resolve(root, 'prompts'),
     recordings: resolve(root, 'recordings'),
+    /** Voicemail messages: `<box>/<id>.wav`, 8 kHz A-law (docs/voicemail.md). */
+    voicemail: resolve(root, 'voicemail'),
     /** The default local backup target (DESIGN.md: /var/lib/hotline/backups/). */
     backups: resolve(root, 'backups'),
     /** Backup state: key.json (0600), settings.json, chain indexes, work files of a running backup. */

@@ -16,7 +16,7 @@ const ivr: IvrConfig = {
   ],
   timeConditions: [{ name: 'hours', hours: [{ days: [1, 2, 3, 4, 5], from: '08:30', to: '17:30' }], open: 'main', closed: 'closed-menu' }],
 };
-const known = { queues: new Set(['repair', 'billing']), extensions: new Set(['1001']), prompts: new Set(['welcome', 'enter-account', 'closed']) };
+const known = { queues: new Set(['repair', 'billing']), extensions: new Set(['1001']), prompts: new Set(['welcome', 'enter-account', 'closed']), boxes: new Set(['800']) };
 const shape = (n: IvrNode): unknown => [n.name, n.children.map(shape)];
 
 test('the tree starts at the inbound route entry, shows each menu once and survives loops', () => {
@@ -55,4 +55,12 @@ test('a valid section passes; a dangling queue, a duplicate key, a missing promp
 test('new names and keys are ones not used yet', () => {
   assert.equal(freshMenuName({ menus: [{ name: 'menu-1', prompt: 'x' }] }), 'menu-2');
   assert.equal(freeDigit(ivr.menus![0]!), '3');
+});
+
+test('a voicemail destination must name a configured box', () => {
+  const withBox: IvrConfig = structuredClone(ivr);
+  withBox.menus![0]!.failDestination = { kind: 'voicemail', box: '800' };
+  assert.deepEqual(validateIvr(withBox, known), []);
+  withBox.menus![0]!.failDestination = { kind: 'voicemail', box: '999' };
+  assert.deepEqual(validateIvr(withBox, known).map((d) => [d.path, d.message]), [['/ivr/menus/0/failDestination/box', 'names no voicemail box (999)']]);
 });

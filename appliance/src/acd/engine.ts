@@ -898,13 +898,13 @@ export class AcdEngine {
 }
 
 /**
- * Where callers of a removed queue go: its overflow when that is a queue still configured or an
- * extension (not for a callback, whose caller is off the line), else the first queue configured,
+ * Where callers of a removed queue go: its overflow when that is a queue still configured, an
+ * extension or a voicemail box (not for a callback, whose caller is off the line), else the first queue configured,
  * else a hang-up.
  */
 function removedQueueDestination(overflow: AcdOverflowDestination, queues: readonly AcdQueueSettings[], callback: boolean): AcdOverflowDestination {
   if (overflow.kind === 'queue' && queues.some((q) => q.name === overflow.name)) return overflow;
-  if (overflow.kind === 'extension' && !callback) return overflow;
+  if ((overflow.kind === 'extension' || overflow.kind === 'voicemail') && !callback) return overflow;
   const first = queues[0];
   return first ? { kind: 'queue', name: first.name } : { kind: 'hangup' };
 }

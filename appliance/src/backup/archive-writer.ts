@@ -92,7 +92,7 @@ async function addFile(p: Pack, src: Source, onBytes: (n: number) => void): Prom
 /**
  * Produces a backup archive as a stream (STYLE.md §4: no target I/O here; the caller pipes `bytes`
  * to a target). Member order: config.json, config-history/, records.db (an online-backup snapshot
- * written to `<data>/backup/work/`, removed afterwards), tls/, prompts/, backup-settings.json,
+ * written to `<data>/backup/work/`, removed afterwards), tls/, prompts/, voicemail/, backup-settings.json,
  * recordings/, manifest.json last. Nothing is held in memory beyond one 64 KiB record and the
  * manifest.
  */
@@ -124,6 +124,8 @@ export async function createBackupStream(opts: CreateBackupOptions): Promise<Bac
   add('tls/', tls);
   const prompts = await walkFiles(paths.prompts);
   add('prompts/', prompts);
+  // Voicemail messages travel whole each time (their rows are in records.db; few and short).
+  add('voicemail/', await walkFiles(paths.voicemail));
   add('', (await walkFiles(paths.backupState)).filter((f) => f.rel === 'settings.json').map((f) => ({ ...f, rel: 'backup-settings.json' })));
 
   // Recordings: every file on disk is in the chain state; only new or changed ones travel.

@@ -75,5 +75,5 @@ export const ARCHIVE_EXT = '.hlbk';
 /** Paths a member may have; anything else in an archive is refused as corrupted (no `..`, no absolute paths). */
 export function memberPathAllowed(path: string): boolean {
   if (path.split('/').some((s) => s === '' || s === '.' || s === '..') || path.includes('\0') || path.includes('\\')) return false;
-  return /^(manifest\.json|config\.json|records\.db|backup-settings\.json|config-history\/[1-9][0-9]*\.json|(tls|prompts|recordings)\/.+)$/.test(path);
+  return /^(manifest\.json|config\.json|records\.db|backup-settings\.json|config-history\/[1-9][0-9]*\.json|(tls|prompts|voicemail|recordings)\/.+)$/.test(path);
 }

@@ -88,6 +88,7 @@ export async function applyRestore(staged: StagedRestore, opts: ApplyOptions): P
     }
     tlsReplaced = await swap(join(data, 'tls'), paths.tls, 'tls');
     await swap(join(data, 'prompts'), paths.prompts, 'prompts');
+    await swap(join(data, 'voicemail'), paths.voicemail, 'voicemail');
     await swap(join(data, 'backup-settings.json'), join(paths.backupState, 'settings.json'), 'backup-settings.json');
     for (const f of await walkFiles(join(data, 'recordings'))) {
       const live = join(paths.recordings, f.rel);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EmailNotifyConfig, NotifySeverity, SmtpSecurity, DevicesConfig, GatewayConfig, GatewayV3User, RoomSensorConfig, SmsModemConfig, SerialPortConfig, MonitorConfig, MonitorThresholds, SnmpConfig, SnmpV3User, SnmpTrapTarget, SnmpAuthProtocol, SnmpPrivProtocol } from './types.ts';
-import type { IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
+import type { VoicemailBoxConfig, IvrConfig, IvrDestination, IvrMenuConfig, IvrTimeConditionConfig, AcdAgentConfig, AcdQueueConfig, AcdReasonConfig, AcdSkillConfig, AnalogConfig, CardConfig, LineGroupConfig, TrunkConfig, HotlineConfig, MgmtConfig, InboundRouteConfig, OutboundRouteConfig } from './types.ts';
 
 /** Schema revision this code reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
@@ -390,4 +390,19 @@ export function gatewaySettings(config: HotlineConfig): GatewaySettings[] {
     if (g.user) out.user = { ...g.user, authProtocol: g.user.authProtocol ?? 'SHA-256', privProtocol: g.user.privProtocol ?? 'AES' };
     return out;
   });
+}
+
+/** A voicemail box with its defaults filled in. */
+export type VoicemailBoxSettings = Required<VoicemailBoxConfig>;
+
+/** Greeting of a box that names none (in the shipped default prompt set). */
+export const VOICEMAIL_DEFAULT_GREETING = 'voicemail-greeting';
+
+/** The `voicemail` section's boxes with defaults filled in (no section: no boxes). */
+export function voicemailBoxes(config: HotlineConfig): VoicemailBoxSettings[] {
+  return (config.voicemail?.boxes ?? []).map((b) => ({
+    box: b.box, name: b.name, owners: b.owners ?? [],
+    greeting: b.greeting ?? VOICEMAIL_DEFAULT_GREETING,
+    maxMessageSec: b.maxMessageSec ?? 120,
+  }));
 }

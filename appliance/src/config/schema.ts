@@ -36,6 +36,7 @@ const IVR_DESTINATION = {
     { type: 'object', additionalProperties: false, required: ['kind', 'menu'], properties: { kind: { const: 'menu' }, menu: { type: 'string', pattern: ACD_NAME } } },
     { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
     { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'repeat' } } },
+    { type: 'object', additionalProperties: false, required: ['kind', 'box'], properties: { kind: { const: 'voicemail' }, box: { type: 'string', pattern: '^[0-9]{1,8}$' } } },
   ],
 } as const;
 
@@ -336,6 +337,7 @@ export const configSchema = {
                   { type: 'object', additionalProperties: false, required: ['kind', 'number'], properties: { kind: { const: 'extension' }, number: { type: 'string', pattern: '^[0-9]{2,8}$' } } },
                   { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'queue' }, name: { type: 'string', pattern: ACD_NAME } } },
                   { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hangup' } } },
+                  { type: 'object', additionalProperties: false, required: ['kind', 'box'], properties: { kind: { const: 'voicemail' }, box: { type: 'string', pattern: '^[0-9]{1,8}$' } } },
                 ],
               },
               joinEmpty: { enum: ['always', 'if-logged-in', 'if-ready'] },
@@ -425,6 +427,30 @@ export const configSchema = {
         },
         screenPopLeadMs: { type: 'integer', minimum: 0, maximum: 2000 },
         supervisors: { type: 'array', maxItems: 500, uniqueItems: true, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
+      },
+    },
+
+    // Voicemail boxes (issue 6, docs/voicemail.md); `voicemailSettings()` fills in the defaults.
+    voicemail: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        boxes: {
+          type: 'array',
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['box', 'name'],
+            properties: {
+              box: { type: 'string', pattern: '^[0-9]{1,8}$' },
+              name: { type: 'string', minLength: 1, maxLength: 64 },
+              owners: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[0-9]{2,8}$' } },
+              greeting: PROMPT_NAME,
+              maxMessageSec: { type: 'integer', minimum: 5, maximum: 600 },
+            },
+          },
+        },
       },
     },
 

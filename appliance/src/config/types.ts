@@ -101,6 +101,8 @@ export interface HotlineConfig {
   recording?: RecordingConfig;
   /** IVR menus, digit collection and time conditions (issue 6, docs/ivr.md). */
   ivr?: IvrConfig;
+  /** Voicemail boxes the IVR can send callers to (issue 6, docs/voicemail.md). */
+  voicemail?: VoicemailConfig;
   /** Serial devices the monitor watches: UPS, room sensor (issue 8, docs/monitor-snmp.md). */
   devices?: DevicesConfig;
 }
@@ -492,7 +494,9 @@ export type AcdStrategy = 'ring-all' | 'longest-idle' | 'round-robin' | 'fewest-
 export type AcdOverflowDestination =
   | { kind: 'extension'; number: string }
   | { kind: 'queue'; name: string }
-  | { kind: 'hangup' };
+  | { kind: 'hangup' }
+  /** The caller leaves a message in a voicemail box (docs/voicemail.md). */
+  | { kind: 'voicemail'; box: string };
 
 /**
  * When a caller may join a queue: always; only while some agent of the queue is logged in;
@@ -614,7 +618,8 @@ export type IvrDestination =
   | { kind: 'queue'; name: string }
   | { kind: 'menu'; menu: string }
   | { kind: 'hangup' }
-  | { kind: 'repeat' };
+  | { kind: 'repeat' }
+  | { kind: 'voicemail'; box: string };
 
 /** One key of a menu. `skills` are added to the queue's requirement when the choice leads to a queue. */
 export interface IvrOptionConfig {
@@ -687,4 +692,22 @@ export interface IvrConfig {
   promptRecorders?: string[];
   menus?: IvrMenuConfig[];
   timeConditions?: IvrTimeConditionConfig[];
+}
+
+/** One voicemail box: callers sent to it hear `greeting`, a beep, and leave a message. */
+export interface VoicemailBoxConfig {
+  /** The box number (1–8 digits), unique. */
+  box: string;
+  name: string;
+  /** Extensions whose users may hear the box's messages (besides admins and supervisors). */
+  owners?: string[];
+  /** Prompt played before the beep; default `voicemail-greeting`. */
+  greeting?: string;
+  /** Longest message; recording stops by itself after it. Default 120. */
+  maxMessageSec?: number;
+}
+
+/** The `voicemail` section. */
+export interface VoicemailConfig {
+  boxes?: VoicemailBoxConfig[];
 }

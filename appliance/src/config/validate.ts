@@ -126,6 +126,7 @@ function semanticIssues(doc: unknown): ConfigIssue[] {
   out.push(...emailIssues(doc));
   out.push(...gatewayIssues(doc));
   out.push(...ivrIssues(doc));
+  out.push(...voicemailIssues(doc));
   out.push(...recordingIssues(doc));
   out.push(...dialNumberIssues(doc));
   return out;
@@ -152,13 +153,14 @@ function dialNumberIssues(doc: Record<string, unknown>): ConfigIssue[] {
 }
 
 /** Names of the queues, IVR menus and time conditions, and extensions of a document (guarded: it may be schema-invalid). */
-function destinationNames(doc: Record<string, unknown>): { extensions: Set<unknown>; queues: Set<unknown>; menus: Set<unknown> } {
+function destinationNames(doc: Record<string, unknown>): { extensions: Set<unknown>; queues: Set<unknown>; menus: Set<unknown>; boxes: Set<unknown> } {
   const ivr = isObj(doc.ivr) ? doc.ivr : {};
   const acd = isObj(doc.acd) ? doc.acd : {};
   const names = (v: unknown, key: string) => new Set(Array.isArray(v) ? v.filter(isObj).map((x) => x[key]) : []);
   const menus = names(ivr.menus, 'name');
   for (const t of names(ivr.timeConditions, 'name')) menus.add(t);
-  return { extensions: names(doc.extensions, 'number'), queues: names(acd.queues, 'name'), menus };
+  const voicemail = isObj(doc.voicemail) ? doc.voicemail : {};
+  return { extensions: names(doc.extensions, 'number'), queues: names(acd.queues, 'name'), menus, boxes: names(voicemail.boxes, 'box') };
 }
 
 /** A destination that names something which does not exist, as an issue at `path` (no dangling destination). */
@@ -167,7 +169,27 @@ function danglingDestination(d: unknown, path: string, known: ReturnType<typeof 
   if (d.kind === 'extension' && typeof d.number === 'string' && !known.extensions.has(d.number)) return { path: `${path}/number`, message: `names no extension in /extensions (${d.number})` };
   if (d.kind === 'queue' && typeof d.name === 'string' && !known.queues.has(d.name)) return { path: `${path}/name`, message: `names no queue in /acd/queues (${d.name})` };
   if ((d.kind === 'menu' || d.kind === 'ivr') && typeof d.menu === 'string' && !known.menus.has(d.menu)) return { path: `${path}/menu`, message: `names no menu or time condition in /ivr (${d.menu})` };
+  if (d.kind === 'voicemail' && typeof d.box === 'string' && !known.boxes.has(d.box)) return { path: `${path}/box`, message: `names no voicemail box in /voicemail/boxes (${d.box})` };
   return undefined;
+}
+
+/** Box numbers unique, owners that are configured extensions. */
+function voicemailIssues(doc: Record<string, unknown>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const vm = doc.voicemail;
+  if (!isObj(vm) || !Array.isArray(vm.boxes)) return out;
+  const extensions = destinationNames(doc).extensions;
+  const seen = new Map<unknown, number>();
+  vm.boxes.forEach((b, i) => {
+    if (!isObj(b)) return;
+    const first = seen.get(b.box);
+    if (first !== undefined) out.push({ path: `/voicemail/boxes/${i}/box`, message: `duplicates box ${String(b.box)} at /voicemail/boxes/${first}` });
+    else seen.set(b.box, i);
+    if (Array.isArray(b.owners)) {
+      b.owners.forEach((n, j) => { if (typeof n === 'string' && !extensions.has(n)) out.push({ path: `/voicemail/boxes/${i}/owners/${j}`, message: `names no extension in /extensions (${n})` }); });
+    }
+  });
+  return out;
 }
 
 /** Menu and condition names unique (one namespace), destinations that exist, collecting menus well formed, hours that make sense. */
@@ -394,6 +416,8 @@ function acdIssues(doc: Record<string, unknown>): ConfigIssue[] {
       if (isObj(o) && o.kind === 'extension' && typeof o.number === 'string' && !extensions.has(o.number)) {
         out.push({ path: `${path}/overflow/number`, message: `names no extension in /extensions (${o.number})` });
       }
+      const vm = danglingDestination(o, `${path}/overflow`, destinationNames(doc));
+      if (isObj(o) && o.kind === 'voicemail' && vm) out.push(vm);
     });
   }
   // Overflow chains must end: a queue full or empty overflowing into one that sends callers back would loop forever.

@@ -12,6 +12,7 @@ import { isOpen } from './time-conditions.ts';
 export type IvrExit =
   | { kind: 'extension'; number: string }
   | { kind: 'queue'; name: string; skills: AcdSkillRequirement[] }
+  | { kind: 'voicemail'; box: string }
   | { kind: 'hangup' };
 
 /** What the adapter must do, in order. */
@@ -133,6 +134,7 @@ export class IvrRun {
       case 'queue': return this.exit({ kind: 'queue', name: d.name, skills }, false);
       case 'extension': return this.exit({ kind: 'extension', number: d.number }, false);
       case 'hangup': return this.exit({ kind: 'hangup' }, false);
+      case 'voicemail': return this.exit({ kind: 'voicemail', box: d.box }, false);
       default: throw new IvrError(`unknown destination ${(d as { kind: string }).kind}`);
     }
   }

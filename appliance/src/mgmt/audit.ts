@@ -21,6 +21,7 @@ export type AuditAction =
   | 'config.ivr_updated'
   | 'prompt.uploaded'
   | 'prompt.deleted'
+  | 'voicemail.deleted'
   | 'config.snmp_updated'
   | 'cdr.exported'
   | 'audit.exported'

@@ -77,6 +77,8 @@ export interface MgmtDeps {
   inspectionsDir?: string;
   /** `<data>/prompts`, the folder the PBX plays prompts from; the prompt routes answer 404 without it. */
   promptsDir?: string;
+  /** `<data>/voicemail`, where the PBX stores voicemail messages; the voicemail routes answer 404 without it. */
+  voicemailDir?: string;
   /** The recorder's folder (`<data>/recordings` or HOTLINE_RECORDER_DIR): inspection items and the recordings routes read it. */
   recordingsDir?: string;
   /** The recorder's control API: active recordings and live listen; absent, the page lists no live calls. */

@@ -70,6 +70,7 @@ const { app, services } = createMgmtApp(
     tlsDir,
     inspectionsDir: join(paths.root, 'inspections'),
     promptsDir: paths.prompts,
+    voicemailDir: paths.voicemail,
     recordingsDir: recorder.dir,
     recorder: new ControlClient(paths.recorderControlSocket, 3000, 'recorder'),
     ...(recorder.keyFile ? { recorderKeyFile: recorder.keyFile } : {}),

@@ -22,6 +22,7 @@ import { ivrRoutes } from './routes/ivr.ts';
 import { snmpRoutes } from './routes/snmp.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { voicemailRoutes } from './routes/voicemail.ts';
 
 /** The OpenAPI document route; it describes the table it belongs to. */
 const openApiRoute: AnyRoute = route({
@@ -40,4 +41,4 @@ const openApiRoute: AnyRoute = route({
  * EVERY route of the management API, each with its method, path, access rule, summary and schemas.
  * The router and the OpenAPI document are both generated from this list, and the role test walks it.
  */
-export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, ...callRecordingRoutes, ...promptRoutes, ...ivrRoutes, ...snmpRoutes, ...customerRoutes, ...reportRoutes, openApiRoute];
+export const routeTable: readonly AnyRoute[] = [...authRoutes, ...systemRoutes, ...extensionRoutes, ...trunkRoutes, ...portRoutes, ...alarmRoutes, ...cdrRoutes, ...userRoutes, ...auditRoutes, ...configRoutes, ...callRouteRoutes, ...acdRoutes, ...inspectionRoutes, ...backupRoutes, ...faultReportRoutes, ...recordingRoutes, ...callRecordingRoutes, ...promptRoutes, ...ivrRoutes, ...snmpRoutes, ...customerRoutes, ...reportRoutes, ...voicemailRoutes, openApiRoute];

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ConfigStore, type HotlineConfig, acdSettings, applyEnvOverrides, ivrSettings, mediaSettings, siteTimeZone } from '../config/index.ts';
+import { ConfigStore, type HotlineConfig, acdSettings, applyEnvOverrides, ivrSettings, mediaSettings, siteTimeZone, voicemailBoxes } from '../config/index.ts';
 import { MediaRelay } from '../media-relay/index.ts';
 import { AcdError } from '../acd/index.ts';
-import { AgentStateStore, CdrWriter, QueueCallStore, QueueCallWriter, openRecords, type RecordsDb } from '../records/index.ts';
+import { AgentStateStore, CdrWriter, QueueCallStore, QueueCallWriter, VoicemailStore, openRecords, type RecordsDb } from '../records/index.ts';
 import { startControlServer, type PbxStatus } from '../control/index.ts';
 import { dataPaths } from '../paths.ts';
 import { moduleLogger } from '../log.ts';
@@ -12,7 +12,7 @@ import { type SipRequest, createResponse } from '../sip/message/index.ts';
 import { TransportLayer, type Endpoint } from '../sip/transport/index.ts';
 import { type Clock, systemClock } from '../sip/clock.ts';
 import { PbxStack } from './pbx-stack.ts';
-import { CallCenter, CtiBus, PromptRecordingHost, PromptSet, QueueCallLog, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
+import { CallCenter, CtiBus, PromptRecordingHost, VoicemailHost, PromptSet, QueueCallLog, installDefaultPrompts, type CallCenterSettings } from './call-center/index.ts';
 import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, type RecordingControl } from './recording/recording-control.ts';
 import { CallRooms, Conferences } from './conference/index.ts';
 import { SupervisedCallHost, Supervision } from './supervision/index.ts';
@@ -98,6 +98,7 @@ export class PbxService {
       contactsOf: (ext, from) => stack!.b2bua.contactsOf(ext, from),
       publish: (e) => { queueCallLog.cti(e); cti.publish(e); },
       persistence: new AgentStateStore(agentRecords), queueCalls: queueCallLog, timeZone: siteTimeZone(config), origination: stack.b2bua.origination(),
+      voicemail: (call, box, digits): boolean => voicemail.take(call, box, digits),
     }, callCenterSettings(config));
     // Supervision and conferences mix legs of several calls in the relay (issue 6).
     const rooms = new CallRooms(relay);
@@ -117,8 +118,14 @@ export class PbxService {
       },
     });
     // In front of the call center: supervisor codes (*31–*36) go to supervision, prompt recording
-    // by feature code (*51) answers its own calls, everything else reaches the call center.
-    const promptRecording = new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
+    // by feature code (*51) answers its own calls, everything else reaches the call center, which
+    // hands callers whose IVR choice or queue overflow leads to a voicemail box to the voicemail host.
+    const voicemailStore = new VoicemailStore(agentRecords);
+    const voicemail: VoicemailHost = new VoicemailHost(callCenter, {
+      clock: opts.clock ?? systemClock, media: relay, prompts, folder: paths.voicemail,
+      boxes: () => voicemailBoxes(store.current), save: (row) => voicemailStore.insert(row),
+    });
+    const promptRecording = new PromptRecordingHost(voicemail, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
     stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords, { log: queueCallLog, writer: queueCallWriter });
     service.supervisors = acdSettings(config).supervisors;

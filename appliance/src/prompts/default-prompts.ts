@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 export const PROMPT_NAMES = [
   'welcome', 'invalid', 'timeout', 'goodbye', 'closed', 'enter-account', 'position', 'please-hold', 'estimated-wait', 'minutes',
   'agent-logged-in', 'agent-logged-out', 'agent-ready', 'agent-not-ready', 'feature-failed', 'callback-accepted',
-  'record-after-beep', 'beep', 'record-review', 'record-saved',
+  'record-after-beep', 'beep', 'record-review', 'record-saved', 'voicemail-greeting',
   ...Array.from({ length: 10 }, (_, i) => `digit-${i}`),
 ] as const;
 

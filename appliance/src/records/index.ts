@@ -17,3 +17,4 @@ export { CustomerStore, CUSTOMER_SERVICES, MAX_CUSTOMER_PHONES, customerProblems
 export { QueueCallStore, type QueueCallOutcome, type QueueCallRow, type StoredQueueCall } from './queue-call-store.ts';
 export { QueueCallWriter, type Scheduler } from './queue-call-writer.ts';
 export { QueueReportStore, type NotReadyTime, type QueueCallSums, type QueueReportRange, type ServiceLevels } from './queue-report-store.ts';
+export { VoicemailStore, type VoicemailMessageRow, type StoredVoicemailMessage } from './voicemail-store.ts';

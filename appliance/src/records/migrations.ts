@@ -401,4 +401,24 @@ export const recordsMigrations: readonly RecordsMigration[] = [
       ALTER TABLE users ADD COLUMN phone_extension TEXT;
     `,
   },
+  {
+    id: 15,
+    name: 'voicemail_messages',
+    // Issue 6: messages left in voicemail boxes. `path` is relative to the data folder's
+    // voicemail/; `digits` the IVR keys that led there (menu:digit, comma-separated).
+    up: `
+      CREATE TABLE voicemail_messages (
+        id           INTEGER PRIMARY KEY,
+        box          TEXT    NOT NULL,
+        caller       TEXT    NOT NULL,
+        digits       TEXT    NOT NULL DEFAULT '',
+        call_id      TEXT    NOT NULL,
+        received_at  INTEGER NOT NULL,
+        duration_ms  INTEGER NOT NULL CHECK (duration_ms >= 0),
+        heard        INTEGER NOT NULL DEFAULT 0 CHECK (heard IN (0, 1)),
+        path         TEXT    NOT NULL
+      );
+      CREATE INDEX voicemail_messages_box ON voicemail_messages (box, received_at);
+    `,
+  },
 ];

@@ -19,7 +19,7 @@ export function call(i: number): CallRecord {
   return { callId: `call-${i}@test`, caller: `1${String(i % 900).padStart(3, '0')}`, callee: '95598', startedAt, answeredAt: i % 3 ? startedAt + 2000 : null, endedAt: startedAt + 60_000, disposition: i % 3 ? 'answered' : 'no-answer', durationSec: 60, billableSec: i % 3 ? 58 : 0, sipCode: i % 3 ? 200 : 480, sipReason: i % 3 ? 'OK' : 'Temporarily Unavailable', hangupSide: 'caller', endCause: null, quality: null };
 }
 
-/** Fills a data directory: 3 config versions, CDRs, an audit row, tls, prompts, recordings. */
+/** Fills a data directory: 3 config versions, CDRs, an audit row, tls, prompts, a voicemail message, recordings. */
 export async function populate(root: string, o: { calls?: number; recordings?: number } = {}): Promise<{ store: ConfigStore; records: RecordsDb }> {
   const paths = dataPaths(root);
   const store = await ConfigStore.open(paths);
@@ -35,6 +35,8 @@ export async function populate(root: string, o: { calls?: number; recordings?: n
   await writeFile(join(paths.tls, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n');
   await mkdir(join(paths.prompts, 'zh-CN'), { recursive: true });
   await writeFile(join(paths.prompts, 'zh-CN', 'welcome.wav'), randomBytes(3000));
+  await mkdir(join(paths.voicemail, '800'), { recursive: true });
+  await writeFile(join(paths.voicemail, '800', 'message-1.wav'), randomBytes(2000));
   await addRecordings(root, 0, o.recordings ?? 12);
   return { store, records };
 }
@@ -82,7 +84,7 @@ export function recordsDigest(path: string): Record<string, { rows: number; sha2
   }
 }
 
-/** Everything of a data directory a restore touches: config text, history files, tls, prompts, recordings, rows. */
+/** Everything of a data directory a restore touches: config text, history files, tls, prompts, voicemail, recordings, rows. */
 export async function stateDigest(root: string) {
   const p = dataPaths(root);
   return {
@@ -90,6 +92,7 @@ export async function stateDigest(root: string) {
     history: await filesDigest(p.configHistory),
     tls: await filesDigest(p.tls),
     prompts: await filesDigest(p.prompts),
+    voicemail: await filesDigest(p.voicemail),
     recordings: await filesDigest(p.recordings),
     records: recordsDigest(p.records),
     topLevel: (await readdir(root)).filter((n) => n !== 'backup').sort(),

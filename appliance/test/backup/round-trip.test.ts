@@ -51,6 +51,8 @@ test('backup → wipe → restore brings back the configuration, every record ro
     assert.deepEqual(after.recordings, before.recordings, 'every recording, by SHA-256');
     assert.deepEqual(after.tls, before.tls);
     assert.deepEqual(after.prompts, before.prompts);
+    assert.deepEqual(after.voicemail, before.voicemail, 'voicemail messages');
+    assert.equal(Object.keys(after.voicemail).length, 1);
     for (const [file, sha] of Object.entries(before.history)) assert.equal(after.history[file], sha, `history ${file}`);
     assert.deepEqual(fresh.current, originalConfig, 'the running store took the restored configuration');
     const hist = await fresh.history();

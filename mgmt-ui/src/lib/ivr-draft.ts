@@ -10,6 +10,8 @@ export interface KnownNames {
   extensions: ReadonlySet<string>;
   /** Prompt names with at least one file (any language, or shared). */
   prompts: ReadonlySet<string>;
+  /** Voicemail box numbers. */
+  boxes: ReadonlySet<string>;
 }
 
 /** A node of the tree: a menu or a time condition, with the nodes first reached from it. */
@@ -68,6 +70,7 @@ export function validateIvr(ivr: IvrConfig, known: KnownNames): ErrorDetail[] {
     if (d.kind === 'queue' && !known.queues.has(d.name)) out.push({ path: `${path}/name`, message: `names no queue (${d.name || '—'})` });
     if (d.kind === 'extension' && !known.extensions.has(d.number)) out.push({ path: `${path}/number`, message: `names no extension (${d.number || '—'})` });
     if (d.kind === 'menu' && !menuNames.has(d.menu)) out.push({ path: `${path}/menu`, message: `names no menu or time condition (${d.menu || '—'})` });
+    if (d.kind === 'voicemail' && !known.boxes.has(d.box)) out.push({ path: `${path}/box`, message: `names no voicemail box (${d.box || '—'})` });
   };
   const seen = new Set<string>();
   const name = (n: string, path: string) => {
@@ -121,8 +124,9 @@ export function freeDigit(m: IvrMenu): string {
 }
 
 /** A destination of `kind` with the first name the page knows for it. */
-export function defaultDestination(kind: IvrDestination['kind'], first: { queue?: string; extension?: string; menu?: string }): IvrDestination {
+export function defaultDestination(kind: IvrDestination['kind'], first: { queue?: string; extension?: string; menu?: string; box?: string }): IvrDestination {
   switch (kind) {
+    case 'voicemail': return { kind, box: first.box ?? '' };
     case 'queue': return { kind, name: first.queue ?? '' };
     case 'extension': return { kind, number: first.extension ?? '' };
     case 'menu': return { kind, menu: first.menu ?? '' };

@@ -24,6 +24,7 @@ import Ivr from '../pages/Ivr.svelte';
 import Snmp from '../pages/Snmp.svelte';
 import Customers from '../pages/Customers.svelte';
 import Reports from '../pages/Reports.svelte';
+import Voicemail from '../pages/Voicemail.svelte';
 
 /** One page of the UI. */
 export interface NavEntry {
@@ -55,6 +56,8 @@ export const nav: readonly NavEntry[] = [
   { path: 'cdr', label: 'nav.cdr', icon: '≡', roles: staff, component: CallRecords },
   // The API's RECORDING_READERS; only admins and supervisors get the player, download and export.
   { path: 'recordings', label: 'nav.recordings', icon: '♪', roles: ['admin', 'supervisor', 'auditor'], component: Recordings },
+  // The API's VOICEMAIL_USERS (users are not tied to extensions, so box owners cannot sign in for their box alone).
+  { path: 'voicemail', label: 'nav.voicemail', icon: '✉', roles: ['admin', 'supervisor'], component: Voicemail },
   { path: 'users', label: 'nav.users', icon: '♙', roles: ['admin', 'engineer', 'auditor'], component: Users },
   { path: 'audit', label: 'nav.audit', icon: '✎', roles: ['admin', 'engineer', 'auditor'], component: Audit },
   { path: 'config', label: 'nav.config', icon: '⟲', roles: configReaders, component: ConfigHistory },

@@ -46,6 +46,8 @@ export interface CallCenterDeps {
   now?: () => Date;
   /** The B2BUA's means to place calls (B2bua.origination); without it callbacks are refused. */
   origination?: CallOrigination;
+  /** Hands a caller to a voicemail box (VoicemailHost.take, voicemail-host.ts); false: no such box. */
+  voicemail?: (call: Call, box: string, ivrDigits: string) => boolean;
 }
 
 /** Call-center settings from config, replaced on reload (the ACD engine takes its part through AcdEngine.reconfigure). */
@@ -363,7 +365,19 @@ export class CallCenter implements CallHost {
       case 'queue': this.joinQueue(h, to.name, to.skills); return;
       case 'extension': this.toExtension(h, to.number); return;
       case 'hangup': this.hangupAfter(h, goodbye ? [GOODBYE_PROMPT] : []); return;
+      case 'voicemail': this.toVoicemail(h, to.box); return;
     }
+  }
+
+  /** The voicemail host takes the call's media from here on (voicemail-host.ts); the call center only keeps it to forget it when it ends. */
+  private toVoicemail(h: Hosted, box: string): void {
+    const digits = (h.run?.choices ?? []).map((c) => `${c.menu}:${c.digit}`).join(',');
+    h.phase = 'leaving';
+    h.run = undefined;
+    if (h.call.media.session) this.bySession.delete(h.call.media.session.sessionId);
+    if (this.deps.voicemail?.(h.call, box, digits)) return;
+    if (h.call.media.session) this.bySession.set(h.call.media.session.sessionId, h);
+    this.hangupAfter(h, [GOODBYE_PROMPT]);
   }
 
   // ---- queues ----
@@ -434,6 +448,7 @@ export class CallCenter implements CallHost {
         const d = c.destination;
         if (d.kind === 'queue') this.joinQueue(h, d.name, []);
         else if (d.kind === 'extension') this.toExtension(h, d.number);
+        else if (d.kind === 'voicemail') this.toVoicemail(h, d.box);
         else this.hangupAfter(h, [GOODBYE_PROMPT]);
         return;
       }

@@ -5,3 +5,4 @@ export { PromptSet, installDefaultPrompts, SHIPPED_PROMPTS_DIR, PROMPT_NAMES, PR
 export { PromptRecordingHost, type PromptRecordingDeps } from './prompt-recording-host.ts';
 export { openRtpCapture, type RtpCapture } from './rtp-capture.ts';
 export { QueueCallLog, type QueueCallHook, type QueueEntry } from './queue-call-log.ts';
+export { VoicemailHost, type VoicemailDeps } from './voicemail-host.ts';

@@ -1,6 +1,8 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
+  VoicemailBox,
+  VoicemailMessage,
   AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording, Customer, CustomerInput, CustomerLookup, CustomerNote, ImportProgress, ImportResult, Report, ReportKind,
 } from './types.ts';
 
@@ -138,6 +140,14 @@ export const api = {
     upload: (name: string, language: 'zh-CN' | 'en' | 'all', file: Blob) => request<PromptFile>('PUT', `/prompts/${encodeURIComponent(name)}`, { query: { language }, raw: file }),
     remove: (name: string, language: 'zh-CN' | 'en' | 'all', force = false) => request<{ ok: true; usedBy?: string[] }>('DELETE', `/prompts/${encodeURIComponent(name)}`, { query: { language, force: force || undefined } }),
     audioUrl: (name: string, language: 'zh-CN' | 'en' | 'all') => apiUrl(`/prompts/${encodeURIComponent(name)}/audio`, { language }),
+  },
+  voicemail: {
+    boxes: () => request<{ boxes: VoicemailBox[] }>('GET', '/voicemail/boxes'),
+    messages: (box: string) => request<{ messages: VoicemailMessage[] }>('GET', `/voicemail/boxes/${encodeURIComponent(box)}/messages`),
+    setHeard: (id: number, heard: boolean) => request<VoicemailMessage>('PUT', `/voicemail/messages/${id}/heard`, { body: { heard } }),
+    remove: (id: number) => request<{ ok: true }>('DELETE', `/voicemail/messages/${id}`),
+    audio: (id: number) => fetchBinary('GET', `/voicemail/messages/${id}/audio`),
+    audioUrl: (id: number) => apiUrl(`/voicemail/messages/${id}/audio`),
   },
   inspections: {
     probes: () => request<Array<{ id: string; label: { zh: string; en: string }; numeric: boolean; unit: string }>>('GET', '/inspections/probes'),

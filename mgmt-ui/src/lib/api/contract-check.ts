@@ -4,7 +4,7 @@
 import type { paths } from './schema.gen.ts';
 import type {
   AlarmList, AuditEntry, CallRecord, ConfigVersion, Extension, HourBucket, Page, PortList, PromptFile, SessionInfo, SnmpSettingsDoc, SystemSummary, TrunkList, UserAccount,
-  Customer, ImportResult, Report,
+  Customer, ImportResult, Report, VoicemailBox, VoicemailMessage,
 } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -47,4 +47,7 @@ export type ContractChecks = [
   Check<Accepts<Page<Customer>, Json<'/api/v1/customers', 'get', 200>>>,
   Check<Accepts<ImportResult, Json<'/api/v1/customers/import', 'post', 200>>>,
   Check<Accepts<Report, Json<'/api/v1/reports/{kind}', 'get', 200>>>,
+  Check<Accepts<{ boxes: VoicemailBox[] }, Json<'/api/v1/voicemail/boxes', 'get', 200>>>,
+  Check<Accepts<{ messages: VoicemailMessage[] }, Json<'/api/v1/voicemail/boxes/{box}/messages', 'get', 200>>>,
+  Check<Accepts<VoicemailMessage, Json<'/api/v1/voicemail/messages/{id}/heard', 'put', 200>>>,
 ];

@@ -628,7 +628,8 @@ export type IvrDestination =
   | { kind: 'queue'; name: string }
   | { kind: 'menu'; menu: string }
   | { kind: 'hangup' }
-  | { kind: 'repeat' };
+  | { kind: 'repeat' }
+  | { kind: 'voicemail'; box: string };
 
 /** One key of a menu. */
 export interface IvrOption { digit: string; destination: IvrDestination; skills?: Array<{ skill: string; minLevel: number }> }
@@ -669,6 +670,7 @@ export interface IvrConfigDocument {
   acd?: { queues?: Array<{ name: string }> };
   routes?: RoutesConfig;
   ivr?: IvrConfig;
+  voicemail?: { boxes?: Array<{ box: string; name: string }> };
 }
 
 /** A prompt file (`GET /prompts`). */
@@ -768,3 +770,26 @@ export interface ReportRow {
 
 /** `GET /reports/:kind`. */
 export interface Report { kind: string; from: string; to: string; timeZone: string; rows: ReportRow[]; total: ReportRow }
+
+// ---- Voicemail (issue 6, docs/voicemail.md) ----
+
+/** A voicemail box with its message counts (`GET /voicemail/boxes`). */
+export interface VoicemailBox {
+  box: string;
+  name: string;
+  owners: string[];
+  total: number;
+  unheard: number;
+}
+
+/** A message left in a box. */
+export interface VoicemailMessage {
+  id: number;
+  box: string;
+  caller: string;
+  /** IVR keys that led to the box, `menu:digit`, comma-separated. */
+  digits: string;
+  receivedAt: string;
+  durationMs: number;
+  heard: boolean;
+}

@@ -21,6 +21,8 @@ class IvrEditor {
   version = $state<number | undefined>(undefined);
   queues = $state<string[]>([]);
   extensions = $state<Array<{ number: string; name?: string }>>([]);
+  /** Voicemail boxes of the loaded version (the `voicemail` section). */
+  boxes = $state<Array<{ box: string; name: string }>>([]);
   /** Menus or conditions the inbound routes send calls to: the roots of the tree. */
   entries = $state<string[]>([]);
   prompts = $state<PromptFile[]>([]);
@@ -41,7 +43,7 @@ class IvrEditor {
 
   /** Names the destinations and prompts may use. */
   get known(): KnownNames {
-    return { queues: new Set(this.queues), extensions: new Set(this.extensions.map((e) => e.number)), prompts: new Set(this.prompts.map((p) => p.name)) };
+    return { queues: new Set(this.queues), extensions: new Set(this.extensions.map((e) => e.number)), prompts: new Set(this.prompts.map((p) => p.name)), boxes: new Set(this.boxes.map((b) => b.box)) };
   }
 
   /** Loads the current configuration version and the prompt files; throws ApiError. */
@@ -55,6 +57,7 @@ class IvrEditor {
     this.savedMenus = (doc.ivr?.menus ?? []).map((m) => m.name);
     this.queues = (doc.acd?.queues ?? []).map((q) => q.name);
     this.extensions = doc.extensions;
+    this.boxes = doc.voicemail?.boxes ?? [];
     this.entries = (doc.routes?.inbound ?? []).flatMap((r) => {
       const d = r.destination as { kind: string; menu?: string };
       return d.kind === 'ivr' && d.menu ? [d.menu] : [];
