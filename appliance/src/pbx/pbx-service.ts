@@ -17,6 +17,7 @@ import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, t
 import { CallRooms, Conferences } from './conference/index.ts';
 import { SupervisedCallHost, Supervision } from './supervision/index.ts';
 import { conferenceCommand, superviseCommand } from './supervision/commands.ts';
+import { AgentCallControl, ConferenceKeys, agentCallCommand } from './call-control/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -113,7 +114,16 @@ export class PbxService {
     // In front of the call center: supervisor codes (*31–*36) go to supervision, prompt recording
     // by feature code (*51) answers its own calls, everything else reaches the call center.
     const promptRecording = new PromptRecordingHost(callCenter, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
-    stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences));
+    // Agent call control from the desktop, and conference keys (*61/*62) from the desk phone.
+    const callControl = new AgentCallControl({
+      clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
+      extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
+    });
+    const conferenceKeys = new ConferenceKeys({
+      clock: opts.clock ?? systemClock, callOfSession: (id) => stack!.b2bua.callOfSession(id),
+      agentOn: (ext) => callCenter.agentOnExtension(ext), merge: (a) => conferences.merge(a), leave: (a) => conferences.leave(a),
+    });
+    stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences, [callControl, conferenceKeys]));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords, { log: queueCallLog, writer: queueCallWriter });
     service.supervisors = acdSettings(config).supervisors;
     service.mixingCounters = () => ({ ...prefixed('supervision', supervision.counters), ...prefixed('conference', conferences.counters), 'conference.live': conferences.size });
@@ -132,6 +142,7 @@ export class PbxService {
         subscribe: (write) => cti.subscribe((e) => write(JSON.stringify(e))),
         supervise: (body) => superviseCommand(supervision, body),
         conference: (body) => conferenceCommand(conferences, body),
+        call: (body) => agentCallCommand(callControl, body),
       },
     });
     service.loopDelay.enable();
