@@ -50,7 +50,12 @@ before(async () => {
     extensions: PHONES, authFailureLimit: 50, musicOnHold: [moh],
     trunks: [{ name: 'callers', host: '127.0.0.1', port: callerPort }],
     configure: (d) => {
-      d.acd = { queues: [{ name: 'care', ringTimeoutSec: 10, wrapUpSec: 1 }], agents: [{ number: '8001', queues: [{ queue: 'care' }] }], screenPopLeadMs: 0 };
+      // Agent 8002 serves another queue: it is only reached by its number (the transfer test).
+      d.acd = {
+        queues: [{ name: 'care', ringTimeoutSec: 10, wrapUpSec: 1 }, { name: 'back-office', ringTimeoutSec: 10, wrapUpSec: 1 }],
+        agents: [{ number: '8001', queues: [{ queue: 'care' }] }, { number: '8002', queues: [{ queue: 'back-office' }] }],
+        screenPopLeadMs: 0,
+      };
       d.routes = { inbound: [{ name: 'care line', did: '95596', destination: { kind: 'queue', name: 'care' } }] };
     },
   });
@@ -160,5 +165,36 @@ test('*61 keyed (RFC 4733) on the agent\'s consult call merges a 3-party confere
     await phone.stop();
     await third.stop();
     await Promise.all([c.stop(), a1.stop(), a2.stop(), t.stop()]);
+  }
+});
+
+test('API blind transfer to another agent\'s number: the caller ends up talking with that agent, the transferring agent is released', async () => {
+  await agentReady();
+  await control.call('POST', '/v1/acd/agent', { agent: '8002', action: 'login', extension: '2002' });
+  const [c, a, t] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), dir, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  const other = await agentPhone(pbx.sipPort, '2002', secret('2002'), dir, 200, { rtpPort: t.port, voice: voice(THIRD) });
+  const since = performance.now();
+  const callerSipp = caller(c.port, 8000);
+  try {
+    await event('CallAnswered', (e) => e.agent === '8001', since);
+    await assert.rejects(control.call('POST', '/v1/acd/call', { agent: '8001', action: 'transfer', to: 'x' }), refused);
+    await control.call('POST', '/v1/acd/call', { agent: '8001', action: 'transfer', to: '8002' });
+    // The other agent's phone rings and answers; the first agent's dialog gets the PBX's BYE.
+    await eventually(async () => (other.invites().length === 1 ? true : undefined), 8000, 'the INVITE to agent 8002');
+    // The phone answers 200 ms after its INVITE; give the relay a moment to point the caller at it.
+    await new Promise((r) => setTimeout(r, 800));
+    const after = await window(1500);
+    check('caller (transferred)', c.analysis, after, [THIRD], [AGENT]);
+    check('agent 8002', t.analysis, after, [CALLER], [AGENT]);
+    const first = (await control.call<{ agents: Array<{ agent: string; state: string }> }>('GET', '/v1/acd/snapshot')).agents.find((x) => x.agent === '8001');
+    assert.notEqual(first?.state, 'on-call', 'agent 8001 is released by the transfer');
+    assert.equal((await callerSipp.done).stats.successful, 1);
+  } finally {
+    await callerSipp.stop().catch(() => undefined);
+    await phone.stop();
+    await other.stop();
+    await control.call('POST', '/v1/acd/agent', { agent: '8002', action: 'logout' }).catch(() => undefined);
+    await Promise.all([c.stop(), a.stop(), t.stop()]);
   }
 });

@@ -41,7 +41,7 @@ export interface AcdControlHandlers {
   supervise?(body: unknown): unknown;
   /** Conferences: `{ agent, action: merge | leave }`; throws RangeError on refusal. */
   conference?(body: unknown): unknown;
-  /** Agent call control: `{ agent, action: answer | hangup | hold | resume }`; throws RangeError on refusal. */
+  /** Agent call control: `{ agent, action: answer | hangup | hold | resume | transfer, to? }`; throws RangeError on refusal. */
   call?(body: unknown): unknown;
 }
 

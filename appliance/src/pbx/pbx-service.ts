@@ -118,6 +118,7 @@ export class PbxService {
     const callControl = new AgentCallControl({
       clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
       extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
+      blindTransfer: (call, leg, dialled) => stack!.b2bua.transfers.blindTransfer(call, leg, dialled),
     });
     const conferenceKeys = new ConferenceKeys({
       clock: opts.clock ?? systemClock, callOfSession: (id) => stack!.b2bua.callOfSession(id),

@@ -1,4 +1,5 @@
-// Call control of an agent's own call from the agent desktop (issue 6): hang up, hold and resume.
+// Call control of an agent's own call from the agent desktop (issue 6): hang up, hold and resume,
+// blind transfer.
 // The PBX anchors every call's audio, so hold needs nothing from the agent's phone: the relay
 // plays music on hold to the far party instead of the agent's voice (the same relay feature a
 // phone's own hold re-INVITE triggers, docs/media-relay.md), and the far party's phone is not
@@ -12,10 +13,10 @@ import type { CallControlCtiEvent } from './cti-events.ts';
 const log = moduleLogger('pbx.call-control');
 
 /** Actions on the agent's current call. */
-export type AgentCallAction = 'answer' | 'hangup' | 'hold' | 'resume';
+export type AgentCallAction = 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer';
 
 /** Every action, for input checks. */
-export const AGENT_CALL_ACTIONS: readonly AgentCallAction[] = ['answer', 'hangup', 'hold', 'resume'];
+export const AGENT_CALL_ACTIONS: readonly AgentCallAction[] = ['answer', 'hangup', 'hold', 'resume', 'transfer'];
 
 /** What call control needs of the call center and the B2BUA (the same lookups conferences use). */
 export interface AgentCallDeps {
@@ -27,6 +28,12 @@ export interface AgentCallDeps {
   /** Answered calls an extension takes part in, oldest first. */
   callsOf(extension: string): Call[];
   publish(e: CallControlCtiEvent): void;
+  /**
+   * Blind transfer of the far party: `dialled` routed as if the agent's extension on `leg` dialled
+   * it (an agent's, queue's or IVR menu's number, an extension, an outside number), the same path
+   * as a REFER from the phone (transfer/call-transfers.ts). Throws RangeError when it cannot start.
+   */
+  blindTransfer(call: Call, leg: Leg, dialled: string): void;
 }
 
 /** The answer to a command. */
@@ -43,10 +50,10 @@ export class AgentCallControl {
   constructor(private readonly deps: AgentCallDeps) {}
 
   /** Carries out `action` on the agent's call. Throws RangeError with the reason when it cannot. */
-  command(agent: string, action: AgentCallAction): AgentCallResult {
+  command(agent: string, action: AgentCallAction, to?: string): AgentCallResult {
     this.counters.commands++;
     try {
-      return this.run(agent, action);
+      return this.run(agent, action, to);
     } catch (err) {
       if (err instanceof RangeError) this.counters.refused++;
       throw err;
@@ -58,7 +65,7 @@ export class AgentCallControl {
     this.held.delete(call);
   }
 
-  private run(agent: string, action: AgentCallAction): AgentCallResult {
+  private run(agent: string, action: AgentCallAction, to: string | undefined): AgentCallResult {
     const ext = this.deps.extensionOf(agent);
     if (ext === undefined) throw new RangeError(`agent ${agent} is not logged in`);
     if (action === 'answer') {
@@ -67,6 +74,7 @@ export class AgentCallControl {
     const found = this.callOf(agent, ext, action === 'resume');
     if (!found) throw new RangeError(action === 'resume' ? `agent ${agent} has no call on hold` : `agent ${agent} has no answered call`);
     const { call, leg } = found;
+    if (action === 'transfer' && to === undefined) throw new RangeError('transfer needs the number to transfer to');
     const far = other(leg);
     const now = this.deps.clock.now();
     switch (action) {
@@ -79,6 +87,11 @@ export class AgentCallControl {
         call.media.musicOnHold(far, true);
         this.held.set(call, far);
         this.deps.publish({ type: 'CallHeld', at: now, callId: call.callId, agent, party: call.partyOn(far) });
+        break;
+      case 'transfer':
+        // A held caller comes off hold first: the new party must hear it, not the music.
+        if (this.held.get(call) === far) { call.media.musicOnHold(far, false); this.held.delete(call); }
+        this.deps.blindTransfer(call, leg, to!);
         break;
       case 'resume':
         call.media.musicOnHold(far, false);

@@ -24,13 +24,15 @@ function setup() {
   const calls: FakeCall[] = [queueCall];
   const events: Array<Record<string, unknown>> = [];
   let connected: FakeCall | undefined = queueCall;
+  const transfers: string[] = [];
   const control = new AgentCallControl({
     clock: new FakeClock(1000), publish: (e) => events.push(e as unknown as Record<string, unknown>),
     extensionOf: (a) => (a === '8001' ? '2001' : undefined),
     connectedCallOf: (a) => (a === '8001' ? connected as unknown as Call | undefined : undefined),
     callsOf: (ext) => calls.filter((c) => c.caller === ext || c.callee === ext) as unknown as Call[],
+    blindTransfer: (call, leg, dialled) => { transfers.push(`${call.callId}/${leg}→${dialled}`); },
   });
-  return { control, queueCall, calls, events, disconnect: () => { connected = undefined; } };
+  return { control, queueCall, calls, events, transfers, disconnect: () => { connected = undefined; } };
 }
 
 test('hold plays music on hold to the caller (the far leg a) and publishes CallHeld; resume stops it and publishes CallResumed', () => {
@@ -93,4 +95,14 @@ test('the control socket command checks its body', () => {
   assert.throws(() => agentCallCommand(control, null), /agent must be/);
   assert.throws(() => agentCallCommand(control, { agent: '8001', action: 'explode' }), /action must be one of/);
   assert.deepEqual(agentCallCommand(control, { agent: '8001', action: 'hold' }), { agent: '8001', action: 'hold', callId: 'q' });
+});
+
+test('transfer hands the agent\'s leg and the number to the blind transfer; a held caller comes off hold first; no number is refused', () => {
+  const { control, queueCall, transfers } = setup();
+  assert.throws(() => control.command('8001', 'transfer'), /needs the number/);
+  control.command('8001', 'hold');
+  control.command('8001', 'transfer', '8002');
+  assert.deepEqual(transfers, ['q/b→8002']);
+  assert.deepEqual(queueCall.moh, [['a', true], ['a', false]]);
+  assert.throws(() => agentCallCommand(control, { agent: '8001', action: 'transfer', to: 'sip:evil@example.com' }), /to must be a number/);
 });
