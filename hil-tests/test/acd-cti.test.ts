@@ -112,7 +112,7 @@ test('the agent desktop\'s conference buttons reach the PBX: a merge without a c
   await page.waitForFunction(() => /in no conference/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
 });
 
-test('the agent desktop\'s Hold / Resume / Hang up buttons control the agent\'s call; without a call the PBX\'s refusal is shown', async () => {
+test('the agent desktop\'s Hold / Resume / Hang up / Transfer buttons control the agent\'s call; without a call the PBX\'s refusal is shown', async () => {
   await openPage(page, 'agent');
   await page.fill('[data-testid="agent-number"]', '8001');
   await page.fill('[data-testid="agent-extension"]', PHONE.number);
@@ -120,6 +120,14 @@ test('the agent desktop\'s Hold / Resume / Hang up buttons control the agent\'s 
   await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
   await page.click('[data-testid="call-hangup"]');
   await page.waitForFunction(() => /no answered call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+  // Transfer: only a dialable number enables the button; without a call the PBX refuses.
+  await page.fill('[data-testid="call-transfer-to"]', 'sip:x');
+  assert.equal(await page.isDisabled('[data-testid="call-transfer"]'), true);
+  await page.fill('[data-testid="call-transfer-to"]', '8002');
+  // The page clears its error when a command starts and shows the new one: mark the old message.
+  await page.evaluate(() => { document.querySelector('[data-testid="agent-state-bar"] .field-error')?.setAttribute('data-old', ''); });
+  await page.click('[data-testid="call-transfer"]');
+  await page.waitForFunction(() => /no answered call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error:not([data-old])')?.textContent ?? ''));
   const phone = await agentPhone(app.pbx.sipPort, PHONE.number, PHONE.secret, logs, 200);
   // The caller would stay 15 s; the desktop's Hang up ends it sooner.
   const started = Date.now();

@@ -491,7 +491,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Control the agent's call: hang up, hold (the PBX plays music on hold to the far party) and resume; answer is refused with the reason (only the phone can answer) */
+        /** Control the agent's call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); answer is refused with the reason (only the phone can answer) */
         post: operations["postAcdAgentsByAgentCall"];
         delete?: never;
         options?: never;
@@ -3678,7 +3678,8 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    action: "answer" | "hangup" | "hold" | "resume";
+                    action: "answer" | "hangup" | "hold" | "resume" | "transfer";
+                    to?: string;
                 };
             };
         };

@@ -552,8 +552,8 @@ export interface SupervisorCommand { action: 'listen' | 'whisper' | 'barge' | 'r
 /** `POST /acd/agents/:agent/conference`. */
 export interface ConferenceCommand { action: 'merge' | 'leave' }
 
-/** `POST /acd/agents/:agent/call`: control of the agent's call (answer is refused with the reason: only the phone can answer). */
-export interface AgentCallCommand { action: 'answer' | 'hangup' | 'hold' | 'resume' }
+/** `POST /acd/agents/:agent/call`: control of the agent's call; `to` for a blind transfer (answer is refused with the reason: only the phone can answer). */
+export interface AgentCallCommand { action: 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer'; to?: string }
 
 /** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
 export type CtiEvent =
