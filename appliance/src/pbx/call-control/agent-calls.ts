@@ -111,8 +111,13 @@ export class AgentCallControl {
   private callOf(agent: string, ext: string, heldOnly: boolean): { call: Call; leg: Leg } | undefined {
     const queued = this.deps.connectedCallOf(agent);
     const calls = [...new Set([...this.deps.callsOf(ext), ...(queued ? [queued] : [])])].filter((c) => c.state === 'answered');
-    const candidates = heldOnly ? calls.filter((c) => this.held.has(c)) : calls;
-    const call = heldOnly ? candidates.at(-1) : (queued && queued.state === 'answered' && !this.held.has(queued) ? queued : candidates.filter((c) => !this.held.has(c)).at(-1) ?? candidates.at(-1));
+    const held = calls.filter((c) => this.held.has(c));
+    const live = calls.filter((c) => !this.held.has(c));
+    let call: Call | undefined;
+    if (heldOnly) call = held.at(-1);
+    else if (queued && live.includes(queued)) call = queued;
+    // Everything on hold: the command (hang up) is about the newest held call.
+    else call = live.at(-1) ?? held.at(-1);
     if (!call) return undefined;
     const leg: Leg = call === queued ? 'b' : call.partyOn('a') === ext ? 'a' : 'b';
     return { call, leg };
