@@ -166,3 +166,43 @@ test('the wallboard\'s Listen calls the signed-in user\'s own phone (its extensi
   }
 });
 
+test('the agent desktop\'s Hold / Resume / Hang up / Transfer buttons control the agent\'s call; without a call the PBX\'s refusal is shown', async () => {
+  await openPage(page, 'agent');
+  await page.fill('[data-testid="agent-number"]', '8001');
+  await page.fill('[data-testid="agent-extension"]', PHONE.number);
+  await page.click('[data-testid="agent-login"]').catch(() => undefined);
+  await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
+  await page.click('[data-testid="call-hangup"]');
+  await page.waitForFunction(() => /no answered call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error')?.textContent ?? ''));
+  // Transfer: only a dialable number enables the button; without a call the PBX refuses.
+  await page.fill('[data-testid="call-transfer-to"]', 'sip:x');
+  assert.equal(await page.isDisabled('[data-testid="call-transfer"]'), true);
+  await page.fill('[data-testid="call-transfer-to"]', '8002');
+  // The page clears its error when a command starts and shows the new one: mark the old message.
+  await page.evaluate(() => { document.querySelector('[data-testid="agent-state-bar"] .field-error')?.setAttribute('data-old', ''); });
+  await page.click('[data-testid="call-transfer"]');
+  await page.waitForFunction(() => /no answered call/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error:not([data-old])')?.textContent ?? ''));
+  const phone = await agentPhone(app.pbx.sipPort, PHONE.number, PHONE.secret, logs, 200);
+  // The caller would stay 15 s; the desktop's Hang up ends it sooner.
+  const started = Date.now();
+  // sipp, pausing before its own BYE, aborts on the PBX's BYE: that is the hang-up we want.
+  const call = trunkCall(app.pbx.sipPort, callerPort, '95500', '13812345679', 15_000)
+    .then(() => 'the caller hung up', (err: Error) => (/unexpected BYE/.test(err.message) ? 'the PBX hung up' : err.message));
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-testid="pop-caller"]')?.textContent === '13812345679', undefined, { timeout: 10_000 });
+    // The pop comes before the phone rings: hold only once the agent's phone has answered.
+    await page.waitForSelector('[data-testid="agent-state-bar"][data-state="on-call"]', { timeout: 10_000 });
+    await page.click('[data-testid="call-hold"]');
+    await page.waitForSelector('[data-testid="call-held-note"]', { timeout: 10_000 });
+    await page.click('[data-testid="call-resume"]');
+    await page.waitForSelector('[data-testid="call-held-note"]', { state: 'detached', timeout: 10_000 });
+    await page.click('[data-testid="call-hangup"]');
+    // CallEnded clears the pop: the PBX ended the call, well before the caller would have.
+    await page.waitForSelector('[data-testid="pop-caller"]', { state: 'detached', timeout: 10_000 });
+    assert.ok(Date.now() - started < 14_000, 'the call ended before the caller would have hung up');
+    assert.equal(await call, 'the PBX hung up');
+  } finally {
+    await call;
+    await phone.stop();
+  }
+});

@@ -12,7 +12,8 @@ import { freePort } from '../src/ports.ts';
 import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
 import { agentPhone } from '../src/acd-phones.ts';
 import { buildToneRtpPcap } from '../src/pcap.ts';
-import { startRtpAnalyzer, toneEnergyRatio, type RtpAnalysis, type RtpAnalyzer } from '../src/rtp-analyzer.ts';
+import { startRtpAnalyzer, type RtpAnalyzer } from '../src/rtp-analyzer.ts';
+import { check, window } from '../src/who-hears.ts';
 import { eventually, startPbx, type HilPbx } from '../src/pbx.ts';
 
 const CALLER = 600;
@@ -84,29 +85,6 @@ async function extensionCall(from: string, dialled: string, hz: number, rtpPort:
     vars: { caller: from, rtp_port: rtpPort }, files: { 'voice.pcap': voice(hz) },
     ...(holdMs !== undefined ? { extraArgs: ['-d', String(holdMs)] } : {}),
   });
-}
-
-/** Mean share of `hz` in the frames that arrived in [from, to) (performance.now ms); needs at least 20 frames (0.4 s). */
-function share(a: RtpAnalysis, hz: number, from: number, to: number): number {
-  const pcm = a.pcm();
-  const frames = a.frames().filter((f) => f.atMs >= from && f.atMs < to);
-  assert.ok(frames.length >= 20, `only ${frames.length} frames in the window`);
-  let sum = 0;
-  for (const f of frames) sum += toneEnergyRatio(pcm, hz, f.sampleStart, f.sampleStart + f.sampleCount);
-  return sum / frames.length;
-}
-
-/** Asserts who hears what in a window: `hears` frequencies above 20 % of the energy, `deaf` ones under 5 %. */
-function check(name: string, a: RtpAnalysis, window: [number, number], hears: number[], deaf: number[]): void {
-  for (const hz of hears) assert.ok(share(a, hz, ...window) > 0.2, `${name} should hear ${hz} Hz (share ${share(a, hz, ...window).toFixed(3)})`);
-  for (const hz of deaf) assert.ok(share(a, hz, ...window) < 0.05, `${name} should not hear ${hz} Hz (share ${share(a, hz, ...window).toFixed(3)})`);
-}
-
-/** Runs `body` for `ms` and returns the window it covered, trimmed at the start for the jitter buffers and the mode change to settle. */
-async function window(ms: number): Promise<[number, number]> {
-  const from = performance.now() + 400;
-  await sleep(ms);
-  return [from, performance.now()];
 }
 
 test('a supervisor code from an extension not in acd.supervisors is refused with 403 and changes nothing', async () => {

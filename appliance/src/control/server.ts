@@ -70,6 +70,7 @@ function acdRoutes(acd: NonNullable<ControlHandlers['acd']>): ControlRoutes {
     '/v1/cti/events': { method: 'GET', stream: (write) => acd.subscribe(write) },
     ...(acd.supervise ? { '/v1/acd/supervise': { method: 'POST' as const, run: (body: unknown) => acd.supervise!(body) } } : {}),
     ...(acd.conference ? { '/v1/acd/conference': { method: 'POST' as const, run: (body: unknown) => acd.conference!(body) } } : {}),
+    ...(acd.call ? { '/v1/acd/call': { method: 'POST' as const, run: (body: unknown) => acd.call!(body) } } : {}),
   };
 }
 

@@ -41,6 +41,8 @@ export interface AcdControlHandlers {
   supervise?(body: unknown): unknown;
   /** Conferences: `{ agent, action: merge | leave }`; throws RangeError on refusal. */
   conference?(body: unknown): unknown;
+  /** Agent call control: `{ agent, action: answer | hangup | hold | resume | transfer, to? }`; throws RangeError on refusal. */
+  call?(body: unknown): unknown;
 }
 
 /** Error body of every non-2xx response. */

@@ -331,6 +331,12 @@ export class B2bua {
     return out;
   }
 
+  /** The live call whose relay session is `sessionId` (in-call keys). A scan: digits are rare. */
+  callOfSession(sessionId: string): Call | undefined {
+    for (const c of this.calls.values()) if (c.media.session?.sessionId === sessionId) return c;
+    return undefined;
+  }
+
   /** Answered calls extension `extension` takes part in (as caller or callee), oldest first. A scan: supervisors and conferences ask rarely. */
   answeredCallsOf(extension: string): Call[] {
     return [...this.calls.values()].filter((c) => c.state === 'answered' && (c.caller === extension || c.callee === extension));

@@ -17,6 +17,7 @@ import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, t
 import { CallRooms, Conferences } from './conference/index.ts';
 import { SupervisedCallHost, Supervision } from './supervision/index.ts';
 import { conferenceCommand, superviseCommand } from './supervision/commands.ts';
+import { AgentCallControl, ConferenceKeys, agentCallCommand } from './call-control/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -126,7 +127,17 @@ export class PbxService {
       boxes: () => voicemailBoxes(store.current), save: (row) => voicemailStore.insert(row),
     });
     const promptRecording = new PromptRecordingHost(voicemail, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
-    stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences));
+    // Agent call control from the desktop, and conference keys (*61/*62) from the desk phone.
+    const callControl = new AgentCallControl({
+      clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
+      extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
+      blindTransfer: (call, leg, dialled) => stack!.b2bua.transfers.blindTransfer(call, leg, dialled),
+    });
+    const conferenceKeys = new ConferenceKeys({
+      clock: opts.clock ?? systemClock, callOfSession: (id) => stack!.b2bua.callOfSession(id),
+      agentOn: (ext) => callCenter.agentOnExtension(ext), merge: (a) => conferences.merge(a), leave: (a) => conferences.leave(a),
+    });
+    stack.b2bua.setHost(new SupervisedCallHost(promptRecording, supervision, conferences, [callControl, conferenceKeys]));
     const service = new PbxService(store, env, records, transport, stack, relay, callCenter, cti, agentRecords, { log: queueCallLog, writer: queueCallWriter });
     service.supervisors = acdSettings(config).supervisors;
     service.mixingCounters = () => ({ ...prefixed('supervision', supervision.counters), ...prefixed('conference', conferences.counters), 'conference.live': conferences.size });
@@ -145,6 +156,7 @@ export class PbxService {
         subscribe: (write) => cti.subscribe((e) => write(JSON.stringify(e))),
         supervise: (body) => superviseCommand(supervision, body),
         conference: (body) => conferenceCommand(conferences, body),
+        call: (body) => agentCallCommand(callControl, body),
       },
     });
     service.loopDelay.enable();

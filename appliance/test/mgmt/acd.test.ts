@@ -118,3 +118,24 @@ test('listen from the wallboard rings the signed-in user\'s own phone: its exten
   assert.equal(refused.status, 400);
   assert.match(refused.json.error.message, /no supervisor is in agent 8001's call; your user has no desk phone extension/);
 });
+
+test('agent call control goes to the PBX with the agent in the body; a bad action or number is refused before the PBX, its refusals come back as 400 with the reason', async (t) => {
+  const h = await startHarness(t);
+  const agent = await signedIn(h, 'agent');
+  h.pbx.answer = (_m, path, body) => {
+    if (path === '/v1/acd/call' && (body as { action?: string }).action === 'answer') throw new ControlRequestError(400, { error: 'a ringing SIP phone can only be answered on the phone itself' });
+    return { agent: '8001', action: (body as { action: string }).action, callId: 'c1' };
+  };
+  const held = await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'hold' } });
+  assert.equal(held.status, 200);
+  assert.equal(held.json.callId, 'c1');
+  await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'transfer', to: '8002' } });
+  assert.deepEqual(h.pbx.requests.at(-1), { method: 'POST', path: '/v1/acd/call', body: { agent: '8001', action: 'transfer', to: '8002' } });
+  const answer = await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'answer' } });
+  assert.equal(answer.status, 400);
+  assert.match(answer.json.error.message, /only be answered on the phone itself/);
+  const before = h.pbx.requests.length;
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'explode' } })).status, 400);
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'transfer', to: 'sip:x@evil' } })).status, 400);
+  assert.equal(h.pbx.requests.length, before, 'the schema refused both before the PBX was asked');
+});

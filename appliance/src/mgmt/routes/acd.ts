@@ -103,4 +103,23 @@ export const acdRoutes: AnyRoute[] = [
       return pbxCall<{ room?: string; parties?: string[]; agent?: string; left?: boolean }>(svc, 'POST', '/v1/acd/conference', { agent: p.agent, ...body });
     },
   }),
+  route({
+    method: 'POST',
+    path: '/acd/agents/:agent/call',
+    access: ['admin', 'supervisor', 'agent'],
+    summary: 'Control the agent\'s call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); answer is refused with the reason (only the phone can answer)',
+    tag: 'acd',
+    params,
+    body: {
+      type: 'object', additionalProperties: false, required: ['action'],
+      properties: {
+        action: { type: 'string', enum: ['answer', 'hangup', 'hold', 'resume', 'transfer'] },
+        to: { type: 'string', pattern: '^[0-9*#+]{1,32}$' },
+      },
+    },
+    response: { status: 200, schema: { type: 'object', required: ['agent', 'action', 'callId'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' } } } },
+    async handler({ svc, params: p, body }) {
+      return pbxCall<{ agent: string; action: string; callId: string }>(svc, 'POST', '/v1/acd/call', { agent: p.agent, ...body }, '呼叫控制被拒绝');
+    },
+  }),
 ];

@@ -286,6 +286,11 @@ export class CallCenter implements CallHost {
     return this.agentExt.get(agent);
   }
 
+  /** The agent logged in on `extension`, or undefined (conference keys). */
+  agentOnExtension(extension: string): string | undefined {
+    return this.extAgent.get(extension);
+  }
+
   /** The queue call `agent` is talking on now, or undefined. A scan: supervisors ask rarely. */
   connectedCallOf(agent: string): Call | undefined {
     for (const h of this.byCall.values()) if (h.phase === 'connected' && h.agent === agent && h.call.state === 'answered') return h.call;

@@ -2,6 +2,7 @@ import type { AgentStateName, QueueStats } from '../../acd/index.ts';
 import type { IvrChoice } from '../../ivr/index.ts';
 import type { SupervisionCtiEvent } from '../supervision/cti-events.ts';
 import type { ConferenceCtiEvent } from '../conference/cti-events.ts';
+import type { CallControlCtiEvent } from '../call-control/cti-events.ts';
 
 /**
  * Events of the CTI stream (issue 6) for agent desktops and wallboards, Noun+Verb (STYLE.md 15).
@@ -24,7 +25,8 @@ export type CtiEvent =
   | { type: 'AgentStateChanged'; at: number; agent: string; state: AgentStateName; reason?: string; extension?: string }
   | { type: 'QueueStatsUpdated'; at: number; queue: string; stats: QueueStats }
   | SupervisionCtiEvent
-  | ConferenceCtiEvent;
+  | ConferenceCtiEvent
+  | CallControlCtiEvent;
 
 /** Names of the event types, for filters. */
 export type CtiEventType = CtiEvent['type'];

@@ -7,9 +7,16 @@ import type { MediaEvent } from '../media-anchor.ts';
 import type { Conferences } from '../conference/conferences.ts';
 import type { Supervision } from './supervision.ts';
 
+/** Something beside the call center that follows relay events and call ends. */
+export interface CallObserver {
+  onMediaEvent?(e: MediaEvent): void;
+  ended(call: Call): void;
+}
+
 /** The call center, with supervisor codes and conference bookkeeping in front of it. */
 export class SupervisedCallHost extends ForwardingCallHost {
-  constructor(callCenter: CallHost, private readonly supervision: Supervision, private readonly conferences: Conferences) {
+  /** `observers` also see relay events and call ends (agent call control, conference keys). */
+  constructor(callCenter: CallHost, private readonly supervision: Supervision, private readonly conferences: Conferences, private readonly observers: ReadonlyArray<CallObserver> = []) {
     super(callCenter);
   }
 
@@ -21,11 +28,13 @@ export class SupervisedCallHost extends ForwardingCallHost {
   override onMediaEvent(e: MediaEvent): void {
     this.inner.onMediaEvent(e);
     this.supervision.onMediaEvent(e);
+    for (const o of this.observers) o.onMediaEvent?.(e);
   }
 
   override ended(call: Call): void {
     this.inner.ended(call);
     this.supervision.ended(call);
     this.conferences.ended(call);
+    for (const o of this.observers) o.ended(call);
   }
 }

@@ -44,6 +44,9 @@ export interface TransferDeps {
 
 const opposite = (leg: Leg): Leg => (leg === 'a' ? 'b' : 'a');
 
+/** Where a transfer's progress goes: NOTIFYs to a REFER's sender, or only the log for an API transfer. */
+export type TransferProgress = Pick<ReferNotifier, 'notify'>;
+
 /**
  * Call transfer by REFER (RFC 3515) inside an answered call, from either party. The PBX
  * does the transfer itself rather than passing the REFER on, so the transferee's phone
@@ -92,7 +95,19 @@ export class CallTransfers {
     else this.blind(call, leg, target.user, notifier);
   }
 
-  private blind(call: Call, leg: Leg, dialled: string, notifier: ReferNotifier): void {
+  /**
+   * A blind transfer asked for by the call-control API (issue 6) instead of a REFER: the party on
+   * `leg` (the agent) is the transferor and `dialled` is routed as if it dialled it. There is no
+   * REFER subscription, so progress is only logged; a failure leaves the call as it was.
+   */
+  blindTransfer(call: Call, leg: Leg, dialled: string): void {
+    if (call.transfer) throw new RangeError(`call ${call.callId} is already being transferred`);
+    if (call.state !== 'answered') throw new RangeError(`call ${call.callId} is not answered`);
+    this.counters.requested++;
+    this.blind(call, leg, dialled, { notify: (status) => log.info({ callId: call.callId, status }, 'API transfer progress') });
+  }
+
+  private blind(call: Call, leg: Leg, dialled: string, notifier: TransferProgress): void {
     const transferor = call.partyOn(leg);
     const route = this.deps.route(transferor, dialled, call.partyOn(opposite(leg)));
     if ('status' in route) { this.fail(call, notifier, route.status); return; }
@@ -137,7 +152,7 @@ export class CallTransfers {
     attempt.start(route.targets, route.sequential);
   }
 
-  private attended(call: Call, leg: Leg, replaces: ReplacesTarget, notifier: ReferNotifier): void {
+  private attended(call: Call, leg: Leg, replaces: ReplacesTarget, notifier: TransferProgress): void {
     const found = this.deps.findDialog(replaces.callId, replaces.toTag, replaces.fromTag);
     const other = found?.call;
     if (found && other && other !== call && other.state === 'ringing' && found.leg === 'a' && other.partyOn('a') === call.partyOn(leg)) {
@@ -192,7 +207,7 @@ export class CallTransfers {
   }
 
   /** The new party answered: report success, write the old segment, swap the party in, release the transferor. */
-  private complete(call: Call, leg: Leg, dialog: Dialog, number: string, extension: boolean, carrier: string | undefined, notifier: ReferNotifier): void {
+  private complete(call: Call, leg: Leg, dialog: Dialog, number: string, extension: boolean, carrier: string | undefined, notifier: TransferProgress): void {
     call.transfer = undefined;
     this.counters.completed++;
     notifier.notify(200, 'OK');
@@ -219,7 +234,7 @@ export class CallTransfers {
   }
 
   /** The transfer failed with `status`: tell the transferor; the call goes on, or ends if the transferor already left. */
-  private fail(call: Call, notifier: ReferNotifier, status: number): void {
+  private fail(call: Call, notifier: TransferProgress, status: number): void {
     const leg = call.transfer?.leg;
     call.transfer = undefined;
     this.counters.failed++;

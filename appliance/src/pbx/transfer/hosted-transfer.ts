@@ -3,6 +3,9 @@ import type { Call, Leg } from '../call.ts';
 import type { HostedTransfer } from '../call-host.ts';
 import type { ReferNotifier } from './refer-notifier.ts';
 
+/** Progress reports of a transfer (a REFER's NOTIFYs, or only the log). */
+type Progress = Pick<ReferNotifier, 'notify'>;
+
 const log = moduleLogger('pbx.transfer');
 
 /** What a transfer into a queue or IVR menu needs from the transfer service. */
@@ -12,7 +15,7 @@ export interface HostedTransferDeps {
   /** Hands leg a to the call center (CallHost.transferIn); false when it cannot take it. */
   transferIn(call: Call, to: HostedTransfer, by: string): boolean;
   /** Reports a failure to the transferor; the call goes on as it was. */
-  fail(call: Call, notifier: ReferNotifier, status: number): void;
+  fail(call: Call, notifier: Progress, status: number): void;
   now(): number;
 }
 
@@ -24,7 +27,7 @@ export interface HostedTransferDeps {
  * called); a caller transferring the party it called is refused with 403. The call record starts
  * a new segment whose callee is the number dialled (the queue's or menu's).
  */
-export function transferIntoHost(deps: HostedTransferDeps, call: Call, leg: Leg, dialled: string, to: HostedTransfer, notifier: ReferNotifier): void {
+export function transferIntoHost(deps: HostedTransferDeps, call: Call, leg: Leg, dialled: string, to: HostedTransfer, notifier: Progress): void {
   if (leg !== 'b' || call.state !== 'answered') { deps.fail(call, notifier, 403); return; }
   log.info({ callId: call.callId, to: to.kind }, 'blind transfer into the call center');
   // Said before the release: the NOTIFY goes inside the transferor's dialog.

@@ -1,9 +1,7 @@
 // Typed endpoints of the management API v1, one function per route the UI uses.
 import { apiUrl, fetchBinary, request, upload, type Query } from './client.ts';
 import type {
-  VoicemailBox,
-  VoicemailMessage,
-  AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording, Customer, CustomerInput, CustomerLookup, CustomerNote, ImportProgress, ImportResult, Report, ReportKind,
+  VoicemailBox, VoicemailMessage, AlarmList, AuditEntry, FaultInput, FaultReport, Finding, InspectionRun, RunSummary, TemplateDefinition, TemplateVersion, TrendSeries, CallRecord, ConfigDocument, ConfigVersion, Extension, ExtensionInput, HourBucket, Page, PortList, RoutesConfig, SnmpForm, SnmpSettingsDoc, SessionInfo, SystemSummary, TrunkList, UserAccount, UserInput, WriteResult, BackupEntry, BackupHealth, BackupProgress, BackupRun, BackupSettings, RestorePlan, TestRestoreReport, AcdSnapshot, AgentCommand, Recording, IvrConfig, IvrConfigDocument, PromptFile, SupervisorCommand, ConferenceCommand, LiveRecording, Customer, CustomerInput, CustomerLookup, CustomerNote, ImportProgress, ImportResult, Report, ReportKind, AgentCallCommand,
 } from './types.ts';
 
 /** Filters of the recordings list (durations in seconds). */
@@ -67,6 +65,7 @@ export const api = {
     agentState: (agent: string, body: AgentCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/state`, { body }),
     supervise: (agent: string, body: SupervisorCommand) => request<{ ringing?: boolean; supervisor?: string }>('POST', `/acd/agents/${encodeURIComponent(agent)}/supervise`, { body }),
     conference: (agent: string, body: ConferenceCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/conference`, { body }),
+    call: (agent: string, body: AgentCallCommand) => request<unknown>('POST', `/acd/agents/${encodeURIComponent(agent)}/call`, { body }),
   },
   customers: {
     search: (q: { q?: string; service?: string; offset?: number; limit?: number }) => request<Page<Customer>>('GET', '/customers', { query: q }),

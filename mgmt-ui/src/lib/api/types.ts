@@ -556,6 +556,9 @@ export interface SupervisorCommand { action: 'listen' | 'whisper' | 'barge' | 'r
 /** `POST /acd/agents/:agent/conference`. */
 export interface ConferenceCommand { action: 'merge' | 'leave' }
 
+/** `POST /acd/agents/:agent/call`: control of the agent's call; `to` for a blind transfer (answer is refused with the reason: only the phone can answer). */
+export interface AgentCallCommand { action: 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer'; to?: string }
+
 /** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
 export type CtiEvent =
   | { type: 'CallOffered'; at: number; callId: string; agent: string; extension: string; callerNumber: string; callerName?: string; queue: string; waitMs: number; ivr: { choices: Array<{ menu: string; digit: string }>; digits: Record<string, string> }; callback?: { attempt: number } }
@@ -570,7 +573,8 @@ export type CtiEvent =
   | { type: 'AgentForced'; at: number; agent: string; supervisor: string; action: 'release' | 'not-ready' | 'logout'; callId?: string }
   | { type: 'ConferenceStarted'; at: number; room: string; agent: string; parties: string[] }
   | { type: 'ConferencePartyJoined' | 'ConferencePartyLeft'; at: number; room: string; agent: string; party: string }
-  | { type: 'ConferenceEnded'; at: number; room: string; agent: string };
+  | { type: 'ConferenceEnded'; at: number; room: string; agent: string }
+  | { type: 'CallHeld' | 'CallResumed'; at: number; callId: string; agent: string; party: string };
 
 /** One party of a recording: WAV channel `channel` holds what it said. */
 export interface RecordingParty {

@@ -14,6 +14,8 @@ class CtiState {
   offer = $state<Extract<CtiEvent, { type: 'CallOffered' }> | undefined>(undefined);
   /** Whether the offered call was answered. */
   answered = $state(false);
+  /** The call the agent put on hold by the call-control API (CallHeld, until CallResumed or its end). */
+  held = $state<string | undefined>(undefined);
   /** Supervisors in agents' calls now, by agent (from SupervisionStarted/ModeChanged/Ended). */
   supervision = $state<Record<string, { supervisor: string; mode: 'listen' | 'whisper' | 'barge' }>>({});
   /** The PBX rang a supervisor's phone for the wallboard and it did not join (busy, no answer…): the latest, shown as a refusal. */
@@ -64,6 +66,8 @@ class CtiState {
     if (e.type === 'CallOffered') { this.offer = e; this.answered = false; }
     else if (e.type === 'CallAnswered' && this.offer?.callId === e.callId) this.answered = true;
     else if (e.type === 'CallEnded' && this.offer?.callId === e.callId) { this.offer = undefined; this.answered = false; }
+    if (e.type === 'CallHeld') this.held = e.callId;
+    else if ((e.type === 'CallResumed' || e.type === 'CallEnded') && this.held === e.callId) this.held = undefined;
     if (e.type === 'SupervisionStarted' || e.type === 'SupervisionModeChanged') this.supervision = { ...this.supervision, [e.agent]: { supervisor: e.supervisor, mode: e.mode } };
     else if (e.type === 'SupervisionEnded') { const { [e.agent]: _gone, ...rest } = this.supervision; this.supervision = rest; }
     else if (e.type === 'SupervisionCallFailed') this.supervisionFailed = e;

@@ -1,0 +1,125 @@
+// Call control of an agent's own call from the agent desktop (issue 6): hang up, hold and resume,
+// blind transfer.
+// The PBX anchors every call's audio, so hold needs nothing from the agent's phone: the relay
+// plays music on hold to the far party instead of the agent's voice (the same relay feature a
+// phone's own hold re-INVITE triggers, docs/media-relay.md), and the far party's phone is not
+// re-INVITEd either — it simply hears music. "Answer" is refused: a ringing SIP phone can only be
+// answered by the phone itself (no standard request makes a UA answer an INVITE it already shows).
+import type { Clock } from '../../sip/clock.ts';
+import { moduleLogger } from '../../log.ts';
+import type { Call, Leg } from '../call.ts';
+import type { CallControlCtiEvent } from './cti-events.ts';
+
+const log = moduleLogger('pbx.call-control');
+
+/** Actions on the agent's current call. */
+export type AgentCallAction = 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer';
+
+/** Every action, for input checks. */
+export const AGENT_CALL_ACTIONS: readonly AgentCallAction[] = ['answer', 'hangup', 'hold', 'resume', 'transfer'];
+
+/** What call control needs of the call center and the B2BUA (the same lookups conferences use). */
+export interface AgentCallDeps {
+  clock: Clock;
+  /** The extension an agent is logged in on. */
+  extensionOf(agent: string): string | undefined;
+  /** The queue call an agent is talking on (its agent is leg b). */
+  connectedCallOf(agent: string): Call | undefined;
+  /** Answered calls an extension takes part in, oldest first. */
+  callsOf(extension: string): Call[];
+  publish(e: CallControlCtiEvent): void;
+  /**
+   * Blind transfer of the far party: `dialled` routed as if the agent's extension on `leg` dialled
+   * it (an agent's, queue's or IVR menu's number, an extension, an outside number), the same path
+   * as a REFER from the phone (transfer/call-transfers.ts). Throws RangeError when it cannot start.
+   */
+  blindTransfer(call: Call, leg: Leg, dialled: string): void;
+}
+
+/** The answer to a command. */
+export interface AgentCallResult { agent: string; action: AgentCallAction; callId: string }
+
+const other = (leg: Leg): Leg => (leg === 'a' ? 'b' : 'a');
+
+/** See the file comment. Refusals are RangeErrors (the control socket answers 400 with the message). */
+export class AgentCallControl {
+  /** Calls whose far party the API holds, and that party's leg. */
+  private readonly held = new Map<Call, Leg>();
+  readonly counters = { commands: 0, refused: 0 };
+
+  constructor(private readonly deps: AgentCallDeps) {}
+
+  /** Carries out `action` on the agent's call. Throws RangeError with the reason when it cannot. */
+  command(agent: string, action: AgentCallAction, to?: string): AgentCallResult {
+    this.counters.commands++;
+    try {
+      return this.run(agent, action, to);
+    } catch (err) {
+      if (err instanceof RangeError) this.counters.refused++;
+      throw err;
+    }
+  }
+
+  /** A call ended: forget its hold. */
+  ended(call: Call): void {
+    this.held.delete(call);
+  }
+
+  private run(agent: string, action: AgentCallAction, to: string | undefined): AgentCallResult {
+    const ext = this.deps.extensionOf(agent);
+    if (ext === undefined) throw new RangeError(`agent ${agent} is not logged in`);
+    if (action === 'answer') {
+      throw new RangeError('a ringing SIP phone can only be answered on the phone itself (lift the handset or press answer); the PBX cannot answer it for you');
+    }
+    const found = this.callOf(agent, ext, action === 'resume');
+    if (!found) throw new RangeError(action === 'resume' ? `agent ${agent} has no call on hold` : `agent ${agent} has no answered call`);
+    const { call, leg } = found;
+    if (action === 'transfer' && to === undefined) throw new RangeError('transfer needs the number to transfer to');
+    const far = other(leg);
+    const now = this.deps.clock.now();
+    switch (action) {
+      case 'hangup':
+        // The agent's side ends the call: for the record the agent's leg hung up.
+        call.hangup(leg === 'a' ? 'caller' : 'callee', 'agent-api');
+        break;
+      case 'hold':
+        if (this.held.has(call)) throw new RangeError(`call ${call.callId} is already on hold`);
+        call.media.musicOnHold(far, true);
+        this.held.set(call, far);
+        this.deps.publish({ type: 'CallHeld', at: now, callId: call.callId, agent, party: call.partyOn(far) });
+        break;
+      case 'transfer':
+        // A held caller comes off hold first: the new party must hear it, not the music.
+        if (this.held.get(call) === far) { call.media.musicOnHold(far, false); this.held.delete(call); }
+        this.deps.blindTransfer(call, leg, to!);
+        break;
+      case 'resume':
+        call.media.musicOnHold(far, false);
+        this.held.delete(call);
+        this.deps.publish({ type: 'CallResumed', at: now, callId: call.callId, agent, party: call.partyOn(far) });
+        break;
+    }
+    log.info({ callId: call.callId, agent, action }, 'agent call control');
+    return { agent, action, callId: call.callId };
+  }
+
+  /**
+   * The call the command is about and the agent's leg on it: for resume, the agent's held call;
+   * otherwise the queue call it talks on, else its newest answered call (a consult call is newer
+   * than the call it put on hold).
+   */
+  private callOf(agent: string, ext: string, heldOnly: boolean): { call: Call; leg: Leg } | undefined {
+    const queued = this.deps.connectedCallOf(agent);
+    const calls = [...new Set([...this.deps.callsOf(ext), ...(queued ? [queued] : [])])].filter((c) => c.state === 'answered');
+    const held = calls.filter((c) => this.held.has(c));
+    const live = calls.filter((c) => !this.held.has(c));
+    let call: Call | undefined;
+    if (heldOnly) call = held.at(-1);
+    else if (queued && live.includes(queued)) call = queued;
+    // Everything on hold: the command (hang up) is about the newest held call.
+    else call = live.at(-1) ?? held.at(-1);
+    if (!call) return undefined;
+    const leg: Leg = call === queued ? 'b' : call.partyOn('a') === ext ? 'a' : 'b';
+    return { call, leg };
+  }
+}

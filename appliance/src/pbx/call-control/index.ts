@@ -1,0 +1,5 @@
+/** Agent call control from the desktop and conference keys from the desk phone (issue 6). */
+export { AgentCallControl, AGENT_CALL_ACTIONS, type AgentCallAction, type AgentCallDeps, type AgentCallResult } from './agent-calls.ts';
+export { ConferenceKeys, CONFERENCE_DTMF_CODES, type ConferenceKeyAction, type ConferenceKeysDeps } from './conference-keys.ts';
+export { agentCallCommand } from './commands.ts';
+export type { CallControlCtiEvent } from './cti-events.ts';
