@@ -134,7 +134,7 @@ test('users: admin creates (must change password), updates, resets; cannot delet
   const actions = h.services.auditLog.search({ q: 'user.' }).items.map((e) => `${e.action}:${e.target}`).reverse();
   assert.deepEqual(actions, ['user.created:bob', 'user.updated:bob', 'user.created:carol', 'user.deleted:root']);
   const bobUpd = h.services.auditLog.search({ action: 'user.updated' }).items[0];
-  assert.deepEqual([bobUpd.before, bobUpd.after], [{ username: 'bob', role: 'supervisor', displayName: 'Bob' }, { username: 'bob', role: 'engineer', displayName: 'Bob' }]);
+  assert.deepEqual([bobUpd.before, bobUpd.after], [{ username: 'bob', role: 'supervisor', displayName: 'Bob', extension: null }, { username: 'bob', role: 'engineer', displayName: 'Bob', extension: null }]);
 });
 
 test('audit search filters and the CSV export; config history, masked version, masked diff and rollback that reloads the PBX', async (t) => {
