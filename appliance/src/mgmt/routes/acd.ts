@@ -131,20 +131,20 @@ export const acdRoutes: AnyRoute[] = [
     method: 'POST',
     path: '/acd/agents/:agent/call',
     access: ['admin', 'supervisor', 'agent'],
-    summary: 'Control the agent\'s call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); answer is refused with the reason (only the phone can answer)',
+    summary: 'Control the agent\'s call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); dial `to` (click-to-dial: the PBX rings the agent\'s phone, then calls `to` as if the agent dialled it); consult `to` (holds the party and dials), then complete (the held and consulted parties talk, the agent leaves) or cancel; answer is refused with the reason (only the phone can answer). A user with role agent acts only for the agent on its own desk phone',
     tag: 'acd',
     params,
     body: {
       type: 'object', additionalProperties: false, required: ['action'],
       properties: {
-        action: { type: 'string', enum: ['answer', 'hangup', 'hold', 'resume', 'transfer'] },
+        action: { type: 'string', enum: ['answer', 'hangup', 'hold', 'resume', 'transfer', 'dial', 'consult', 'complete', 'cancel'] },
         to: { type: 'string', pattern: '^[0-9*#+]{1,32}$' },
       },
     },
-    response: { status: 200, schema: { type: 'object', required: ['agent', 'action', 'callId'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' } } } },
+    response: { status: 200, schema: { type: 'object', required: ['agent', 'action', 'callId'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' }, dialCallId: { type: 'string' } } } },
     async handler({ svc, user, params: p, body }) {
       await requireOwnAgent(svc, user, p.agent);
-      return pbxCall<{ agent: string; action: string; callId: string }>(svc, 'POST', '/v1/acd/call', { agent: p.agent, ...body }, '呼叫控制被拒绝');
+      return pbxCall<{ agent: string; action: string; callId: string; dialCallId?: string }>(svc, 'POST', '/v1/acd/call', { agent: p.agent, ...body }, '呼叫控制被拒绝');
     },
   }),
 ];
