@@ -173,6 +173,8 @@ export class AgentCallControl {
     const c = this.consults.get(agent);
     if (!c) throw new RangeError(`agent ${agent} has no consult call to complete`);
     if (c.call.state !== 'answered') { this.consults.delete(agent); throw new RangeError(`call ${c.call.callId} has ended`); }
+    // The consult call ended on its own (either phone hung up): only cancel is left.
+    if (this.deps.dials.of(agent) !== c.dial) throw new RangeError(`the consult call to ${c.dial.to} has ended; cancel to take the caller off hold`);
     const party = c.dial.farParty();
     if (!party) throw new RangeError(`${c.dial.to} has not answered the consult call (yet); cancel it or wait`);
     this.deps.consultInto(c.call, c.leg, party.dialog, party, () => {

@@ -164,3 +164,19 @@ test('cancel drops the consult call and resumes the customer; complete before th
   assert.throws(() => control.command('8001', 'consult', '99999'), /cannot be dialled/);
   assert.equal(session().moh.a, false);
 });
+
+test('hangup during a consult ends the consult call only: the customer stays on hold, complete is refused, cancel resumes', async () => {
+  const { env, phones, control, call, session, byes, types } = await inCall();
+  control.command('8001', 'consult', '1002');
+  await env.run(300);
+  assert.equal(types().at(-1), 'DialConnected');
+  control.command('8001', 'hangup');
+  await env.run(200);
+  assert.equal(byes(phones.other), 1, 'the consulted party is hung up');
+  assert.equal(call.state, 'answered');
+  assert.equal(session().moh.a, true, 'the customer still waits on hold');
+  assert.throws(() => control.command('8001', 'complete'), /the consult call to 1002 has ended; cancel/);
+  control.command('8001', 'cancel');
+  assert.equal(session().moh.a, false);
+  assert.equal(types().at(-1), 'CallResumed');
+});
