@@ -35,7 +35,7 @@ async function requireOwnAgent(svc: MgmtServices, user: UserRecord | undefined, 
   }
   if (loginExtension !== undefined) {
     if (loginExtension === own) return;
-    throw new ApiError('FORBIDDEN', `you may log an agent in only on your own desk phone extension ${own}, not on ${loginExtension}`, { messageZh: `只能在您自己的话机分机 ${own} 上签入坐席，不能在 ${loginExtension} 上签入` });
+    throw new ApiError('FORBIDDEN', `you may log an agent in only on your own desk phone extension ${own}, not on ${loginExtension || 'no extension'}`, { messageZh: `只能在您自己的话机分机 ${own} 上签入坐席，不能在 ${loginExtension || '未指定分机'} 上签入` });
   }
   const snap = await pbxCall<{ agents: Array<{ agent: string; extension?: string }> }>(svc, 'GET', '/v1/acd/snapshot');
   if (snap.agents.some((a) => a.agent === agent && a.extension === own)) return;
