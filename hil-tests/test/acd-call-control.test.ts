@@ -1,5 +1,5 @@
 // Agent call control (issue 6) against a real PBX process: hold and resume by the API, hang up
-// by the API, and *61/*62 keyed by RFC 4733 from the agent's desk phone to merge a 3-party
+// by the API, click-to-dial and an attended transfer by the API (consult, complete), and *61/*62 keyed by RFC 4733 from the agent's desk phone to merge a 3-party
 // conference and leave it. Every party is a sipp streaming its own tone into an RTP analyzer
 // (caller 600 Hz, agent 1000 Hz, third party 1700 Hz, music on hold 440 Hz), so each check is
 // "who hears which frequency" in a time window.
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wavHeader } from '@hotline/media';
 import { ControlClient, ControlRequestError } from '@hotline/appliance/control';
-import { freePort } from '../src/ports.ts';
-import { scenario, startSipp, type SippProcess } from '../src/sipp.ts';
+import { freePort, freeUdpPorts } from '../src/ports.ts';
+import { runSipp, scenario, startSipp, waitForUdpBound, type SippProcess } from '../src/sipp.ts';
 import { agentPhone } from '../src/acd-phones.ts';
 import { buildToneRtpPcap } from '../src/pcap.ts';
 import { startRtpAnalyzer, type RtpAnalyzer } from '../src/rtp-analyzer.ts';
@@ -195,6 +195,80 @@ test('API blind transfer to another agent\'s number: the caller ends up talking 
     await phone.stop();
     await other.stop();
     await control.call('POST', '/v1/acd/agent', { agent: '8002', action: 'logout' }).catch(() => undefined);
+    await Promise.all([c.stop(), a.stop(), t.stop()]);
+  }
+});
+
+test('API click-to-dial: the agent\'s phone rings first showing the number, then the number; both hear each other; API hangup ends both', async () => {
+  await agentReady();
+  const [a, t] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), dir, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  const other = await agentPhone(pbx.sipPort, '2002', secret('2002'), dir, 200, { rtpPort: t.port, voice: voice(THIRD) });
+  const since = performance.now();
+  try {
+    await assert.rejects(control.call('POST', '/v1/acd/call', { agent: '8001', action: 'dial', to: '99999' }), (err) => refused(err) && /cannot be dialled from extension 2001/.test((err as Error).message));
+    const r = await control.call<{ dialCallId: string }>('POST', '/v1/acd/call', { agent: '8001', action: 'dial', to: '2002' });
+    await event('DialConnected', (e) => e.callId === r.dialCallId, since);
+    const first = phone.invites().at(-1)!;
+    assert.equal(first.from, '2002', 'the agent\'s phone shows the number it is about to call');
+    assert.ok(first.at <= other.invites().at(-1)!.at, 'the agent\'s phone rang before the number');
+    assert.equal(other.invites().at(-1)!.from, '2001', 'the number sees the agent\'s extension calling');
+    const talking = await window(1200);
+    check('agent (dial)', a.analysis, talking, [THIRD], [MUSIC]);
+    check('called party (dial)', t.analysis, talking, [AGENT], [MUSIC]);
+    await control.call('POST', '/v1/acd/call', { agent: '8001', action: 'hangup' });
+    const ended = await event('DialEnded', (e) => e.callId === r.dialCallId, since);
+    assert.equal(ended.e.side, 'caller');
+  } finally {
+    await phone.stop();
+    await other.stop();
+    await Promise.all([a.stop(), t.stop()]);
+  }
+});
+
+test('API attended transfer: consult holds the caller on music and dials 2002 from the agent\'s phone; complete moves 2002 into the caller\'s call and the agent leaves', async () => {
+  await agentReady();
+  const [c, a, t] = await Promise.all([startRtpAnalyzer(), startRtpAnalyzer(), startRtpAnalyzer()]) as [RtpAnalyzer, RtpAnalyzer, RtpAnalyzer];
+  const phone = await agentPhone(pbx.sipPort, '2001', secret('2001'), dir, 200, { rtpPort: a.port, voice: voice(AGENT) });
+  // The consulted party: answers, takes the PBX's re-INVITE onto the caller's call, talks 4 s, hangs up.
+  const tPort = await freePort();
+  const consulted = startSipp({
+    scenarioFile: scenario('uas-answer-reinvited'), localPort: tPort, service: '2002', timeoutSec: 40,
+    vars: { rtp_port: t.port, pt: 0, codec: 'PCMU' }, files: { 'audio.pcap': voice(THIRD) },
+  });
+  await waitForUdpBound(tPort);
+  const register = (expires: number) => runSipp({
+    scenarioFile: scenario('register'), remote: `127.0.0.1:${pbx.sipPort}`, service: '2002',
+    auth: { username: '2002', password: secret('2002') }, vars: { contact_port: tPort, expires }, timeoutSec: 10, allowFailure: expires === 0,
+  });
+  await register(300);
+  const since = performance.now();
+  const callerSipp = caller(c.port);
+  try {
+    const answered = await event('CallAnswered', (e) => e.agent === '8001', since);
+    await assert.rejects(control.call('POST', '/v1/acd/call', { agent: '8001', action: 'complete' }), (err) => refused(err) && /no consult call/.test((err as Error).message));
+    const r = await control.call<{ callId: string; dialCallId: string }>('POST', '/v1/acd/call', { agent: '8001', action: 'consult', to: '2002' });
+    assert.equal(r.callId, answered.e.callId);
+    await event('CallHeld', (e) => e.callId === answered.e.callId, since);
+    await event('DialConnected', (e) => e.callId === r.dialCallId && e.purpose === 'consult', since);
+    const onHold = await window(1200);
+    check('caller (consulting)', c.analysis, onHold, [MUSIC], [AGENT]);
+
+    await control.call('POST', '/v1/acd/call', { agent: '8001', action: 'complete' });
+    const moved = await event('ConsultTransferred', (e) => e.callId === answered.e.callId, since);
+    assert.equal(moved.e.party, '2002');
+    await new Promise((res) => setTimeout(res, 300));
+    const after = await window(1500);
+    check('caller (transferred)', c.analysis, after, [THIRD], [AGENT, MUSIC]);
+    check('consulted party (transferred)', t.analysis, after, [CALLER], [AGENT]);
+    // 2002's own BYE ends the caller's call: they were one call.
+    assert.equal((await consulted.done).stats.successful, 1, 'the consulted party was re-INVITEd and hung up with its BYE');
+    assert.equal((await callerSipp.done).stats.successful, 1, 'the caller got the BYE');
+  } finally {
+    await callerSipp.stop().catch(() => undefined);
+    await consulted.stop().catch(() => undefined);
+    await register(0);
+    await phone.stop();
     await Promise.all([c.stop(), a.stop(), t.stop()]);
   }
 });

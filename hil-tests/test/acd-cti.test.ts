@@ -206,3 +206,34 @@ test('the agent desktop\'s Hold / Resume / Hang up / Transfer buttons control th
     await phone.stop();
   }
 });
+
+test('the agent desktop\'s Dial button: the PBX rings the agent\'s phone, then the number; the page follows the dial and Hang up ends it; a number that cannot be routed is refused', async () => {
+  await openPage(page, 'agent');
+  await page.fill('[data-testid="agent-number"]', '8001');
+  await page.fill('[data-testid="agent-extension"]', PHONE.number);
+  await page.click('[data-testid="agent-login"]').catch(() => undefined);
+  await page.waitForSelector('[data-testid="agent-state-bar"][data-state="ready"]');
+  const phone = await agentPhone(app.pbx.sipPort, PHONE.number, PHONE.secret, logs, 300);
+  const other = await agentPhone(app.pbx.sipPort, SUPERVISOR.number, SUPERVISOR.secret, logs, 300);
+  try {
+    await page.fill('[data-testid="call-dial-to"]', '99999');
+    await page.evaluate(() => { document.querySelector('[data-testid="agent-state-bar"] .field-error')?.setAttribute('data-old', ''); });
+    await page.click('[data-testid="call-dial"]');
+    await page.waitForFunction(() => /99999 cannot be dialled from extension 2001/.test(document.querySelector('[data-testid="agent-state-bar"] .field-error:not([data-old])')?.textContent ?? ''));
+    assert.equal(phone.invites().length, 0, 'a refused dial rings nothing');
+
+    await page.fill('[data-testid="call-dial-to"]', SUPERVISOR.number);
+    await page.click('[data-testid="call-dial"]');
+    await page.waitForSelector('[data-testid="call-dial-note"][data-phase="connected"]', { timeout: 10_000 });
+    assert.match((await page.textContent('[data-testid="call-dial-note"]')) ?? '', /2099/);
+    assert.equal(await page.isDisabled('[data-testid="call-dial"]'), true, 'one dial at a time');
+    assert.equal(await page.$('[data-testid="call-complete"]'), null, 'complete belongs to a consult, not a plain dial');
+    assert.equal(phone.invites().at(-1)!.from, SUPERVISOR.number, 'the agent\'s phone rang first, showing the number');
+    assert.equal(other.invites().at(-1)!.from, PHONE.number);
+    await page.click('[data-testid="call-hangup"]');
+    await page.waitForSelector('[data-testid="call-dial-note"]', { state: 'detached', timeout: 10_000 });
+  } finally {
+    await phone.stop();
+    await other.stop();
+  }
+});

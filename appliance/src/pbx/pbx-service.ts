@@ -17,7 +17,7 @@ import { RECORDING_ACTIONS, type RecordingAction, type RecordingCommandResult, t
 import { CallRooms, Conferences } from './conference/index.ts';
 import { SupervisedCallHost, Supervision } from './supervision/index.ts';
 import { conferenceCommand, superviseCommand } from './supervision/commands.ts';
-import { AgentCallControl, ConferenceKeys, agentCallCommand } from './call-control/index.ts';
+import { AgentCallControl, AgentDials, ConferenceKeys, agentCallCommand } from './call-control/index.ts';
 
 const log = moduleLogger('pbx');
 
@@ -128,10 +128,19 @@ export class PbxService {
     });
     const promptRecording = new PromptRecordingHost(voicemail, { clock: opts.clock ?? systemClock, media: relay, prompts }, () => ivrSettings(store.current).promptRecorders);
     // Agent call control from the desktop, and conference keys (*61/*62) from the desk phone.
+    // Click-to-dial and consult calls: placed like a callback, from the agent's phone.
+    const dials = new AgentDials({
+      sip: { ...stack.b2bua.origination(), media: relay }, clock: opts.clock ?? systemClock, publish: (e) => cti.publish(e),
+      contactsOf: (ext, fromUser) => stack!.b2bua.contactsOf(ext, fromUser),
+      route: (from, number) => stack!.b2bua.origination().route(from, number),
+      ringTimeoutMs: () => stack!.b2bua.origination().noAnswerTimeoutMs(),
+    });
     const callControl = new AgentCallControl({
       clock: opts.clock ?? systemClock, callsOf, publish: (e) => cti.publish(e),
       extensionOf: (a) => callCenter.extensionOf(a), connectedCallOf: (a) => callCenter.connectedCallOf(a),
       blindTransfer: (call, leg, dialled) => stack!.b2bua.transfers.blindTransfer(call, leg, dialled),
+      dials,
+      consultInto: (call, leg, far, party, moved, failed) => stack!.b2bua.transfers.consultInto(call, leg, far, party, moved, failed),
     });
     const conferenceKeys = new ConferenceKeys({
       clock: opts.clock ?? systemClock, callOfSession: (id) => stack!.b2bua.callOfSession(id),

@@ -11,10 +11,12 @@ async function signedIn(h: Harness, role: 'admin' | 'agent' | 'auditor' = 'admin
 
 test('the call-control API forwards agent commands to the PBX, and its refusals become 400 VALIDATION with the reason', async (t) => {
   const h = await startHarness(t);
+  const admin = await signedIn(h);
   const agent = await signedIn(h, 'agent');
+  assert.equal((await call(h, 'PUT', '/api/v1/users/agent', { client: admin, body: { extension: '2001' } })).status, 200);
   h.pbx.answer = (_m, path, body) => {
     if (path === '/v1/acd/agent' && (body as { reason?: string }).reason === 'nap') throw new ControlRequestError(400, { error: 'unknown not-ready reason nap' });
-    return path === '/v1/acd/snapshot' ? { at: 1, queues: [{ name: 'repair', stats: { waiting: 2 }, agentsReady: 1 }], agents: [] } : { agent: '8001', state: { state: 'ready' } };
+    return path === '/v1/acd/snapshot' ? { at: 1, queues: [{ name: 'repair', stats: { waiting: 2 }, agentsReady: 1 }], agents: [{ agent: '8001', name: 'Li', extension: '2001', state: 'ready' }] } : { agent: '8001', state: { state: 'ready' } };
   };
   const ok = await call(h, 'POST', '/api/v1/acd/agents/8001/state', { client: agent, body: { action: 'login', extension: '2001', pin: '1234' } });
   assert.equal(ok.status, 200);
@@ -85,7 +87,7 @@ test('supervisor actions and conferences go to the PBX; agents may not supervise
   assert.equal(refused.status, 400);
   assert.match(refused.json.error.message, /no supervisor is in agent 8001/);
   assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/supervise', { client: sup, body: { action: 'eavesdrop' } })).status, 400);
-  const merged = await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: agent, body: { action: 'merge' } });
+  const merged = await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: sup, body: { action: 'merge' } });
   assert.equal(merged.status, 200);
   assert.deepEqual(merged.json.parties, ['2001', '138', '2002']);
   assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/conference', { client: agent, body: { action: 'split' } })).status, 400);
@@ -121,7 +123,8 @@ test('listen from the wallboard rings the signed-in user\'s own phone: its exten
 
 test('agent call control goes to the PBX with the agent in the body; a bad action or number is refused before the PBX, its refusals come back as 400 with the reason', async (t) => {
   const h = await startHarness(t);
-  const agent = await signedIn(h, 'agent');
+  // Admin acts on any agent (the agent role's own-phone rule has its own test below).
+  const agent = await signedIn(h);
   h.pbx.answer = (_m, path, body) => {
     if (path === '/v1/acd/call' && (body as { action?: string }).action === 'answer') throw new ControlRequestError(400, { error: 'a ringing SIP phone can only be answered on the phone itself' });
     return { agent: '8001', action: (body as { action: string }).action, callId: 'c1' };
@@ -138,4 +141,50 @@ test('agent call control goes to the PBX with the agent in the body; a bad actio
   assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'explode' } })).status, 400);
   assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'transfer', to: 'sip:x@evil' } })).status, 400);
   assert.equal(h.pbx.requests.length, before, 'the schema refused both before the PBX was asked');
+});
+
+test('a user with role agent acts only for the agent on its own desk phone: 403 with the reason in English and Chinese; admin and supervisor act on any agent', async (t) => {
+  const h = await startHarness(t);
+  const admin = await signedIn(h);
+  await seedUser(h, 'supervisor', 'supervisor');
+  const sup = await login(h, 'supervisor');
+  const agent = await signedIn(h, 'agent');
+  h.pbx.answer = (_m, path, body) => path === '/v1/acd/snapshot'
+    ? { at: 1, queues: [], agents: [{ agent: '8001', name: 'Li', extension: '2001', state: 'talking' }, { agent: '8002', name: 'Wang', extension: '2002', state: 'talking' }] }
+    : { agent: (body as { agent: string }).agent, action: 'hangup', callId: 'c1' };
+  const forwarded = () => h.pbx.requests.filter((r) => r.path !== '/v1/acd/snapshot').length;
+
+  // No desk phone set: refused, and the reason says what to do.
+  const noPhone = await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'hangup' } });
+  assert.equal(noPhone.status, 403);
+  assert.match(noPhone.json.error.message, /no desk phone extension/);
+  assert.match(noPhone.json.error.messageZh, /未设置话机分机/);
+
+  assert.equal((await call(h, 'PUT', '/api/v1/users/agent', { client: admin, body: { extension: '2001' } })).status, 200);
+  const own = await call(h, 'POST', '/api/v1/acd/agents/8001/call', { client: agent, body: { action: 'hangup' } });
+  assert.equal(own.status, 200, 'the agent on the user\'s own phone');
+  assert.deepEqual(h.pbx.requests.at(-1), { method: 'POST', path: '/v1/acd/call', body: { agent: '8001', action: 'hangup' } });
+
+  const before = forwarded();
+  for (const [path, body] of [
+    ['/api/v1/acd/agents/8002/call', { action: 'hangup' }],
+    ['/api/v1/acd/agents/8002/conference', { action: 'merge' }],
+    ['/api/v1/acd/agents/8002/state', { action: 'not-ready' }],
+    ['/api/v1/acd/agents/8003/call', { action: 'hold' }],
+  ] as const) {
+    const r = await call(h, 'POST', path, { client: agent, body });
+    assert.equal(r.status, 403, path);
+    assert.equal(r.json.error.code, 'FORBIDDEN');
+    assert.match(r.json.error.message, /is not logged in on your desk phone extension 2001; you may act only on your own calls/);
+    assert.match(r.json.error.messageZh, /未在您的话机分机 2001 上签入/);
+  }
+  const elsewhere = await call(h, 'POST', '/api/v1/acd/agents/8003/state', { client: agent, body: { action: 'login', extension: '2002', pin: '1234' } });
+  assert.equal(elsewhere.status, 403, 'logging in onto someone else\'s phone');
+  assert.match(elsewhere.json.error.message, /only on your own desk phone extension 2001, not on 2002/);
+  assert.equal(forwarded(), before, 'nothing refused reached the PBX');
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8003/state', { client: agent, body: { action: 'login', extension: '2001', pin: '1234' } })).status, 200);
+
+  // Admin and supervisor keep acting on any agent, with or without a desk phone.
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8002/call', { client: admin, body: { action: 'hangup' } })).status, 200);
+  assert.equal((await call(h, 'POST', '/api/v1/acd/agents/8002/conference', { client: sup, body: { action: 'merge' } })).status, 200);
 });

@@ -2,6 +2,7 @@ import { ControlRequestError, ServiceNotRunningError } from '../../control/index
 import { ApiError } from '../errors.ts';
 import { route, type AnyRoute } from '../route-types.ts';
 import type { MgmtServices } from '../services.ts';
+import type { UserRecord } from '../../records/index.ts';
 
 const params = { type: 'object', required: ['agent'], properties: { agent: { type: 'string', pattern: '^[0-9]{2,8}$' } } } as const;
 
@@ -18,6 +19,27 @@ export async function pbxCall<T>(svc: MgmtServices, method: 'GET' | 'POST', path
     }
     throw err;
   }
+}
+
+/**
+ * A user with role `agent` acts only for the agent logged in on its own desk phone
+ * (users.phone_extension); admin and supervisor act on any agent. The PBX's snapshot says who is
+ * logged in where, so a desk phone moved to another agent moves the right with it. Logging in is
+ * allowed only onto the user's own extension (nobody is logged in there yet to compare with).
+ */
+async function requireOwnAgent(svc: MgmtServices, user: UserRecord | undefined, agent: string, loginExtension?: string): Promise<void> {
+  if (!user || user.role !== 'agent') return;
+  const own = user.extension;
+  if (!own) {
+    throw new ApiError('FORBIDDEN', `your user has no desk phone extension, so it may not act for agent ${agent} (an administrator sets it in Users)`, { messageZh: `您的用户未设置话机分机，不能操作坐席 ${agent}（请管理员在用户管理中设置）` });
+  }
+  if (loginExtension !== undefined) {
+    if (loginExtension === own) return;
+    throw new ApiError('FORBIDDEN', `you may log an agent in only on your own desk phone extension ${own}, not on ${loginExtension || 'no extension'}`, { messageZh: `只能在您自己的话机分机 ${own} 上签入坐席，不能在 ${loginExtension || '未指定分机'} 上签入` });
+  }
+  const snap = await pbxCall<{ agents: Array<{ agent: string; extension?: string }> }>(svc, 'GET', '/v1/acd/snapshot');
+  if (snap.agents.some((a) => a.agent === agent && a.extension === own)) return;
+  throw new ApiError('FORBIDDEN', `agent ${agent} is not logged in on your desk phone extension ${own}; you may act only on your own calls`, { messageZh: `坐席 ${agent} 未在您的话机分机 ${own} 上签入；您只能操作自己的呼叫` });
 }
 
 /**
@@ -53,7 +75,8 @@ export const acdRoutes: AnyRoute[] = [
       },
     },
     response: { status: 200, schema: { type: 'object', required: ['agent'], properties: { agent: { type: 'string' }, state: { type: 'object' } } } },
-    async handler({ svc, params: p, body }) {
+    async handler({ svc, user, params: p, body }) {
+      await requireOwnAgent(svc, user, p.agent, body.action === 'login' ? (body.extension ?? '') : undefined);
       return pbxCall<{ agent: string; state: unknown }>(svc, 'POST', '/v1/acd/agent', { agent: p.agent, ...body });
     },
   }),
@@ -99,7 +122,8 @@ export const acdRoutes: AnyRoute[] = [
       properties: { action: { type: 'string', enum: ['merge', 'leave'] } },
     },
     response: { status: 200, schema: { type: 'object', properties: { room: { type: 'string' }, parties: { type: 'array', items: { type: 'string' } }, agent: { type: 'string' }, left: { type: 'boolean' } } } },
-    async handler({ svc, params: p, body }) {
+    async handler({ svc, user, params: p, body }) {
+      await requireOwnAgent(svc, user, p.agent);
       return pbxCall<{ room?: string; parties?: string[]; agent?: string; left?: boolean }>(svc, 'POST', '/v1/acd/conference', { agent: p.agent, ...body });
     },
   }),
@@ -107,19 +131,20 @@ export const acdRoutes: AnyRoute[] = [
     method: 'POST',
     path: '/acd/agents/:agent/call',
     access: ['admin', 'supervisor', 'agent'],
-    summary: 'Control the agent\'s call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); answer is refused with the reason (only the phone can answer)',
+    summary: 'Control the agent\'s call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); dial `to` (click-to-dial: the PBX rings the agent\'s phone, then calls `to` as if the agent dialled it); consult `to` (holds the party and dials), then complete (the held and consulted parties talk, the agent leaves) or cancel; answer is refused with the reason (only the phone can answer). A user with role agent acts only for the agent on its own desk phone',
     tag: 'acd',
     params,
     body: {
       type: 'object', additionalProperties: false, required: ['action'],
       properties: {
-        action: { type: 'string', enum: ['answer', 'hangup', 'hold', 'resume', 'transfer'] },
+        action: { type: 'string', enum: ['answer', 'hangup', 'hold', 'resume', 'transfer', 'dial', 'consult', 'complete', 'cancel'] },
         to: { type: 'string', pattern: '^[0-9*#+]{1,32}$' },
       },
     },
-    response: { status: 200, schema: { type: 'object', required: ['agent', 'action', 'callId'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' } } } },
-    async handler({ svc, params: p, body }) {
-      return pbxCall<{ agent: string; action: string; callId: string }>(svc, 'POST', '/v1/acd/call', { agent: p.agent, ...body }, '呼叫控制被拒绝');
+    response: { status: 200, schema: { type: 'object', required: ['agent', 'action', 'callId'], properties: { agent: { type: 'string' }, action: { type: 'string' }, callId: { type: 'string' }, dialCallId: { type: 'string' } } } },
+    async handler({ svc, user, params: p, body }) {
+      await requireOwnAgent(svc, user, p.agent);
+      return pbxCall<{ agent: string; action: string; callId: string; dialCallId?: string }>(svc, 'POST', '/v1/acd/call', { agent: p.agent, ...body }, '呼叫控制被拒绝');
     },
   }),
 ];

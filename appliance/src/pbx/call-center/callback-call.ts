@@ -99,6 +99,17 @@ export class CallbackCall {
     return this.legs[leg];
   }
 
+  /**
+   * Lets go of `leg`'s dialog without a BYE: an attended transfer moved its party into another
+   * call (call-control/agent-dials.ts), which owns the dialog from now on. hangup() ends the rest.
+   */
+  handOver(leg: MediaLeg): void {
+    const d = this.legs[leg];
+    if (!d) return;
+    delete this.legs[leg];
+    this.sip.removeDialog(d.key);
+  }
+
   /** Stops ringing the agent (the engine gave up on it); reports nothing more. */
   cancelAgent(): void {
     if (this.state !== 'agent-ringing') return;

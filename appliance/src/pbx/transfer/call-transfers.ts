@@ -172,9 +172,47 @@ export class CallTransfers {
     const far = other.dialogOf(farLeg);
     if (!far) { this.fail(call, notifier, 481); return; }
     log.info({ callId: call.callId, replaces: other.callId }, 'attended transfer');
+    this.moveParty(call, leg, far, notifier, () => other.state === 'answered', () => {
+      const number = other.partyOn(farLeg);
+      const extension = other.extensions.includes(number);
+      other.detach(farLeg);
+      this.complete(call, leg, far, number, extension, other.carrier, notifier);
+      this.deps.consultTransferred(call, other);
+      // The transferor's leg of the other call is the last one left there.
+      other.endTransferred(found.leg === 'a' ? 'caller' : 'callee');
+    });
+  }
+
+  /**
+   * The `complete` of an attended transfer by the call-control API (issue 6): `far`, the consulted
+   * party's dialog on a PBX-placed consult call (call-control/agent-dials.ts), takes the place of
+   * the agent on `leg` exactly as in a REFER with Replaces. `moved` runs once it is in (its old
+   * owner then lets it go without a BYE); `failed(status)` when it could not be moved, the calls
+   * staying as they were. Throws RangeError when the call cannot be transferred now.
+   */
+  consultInto(call: Call, leg: Leg, far: Dialog, party: { number: string; extension: boolean; carrier: string | undefined }, moved: () => void, failed: (status: number) => void): void {
+    if (call.transfer) throw new RangeError(`call ${call.callId} is already being transferred`);
+    if (call.state !== 'answered') throw new RangeError(`call ${call.callId} is not answered`);
+    this.counters.requested++;
+    const notifier: TransferProgress = {
+      notify: (status) => {
+        log.info({ callId: call.callId, status }, 'API attended transfer progress');
+        if (status >= 300) failed(status);
+      },
+    };
+    this.moveParty(call, leg, far, notifier, () => true, () => {
+      this.complete(call, leg, far, party.number, party.extension, party.carrier, notifier);
+      moved();
+    });
+  }
+
+  /**
+   * RFC 3261 §14.1: a re-INVITE moves the party of `far` onto `call`'s relay port for the
+   * transferor's `leg`; `moved` swaps it in once it answered and the calls are still up.
+   */
+  private moveParty(call: Call, leg: Leg, far: Dialog, notifier: TransferProgress, stillUp: () => boolean, moved: () => void): void {
     let abandoned = false;
     call.transfer = { leg, transferorGone: () => call.media.musicOnHold(opposite(leg), true), callEnded: () => { abandoned = true; } };
-    // RFC 3261 §14.1: a re-INVITE moves the far party onto this call's relay port for the transferor's leg.
     const reinvite = far.createRequest('INVITE', this.deps.local, { body: call.media.reofferTo(leg, this.deps.local.hostFor(far.destination)), contentType: 'application/sdp' });
     let answered = false;
     this.deps.tx.request(reinvite, far.destination, {
@@ -186,7 +224,7 @@ export class CallTransfers {
         if (answered) return;
         answered = true;
         far.refreshTarget(res);
-        if (abandoned || call.state !== 'answered' || other.state !== 'answered') { this.fail(call, notifier, 487); return; }
+        if (abandoned || call.state !== 'answered' || !stillUp()) { this.fail(call, notifier, 487); return; }
         try {
           call.media.acceptReanswer(leg, res.body);
         } catch (err) {
@@ -194,13 +232,7 @@ export class CallTransfers {
           this.fail(call, notifier, 488);
           return;
         }
-        const number = other.partyOn(farLeg);
-        const extension = other.extensions.includes(number);
-        other.detach(farLeg);
-        this.complete(call, leg, far, number, extension, other.carrier, notifier);
-        this.deps.consultTransferred(call, other);
-        // The transferor's leg of the other call is the last one left there.
-        other.endTransferred(found.leg === 'a' ? 'caller' : 'callee');
+        moved();
       },
       onTimeout: () => this.fail(call, notifier, 408),
     });

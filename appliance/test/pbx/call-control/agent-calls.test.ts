@@ -31,6 +31,9 @@ function setup() {
     connectedCallOf: (a) => (a === '8001' ? connected as unknown as Call | undefined : undefined),
     callsOf: (ext) => calls.filter((c) => c.caller === ext || c.callee === ext) as unknown as Call[],
     blindTransfer: (call, leg, dialled) => { transfers.push(`${call.callId}/${leg}→${dialled}`); },
+    // Dials and attended transfers run on the fake network in agent-dials.test.ts.
+    dials: { of: () => undefined, dial: () => { throw new RangeError('no phone to ring'); } },
+    consultInto: () => { throw new Error('not used here'); },
   });
   return { control, queueCall, calls, events, transfers, disconnect: () => { connected = undefined; } };
 }

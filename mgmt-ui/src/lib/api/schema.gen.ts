@@ -491,7 +491,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Control the agent's call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); answer is refused with the reason (only the phone can answer) */
+        /** Control the agent's call: hang up, hold (the PBX plays music on hold to the far party), resume, blind transfer to `to` (agent, queue, IVR menu, extension or outside number); dial `to` (click-to-dial: the PBX rings the agent's phone, then calls `to` as if the agent dialled it); consult `to` (holds the party and dials), then complete (the held and consulted parties talk, the agent leaves) or cancel; answer is refused with the reason (only the phone can answer). A user with role agent acts only for the agent on its own desk phone */
         post: operations["postAcdAgentsByAgentCall"];
         delete?: never;
         options?: never;
@@ -3772,7 +3772,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    action: "answer" | "hangup" | "hold" | "resume" | "transfer";
+                    action: "answer" | "hangup" | "hold" | "resume" | "transfer" | "dial" | "consult" | "complete" | "cancel";
                     to?: string;
                 };
             };
@@ -3788,6 +3788,7 @@ export interface operations {
                         agent: string;
                         action: string;
                         callId: string;
+                        dialCallId?: string;
                     };
                 };
             };

@@ -556,8 +556,8 @@ export interface SupervisorCommand { action: 'listen' | 'whisper' | 'barge' | 'r
 /** `POST /acd/agents/:agent/conference`. */
 export interface ConferenceCommand { action: 'merge' | 'leave' }
 
-/** `POST /acd/agents/:agent/call`: control of the agent's call; `to` for a blind transfer (answer is refused with the reason: only the phone can answer). */
-export interface AgentCallCommand { action: 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer'; to?: string }
+/** `POST /acd/agents/:agent/call`: control of the agent's call; `to` for a blind transfer, a click-to-dial and a consult call (answer is refused with the reason: only the phone can answer). */
+export interface AgentCallCommand { action: 'answer' | 'hangup' | 'hold' | 'resume' | 'transfer' | 'dial' | 'consult' | 'complete' | 'cancel'; to?: string }
 
 /** Events of the CTI WebSocket (appliance/src/pbx/call-center/cti-events.ts). */
 export type CtiEvent =
@@ -574,7 +574,12 @@ export type CtiEvent =
   | { type: 'ConferenceStarted'; at: number; room: string; agent: string; parties: string[] }
   | { type: 'ConferencePartyJoined' | 'ConferencePartyLeft'; at: number; room: string; agent: string; party: string }
   | { type: 'ConferenceEnded'; at: number; room: string; agent: string }
-  | { type: 'CallHeld' | 'CallResumed'; at: number; callId: string; agent: string; party: string };
+  | { type: 'CallHeld' | 'CallResumed'; at: number; callId: string; agent: string; party: string }
+  | { type: 'DialStarted' | 'DialAnswered' | 'DialConnected'; at: number; callId: string; agent: string; to: string; purpose: 'dial' | 'consult' }
+  | { type: 'DialFailed'; at: number; callId: string; agent: string; to: string; purpose: 'dial' | 'consult'; status: number; reason: string }
+  | { type: 'DialEnded'; at: number; callId: string; agent: string; to: string; purpose: 'dial' | 'consult'; side: string }
+  | { type: 'ConsultTransferred'; at: number; callId: string; agent: string; party: string }
+  | { type: 'ConsultTransferFailed'; at: number; callId: string; agent: string; status: number };
 
 /** One party of a recording: WAV channel `channel` holds what it said. */
 export interface RecordingParty {

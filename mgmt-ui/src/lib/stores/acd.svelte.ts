@@ -16,6 +16,10 @@ class CtiState {
   answered = $state(false);
   /** The call the agent put on hold by the call-control API (CallHeld, until CallResumed or its end). */
   held = $state<string | undefined>(undefined);
+  /** The agent's click-to-dial or consult call the PBX is placing or has bridged (Dial* events; gone when it fails or ends). */
+  dial = $state<{ callId: string; to: string; purpose: 'dial' | 'consult'; phase: 'ringing-you' | 'calling' | 'connected' } | undefined>(undefined);
+  /** Why the latest dial failed, or an attended transfer could not be completed (shown until the next dial). */
+  dialFailed = $state<Extract<CtiEvent, { type: 'DialFailed' | 'ConsultTransferFailed' }> | undefined>(undefined);
   /** Supervisors in agents' calls now, by agent (from SupervisionStarted/ModeChanged/Ended). */
   supervision = $state<Record<string, { supervisor: string; mode: 'listen' | 'whisper' | 'barge' }>>({});
   /** The PBX rang a supervisor's phone for the wallboard and it did not join (busy, no answer…): the latest, shown as a refusal. */
@@ -67,7 +71,11 @@ class CtiState {
     else if (e.type === 'CallAnswered' && this.offer?.callId === e.callId) this.answered = true;
     else if (e.type === 'CallEnded' && this.offer?.callId === e.callId) { this.offer = undefined; this.answered = false; }
     if (e.type === 'CallHeld') this.held = e.callId;
-    else if ((e.type === 'CallResumed' || e.type === 'CallEnded') && this.held === e.callId) this.held = undefined;
+    else if ((e.type === 'CallResumed' || e.type === 'CallEnded' || e.type === 'ConsultTransferred') && this.held === e.callId) this.held = undefined;
+    if (e.type === 'DialStarted') { this.dial = { callId: e.callId, to: e.to, purpose: e.purpose, phase: 'ringing-you' }; this.dialFailed = undefined; }
+    else if ((e.type === 'DialAnswered' || e.type === 'DialConnected') && this.dial?.callId === e.callId) this.dial = { ...this.dial, phase: e.type === 'DialAnswered' ? 'calling' : 'connected' };
+    else if ((e.type === 'DialFailed' || e.type === 'DialEnded') && this.dial?.callId === e.callId) this.dial = undefined;
+    if (e.type === 'DialFailed' || e.type === 'ConsultTransferFailed') this.dialFailed = e;
     if (e.type === 'SupervisionStarted' || e.type === 'SupervisionModeChanged') this.supervision = { ...this.supervision, [e.agent]: { supervisor: e.supervisor, mode: e.mode } };
     else if (e.type === 'SupervisionEnded') { const { [e.agent]: _gone, ...rest } = this.supervision; this.supervision = rest; }
     else if (e.type === 'SupervisionCallFailed') this.supervisionFailed = e;
