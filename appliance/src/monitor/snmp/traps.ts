@@ -44,6 +44,13 @@ interface Target {
   target: string;
   session: snmp.Session;
   inform: boolean;
+  /**
+   * A session for one v3 inform. net-snmp discovers the receiver's engine once per session and
+   * then reuses that state: measured with snmptrapd, the second v3 inform of a session was never
+   * acknowledged (resent until given up on). A session per v3 inform costs one discovery round
+   * trip and each inform stands on its own.
+   */
+  informSession?: () => snmp.Session;
   /** Informs to this target, one at a time in event order (a clear is never acknowledged before its raise). */
   chain: Promise<void>;
 }
@@ -72,6 +79,7 @@ export class TrapSender {
       const target = `${t.mode}:${t.version}://${t.host}:${t.port}`;
       const retry = { retries: t.retries, timeout: t.timeoutSec * 1000, backoff: 2 };
       let session: snmp.Session;
+      let informSession: (() => snmp.Session) | undefined;
       if (t.version === 'v2c') {
         session = snmp.createSession(t.host, t.community ?? '', { version: snmp.Version2c, trapPort: t.port, transport, ...retry });
       } else {
@@ -80,10 +88,16 @@ export class TrapSender {
         // The sender is the authoritative engine of a trap (RFC 3414 §1.5.1): the receiver keys the
         // user by this engine ID, so it is the agent's own, stable one. For an inform the receiver
         // is authoritative: net-snmp discovers its engine ID first.
-        session = snmp.createV3Session(t.host, usmUser(user), { trapPort: t.port, transport, engineID: settings.engineId, ...retry });
+        const open = () => {
+          const v3 = snmp.createV3Session(t.host, usmUser(user), { trapPort: t.port, transport, engineID: settings.engineId, ...retry });
+          v3.on('error', (err) => log.warn({ target, err: err.message }, 'trap session error'));
+          return v3;
+        };
+        session = open();
+        if (t.mode === 'inform') informSession = open;
       }
-      session.on('error', (err) => log.warn({ target, err: err.message }, 'trap session error'));
-      this.#targets.push({ target, session, inform: t.mode === 'inform', chain: Promise.resolve() });
+      if (t.version === 'v2c') session.on('error', (err) => log.warn({ target, err: err.message }, 'trap session error'));
+      this.#targets.push({ target, session, inform: t.mode === 'inform', ...(informSession && { informSession }), chain: Promise.resolve() });
     }
   }
 
@@ -125,8 +139,10 @@ export class TrapSender {
   }
 
   #inform(t: Target, event: AlarmEvent, oid: string, varbinds: snmp.Varbind[]): Promise<void> {
+    const session = t.informSession?.() ?? t.session;
     return new Promise<void>((resolve) => {
-      t.session.inform(oid, varbinds, { upTime: this.upTime() }, (err) => {
+      session.inform(oid, varbinds, { upTime: this.upTime() }, (err) => {
+        if (session !== t.session) session.close();
         if (err) {
           this.failed++;
           this.informsFailed++;
